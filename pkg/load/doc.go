@@ -1,0 +1,14 @@
+// Package load finds and parses the documents of an AIMS: YAML files (several
+// documents per file allowed) and Markdown files with YAML front matter.
+//
+// It turns yaml.v3 nodes into plain JSON-model values (map[string]any, []any,
+// string, int64, float64, bool, nil) and keeps the position of every key and
+// value under its JSON pointer, so later stages can point at the exact line and
+// column of a problem. Dates stay strings: yaml.v3 would make them time.Time,
+// which JSON Schema cannot validate.
+//
+// It reads only through an fs.FS (a directory or a git revision), never
+// follows a symlink, and bounds what hostile input can cost (file size,
+// nesting depth, alias expansion). It does not validate schemas or resolve
+// references: that is package schema and package link.
+package load

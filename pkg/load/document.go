@@ -1,0 +1,76 @@
+package load
+
+import (
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// Document is one AIMS document: a YAML document or the front matter of a
+// Markdown file.
+type Document struct {
+	File       string // slash path relative to the AIMS root
+	Index      int    // position within a multi-document file, from 0
+	APIVersion string
+	Kind       string
+	ID         string
+	Value      map[string]any
+	Body       string // Markdown body after the front matter
+	BodyLine   int    // line where Body starts
+
+	pos   map[string]span
+	start diag.Pos
+}
+
+// Start is where the document begins (its first key).
+func (d *Document) Start() diag.Pos { return d.start }
+
+// At is the best place to report a problem with the value at ptr: its key for
+// a mapping member, else the value itself. A pointer that does not exist (a
+// missing field) falls back to its nearest existing parent, so a problem is
+// never reported without a position.
+func (d *Document) At(ptr string) diag.Pos {
+	for {
+		if sp, ok := d.pos[ptr]; ok {
+			if sp.key.IsValid() {
+				return sp.key
+			}
+			if sp.val.IsValid() {
+				return sp.val
+			}
+		}
+		if ptr == "" {
+			return d.start
+		}
+		ptr = ptr[:strings.LastIndexByte(ptr, '/')]
+	}
+}
+
+// ValueAt is the position of the value at ptr itself (for a wrong type or enum
+// value, point at the value, not its key), falling back like At.
+func (d *Document) ValueAt(ptr string) diag.Pos {
+	if sp, ok := d.pos[ptr]; ok && sp.val.IsValid() {
+		return sp.val
+	}
+	return d.At(ptr)
+}
+
+// Has reports whether ptr exists in the document.
+func (d *Document) Has(ptr string) bool {
+	_, ok := d.pos[ptr]
+	return ok
+}
+
+// Name is a short human name for the document: its id, else its file.
+func (d *Document) Name() string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return d.File
+}
+
+// String returns the string at key, "" when absent or not a string.
+func (d *Document) String(key string) string {
+	s, _ := d.Value[key].(string)
+	return s
+}

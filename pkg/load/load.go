@@ -1,0 +1,376 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// ManifestFile is the file that marks an AIMS root.
+const ManifestFile = "aims.yaml"
+
+// APIPrefix starts the apiVersion of every AIMS document.
+const APIPrefix = "aims/"
+
+// Set is everything loaded from one AIMS.
+type Set struct {
+	FS    fs.FS       // the AIMS root, for checking evidence paths
+	Docs  []*Document // sorted by file, then index
+	Files []string    // every regular file under the root (slash paths), sorted
+	Diags diag.List
+}
+
+// Options tune Load.
+type Options struct {
+	// Exclude holds patterns of paths whose YAML is not AIMS documents
+	// (evidence, tool configuration). "dir/" or "dir/**" excludes a
+	// folder, other patterns use path.Match on the whole path or "**/" to
+	// match at any depth. When nil, the manifest's documents.exclude is used,
+	// else DefaultExclude.
+	Exclude []string
+	// Workers parse files in parallel; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// DefaultExclude keeps evidence files (test results, reports) out of the
+// documents: they are read as evidence, not validated as AIMS documents.
+var DefaultExclude = []string{"evidence/"}
+
+// skipDir reports folders that never hold AIMS documents: hidden folders
+// (.git, .github, .aims) and dependency trees.
+func skipDir(name string) bool {
+	return strings.HasPrefix(name, ".") && name != "." || name == "node_modules" || name == "vendor"
+}
+
+// Load reads every AIMS document under the root of fsys. Problems in the
+// user's files are diagnostics; the error is only for failures to read.
+func Load(fsys fs.FS, opts Options) (*Set, error) {
+	set := &Set{FS: fsys}
+	exclude := opts.Exclude
+	if exclude == nil {
+		exclude = manifestExclude(fsys)
+	}
+	var candidates []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		if d.IsDir() {
+			if p != "." && skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil // symlinks and devices are never followed
+		}
+		set.Files = append(set.Files, p)
+		switch strings.ToLower(path.Ext(p)) {
+		case ".yaml", ".yml", ".md", ".markdown":
+			if !Excluded(p, exclude) {
+				candidates = append(candidates, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read AIMS: %w", err)
+	}
+
+	results := make([]fileResult, len(candidates))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(workers, max(len(candidates), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = parseFile(fsys, candidates[i])
+			}
+		})
+	}
+	for i := range candidates {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	for _, r := range results {
+		set.Docs = append(set.Docs, r.docs...)
+		set.Diags = append(set.Diags, r.diags...)
+	}
+	return set, nil
+}
+
+// Excluded reports whether p matches one of the patterns (see Options.Exclude).
+func Excluded(p string, patterns []string) bool {
+	for _, pat := range patterns {
+		pat = strings.TrimPrefix(pat, "./")
+		switch {
+		case strings.HasSuffix(pat, "/**"):
+			if strings.HasPrefix(p, strings.TrimSuffix(pat, "**")) {
+				return true
+			}
+		case strings.HasSuffix(pat, "/"):
+			if strings.HasPrefix(p, pat) {
+				return true
+			}
+		case strings.HasPrefix(pat, "**/"):
+			rest := pat[3:]
+			for q := p; ; {
+				if ok, _ := path.Match(rest, q); ok {
+					return true
+				}
+				i := strings.IndexByte(q, '/')
+				if i < 0 {
+					break
+				}
+				q = q[i+1:]
+			}
+		default:
+			if ok, _ := path.Match(pat, p); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// manifestExclude reads documents.exclude from aims.yaml without the full
+// pipeline: which files are documents must be known before parsing them.
+func manifestExclude(fsys fs.FS) []string {
+	b, err := fs.ReadFile(fsys, ManifestFile)
+	if err != nil {
+		return DefaultExclude
+	}
+	var m struct {
+		Documents struct {
+			Exclude []string `yaml:"exclude"`
+		} `yaml:"documents"`
+	}
+	if yaml.Unmarshal(b, &m) != nil || m.Documents.Exclude == nil {
+		return DefaultExclude
+	}
+	return m.Documents.Exclude
+}
+
+type fileResult struct {
+	docs  []*Document
+	diags diag.List
+}
+
+func parseFile(fsys fs.FS, p string) (r fileResult) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+		return r
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+		return r
+	}
+	if len(data) > MaxFileBytes {
+		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
+		return r
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
+		return r
+	}
+	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
+		return parseMarkdown(p, data)
+	}
+	return parseYAML(p, data, 0)
+}
+
+// parseYAML parses every document in data. lineOffset shifts positions for
+// front matter, which starts below the opening "---" of a Markdown file.
+func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for i := 0; ; i++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return r
+		}
+		if err != nil {
+			r.diags = append(r.diags, syntaxDiag(p, data, err, lineOffset))
+			return r
+		}
+		if len(n.Content) == 0 {
+			continue // an empty document between "---" lines
+		}
+		doc, diags := convertDoc(p, i, &n, lineOffset)
+		if doc == nil {
+			r.diags = append(r.diags, diags...)
+			continue
+		}
+		if doc.APIVersion == "" && doc.Kind == "" {
+			r.diags.Add(doc.start, diag.Error, CodeNotAIMS,
+				"not an AIMS document: no apiVersion or kind (add them, or exclude this path under documents.exclude in %s)", ManifestFile)
+			continue
+		}
+		if doc.APIVersion != "" && !strings.HasPrefix(doc.APIVersion, APIPrefix) {
+			continue // some other tool's YAML
+		}
+		r.diags = append(r.diags, diags...)
+		r.docs = append(r.docs, doc)
+	}
+}
+
+func convertDoc(p string, index int, n *yaml.Node, lineOffset int) (*Document, diag.List) {
+	if lineOffset != 0 {
+		shift(n, lineOffset, map[*yaml.Node]bool{})
+	}
+	c := &converter{file: p, pos: map[string]span{}}
+	v, ok := c.convert(n, "", 0)
+	if !ok {
+		return nil, c.diags
+	}
+	root := n.Content[0]
+	start := diag.Pos{File: p, Line: root.Line, Col: root.Column}
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kindName(root))
+		return nil, c.diags
+	}
+	d := &Document{File: p, Index: index, Value: m, pos: c.pos, start: start}
+	d.APIVersion, _ = m["apiVersion"].(string)
+	d.Kind, _ = m["kind"].(string)
+	d.ID, _ = m["id"].(string)
+	return d, c.diags
+}
+
+func shift(n *yaml.Node, by int, seen map[*yaml.Node]bool) {
+	if seen[n] {
+		return
+	}
+	seen[n] = true
+	n.Line += by
+	for _, c := range n.Content {
+		shift(c, by, seen)
+	}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "single value"
+	}
+	return "value"
+}
+
+// syntaxDiag turns a yaml.v3 error ("yaml: line 7: did not find expected key")
+// into a positioned diagnostic.
+// yaml.v3 reports only a line; the column is that line's first non-blank
+// character, which is where an editor should put the cursor.
+func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnostic {
+	msg := err.Error()
+	line := 0
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if _, err := fmt.Sscanf(rest[:i], "%d", &line); err == nil {
+				msg = rest[i+2:]
+			}
+		}
+	}
+	pos := diag.Pos{File: p}
+	if line > 0 {
+		pos.Line = line + lineOffset
+		pos.Col = 1
+		lines := strings.Split(string(data), "\n")
+		if line <= len(lines) {
+			pos.Col = len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " \t")) + 1
+		}
+	}
+	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + msg}
+}
+
+// parseMarkdown reads YAML front matter between a first line "---" and the
+// next "---" line. A Markdown file without front matter, or whose front matter
+// is not an AIMS document, is not a document (READMEs are common).
+func parseMarkdown(p string, data []byte) (r fileResult) {
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	if !strings.HasPrefix(text, "---\n") {
+		return r
+	}
+	rest := text[4:]
+	end := -1
+	for off := 0; off < len(rest); {
+		nl := strings.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		if nl >= 0 {
+			line = rest[off : off+nl]
+		}
+		if line == "---" || line == "..." {
+			end = off
+			break
+		}
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	if end < 0 {
+		if strings.Contains(rest, "apiVersion: "+APIPrefix) {
+			r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeSyntax, "front matter opened with --- is never closed")
+		}
+		return r
+	}
+	front := rest[:end]
+	var probe struct {
+		APIVersion string `yaml:"apiVersion"`
+	}
+	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) {
+		return r
+	}
+	fr := parseYAML(p, []byte(front), 1)
+	if len(fr.docs) > 1 {
+		fr.diags.Add(fr.docs[1].start, diag.Error, CodeStructure, "front matter must hold one document")
+		fr.docs = fr.docs[:1]
+	}
+	body := rest[end:]
+	body = body[strings.IndexByte(body+"\n", '\n')+1:]
+	if body == rest[end:] {
+		body = ""
+	}
+	bodyLine := 1 + 1 + strings.Count(front, "\n") + 1
+	for _, d := range fr.docs {
+		d.Body, d.BodyLine = body, bodyLine
+	}
+	return fr
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
