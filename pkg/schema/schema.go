@@ -1,0 +1,399 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/schemas"
+)
+
+// Rule ids for schema problems.
+const (
+	CodeHeader   = "AIMS-S001" // apiVersion or kind missing or unknown
+	CodeUnknown  = "AIMS-S002" // unknown field
+	CodeRequired = "AIMS-S003" // missing required field
+	CodeType     = "AIMS-S004" // wrong type
+	CodeValue    = "AIMS-S005" // value not allowed (enum, pattern, range, length)
+	CodeDate     = "AIMS-S006" // not a YYYY-MM-DD date
+)
+
+const base = "mem:///schemas/"
+
+// Validator validates documents. It is safe for concurrent use.
+type Validator struct {
+	mu       sync.Mutex
+	compiler *jsonschema.Compiler
+	compiled map[string]*jsonschema.Schema
+	raw      map[string]any // file name -> parsed schema, for field names and descriptions
+	kinds    map[string]string
+	printer  *message.Printer
+}
+
+// New reads the embedded schemas; nothing is compiled yet.
+func New() (*Validator, error) {
+	v := &Validator{
+		compiler: jsonschema.NewCompiler(),
+		compiled: map[string]*jsonschema.Schema{},
+		raw:      map[string]any{},
+		kinds:    map[string]string{},
+		printer:  message.NewPrinter(language.English),
+	}
+	v.compiler.DefaultDraft(jsonschema.Draft2020)
+	v.compiler.AssertFormat()
+	files, err := fs.Glob(schemas.FS, "*.schema.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(schemas.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: %w", name, err)
+		}
+		if err := v.compiler.AddResource(base+name, doc); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", name, err)
+		}
+		v.raw[name] = doc
+		// A kind's schema pins its kind with const; that is the dispatch table.
+		if k, ok := lookup(doc, "/properties/kind/const").(string); ok {
+			v.kinds[k] = name
+		}
+	}
+	return v, nil
+}
+
+// Kinds returns the document kinds that have a schema, sorted.
+func (v *Validator) Kinds() []string {
+	var ks []string
+	for k := range v.kinds {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func (v *Validator) schema(file string) (*jsonschema.Schema, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if s, ok := v.compiled[file]; ok {
+		return s, nil
+	}
+	s, err := v.compiler.Compile(base + file)
+	if err != nil {
+		return nil, fmt.Errorf("compile schema %s: %w", file, err)
+	}
+	v.compiled[file] = s
+	return s, nil
+}
+
+// Validate checks one document against the schema of its kind.
+func (v *Validator) Validate(d *load.Document) (diag.List, error) {
+	var out diag.List
+	if d.APIVersion == "" {
+		out.Add(d.Start(), diag.Error, CodeHeader, "missing apiVersion (want %q)", "aims/v1")
+	}
+	if d.Kind == "" {
+		out.Add(d.Start(), diag.Error, CodeHeader, "missing kind (one of %s)", strings.Join(v.Kinds(), ", "))
+		return out, nil
+	}
+	file, ok := v.kinds[d.Kind]
+	if !ok {
+		msg := fmt.Sprintf("unknown kind %q", d.Kind)
+		if s := diag.Suggest(d.Kind, v.Kinds()); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		} else {
+			msg += " (one of " + strings.Join(v.Kinds(), ", ") + ")"
+		}
+		out.Add(d.ValueAt("/kind"), diag.Error, CodeHeader, "%s", msg)
+		return out, nil
+	}
+	s, err := v.schema(file)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, v.check(s, d, d.Value)...), nil
+}
+
+// ValidateValue checks any value against a named schema file (for example
+// result.schema.json for bias results), positioned within d.
+func (v *Validator) ValidateValue(file string, d *load.Document, value any) (diag.List, error) {
+	s, err := v.schema(file)
+	if err != nil {
+		return nil, err
+	}
+	return v.check(s, d, value), nil
+}
+
+func (v *Validator) check(s *jsonschema.Schema, d *load.Document, value any) diag.List {
+	err := s.Validate(value)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		var l diag.List
+		l.Add(d.Start(), diag.Error, CodeValue, "%v", err)
+		return l
+	}
+	var out diag.List
+	v.collect(ve, d, &out)
+	return out
+}
+
+// collect walks the error tree down to its leaves: the groups above them
+// ("doesn't validate with ...") say nothing a user can act on.
+func (v *Validator) collect(e *jsonschema.ValidationError, d *load.Document, out *diag.List) {
+	switch k := e.ErrorKind.(type) {
+	case *kind.AnyOf, *kind.OneOf:
+		v.alternatives(e, d, out)
+		return
+	case *kind.Group, *kind.Schema, *kind.Reference, *kind.AllOf:
+		for _, c := range e.Causes {
+			v.collect(c, d, out)
+		}
+		return
+	default:
+		_ = k
+	}
+	*out = append(*out, v.leaf(e, d)...)
+}
+
+// alternatives explains a failed anyOf/oneOf. The common case in our schemas
+// is "one of these fields is required" (an evidence path or url).
+func (v *Validator) alternatives(e *jsonschema.ValidationError, d *load.Document, out *diag.List) {
+	var missing []string
+	for _, c := range e.Causes {
+		r, ok := c.ErrorKind.(*kind.Required)
+		if !ok {
+			// Not a pure choice of fields: report the first branch's problems.
+			v.collect(e.Causes[0], d, out)
+			return
+		}
+		missing = append(missing, r.Missing...)
+	}
+	ptr := pointer(e.InstanceLocation)
+	out.Add(d.At(ptr), diag.Error, CodeRequired, "%s needs one of the fields %s", where(e.InstanceLocation), quoteList(missing))
+}
+
+func (v *Validator) leaf(e *jsonschema.ValidationError, d *load.Document) diag.List {
+	var out diag.List
+	loc := e.InstanceLocation
+	ptr := pointer(loc)
+	field := where(loc)
+	switch k := e.ErrorKind.(type) {
+	case *kind.AdditionalProperties:
+		props := v.fieldsAt(e.SchemaURL)
+		for _, p := range k.Properties {
+			msg := fmt.Sprintf("unknown field %q", p)
+			if s := diag.Suggest(p, props); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else if len(props) > 0 && len(props) <= 12 {
+				msg += " (fields here: " + strings.Join(props, ", ") + ")"
+			}
+			if len(loc) > 0 {
+				msg += " in " + field
+			}
+			out.Add(d.At(ptr+"/"+escape(p)), diag.Error, CodeUnknown, "%s", msg)
+		}
+	case *kind.Required:
+		for _, m := range k.Missing {
+			msg := fmt.Sprintf("missing required field %q", m)
+			if len(loc) > 0 {
+				msg += " in " + field
+			}
+			out.Add(d.At(ptr), diag.Error, CodeRequired, "%s", msg)
+		}
+	case *kind.Type:
+		out.Add(d.ValueAt(ptr), diag.Error, CodeType, "%s must be %s, not %s", field, article(k.Want), k.Got)
+	case *kind.Enum:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = fmt.Sprint(w)
+		}
+		msg := fmt.Sprintf("%s: %s is not allowed (want one of %s)", field, display(k.Got), strings.Join(want, ", "))
+		if got, ok := k.Got.(string); ok {
+			if s := diag.Suggest(got, want); s != "" {
+				msg = fmt.Sprintf("%s: %s is not allowed (did you mean %q?)", field, display(k.Got), s)
+			}
+		}
+		out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s", msg)
+	case *kind.Const:
+		out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s must be %s, not %s", field, display(k.Want), display(k.Got))
+	case *kind.Format:
+		if k.Want == "date" {
+			out.Add(d.ValueAt(ptr), diag.Error, CodeDate, "%s: %s is not a valid date (want YYYY-MM-DD)", field, display(k.Got))
+		} else {
+			out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s: %s is not a valid %s", field, display(k.Got), k.Want)
+		}
+	case *kind.Pattern:
+		msg := fmt.Sprintf("%s: %s is not valid", field, display(k.Got))
+		if desc, _ := lookupURL(v.raw, e.SchemaURL, "description").(string); desc != "" {
+			msg += " (" + strings.TrimSuffix(desc, ".") + ")"
+		}
+		out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s", msg)
+	case *kind.MinLength:
+		if k.Want == 1 {
+			out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s must not be empty", field)
+		} else {
+			out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s needs at least %d characters", field, k.Want)
+		}
+	case *kind.MinItems:
+		out.Add(d.At(ptr), diag.Error, CodeValue, "%s needs at least %d item%s", field, k.Want, plural(k.Want))
+	case *kind.UniqueItems:
+		out.Add(d.At(ptr), diag.Error, CodeValue, "%s: items %d and %d are the same", field, k.Duplicates[0], k.Duplicates[1])
+	default:
+		out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s: %s", field, e.ErrorKind.LocalizedString(v.printer))
+	}
+	return out
+}
+
+// fieldsAt lists the properties allowed where an additionalProperties error
+// occurred, for "did you mean".
+func (v *Validator) fieldsAt(schemaURL string) []string {
+	props, _ := lookupURL(v.raw, schemaURL, "properties").(map[string]any)
+	var names []string
+	for n := range props {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// lookupURL resolves "mem:///schemas/x.schema.json#/a/b" (pointing at the
+// keyword or the subschema) and returns key of the enclosing subschema.
+func lookupURL(raw map[string]any, url, key string) any {
+	file, frag, _ := strings.Cut(strings.TrimPrefix(url, base), "#")
+	doc, ok := raw[file]
+	if !ok {
+		return nil
+	}
+	// The URL may end in the failing keyword (".../additionalProperties");
+	// walk up until a subschema holds key.
+	for {
+		if m, ok := lookup(doc, frag).(map[string]any); ok {
+			if val, ok := m[key]; ok {
+				return val
+			}
+		}
+		i := strings.LastIndexByte(frag, '/')
+		if i < 0 {
+			return nil
+		}
+		frag = frag[:i]
+	}
+}
+
+func lookup(doc any, ptr string) any {
+	cur := doc
+	for _, tok := range strings.Split(ptr, "/")[1:] {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+func pointer(loc []string) string {
+	var b strings.Builder
+	for _, t := range loc {
+		b.WriteByte('/')
+		b.WriteString(escape(t))
+	}
+	return b.String()
+}
+
+func escape(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+
+// where names an instance location the way a person reads it:
+// treatment.controls[1].
+func where(loc []string) string {
+	if len(loc) == 0 {
+		return "document"
+	}
+	var b strings.Builder
+	for _, t := range loc {
+		if _, err := strconv.Atoi(t); err == nil {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+func article(want []string) string {
+	var parts []string
+	for _, w := range want {
+		switch w {
+		case "object":
+			parts = append(parts, "a mapping")
+		case "array":
+			parts = append(parts, "a list")
+		case "integer":
+			parts = append(parts, "a whole number")
+		case "null":
+			parts = append(parts, "empty")
+		default:
+			parts = append(parts, "a "+w)
+		}
+	}
+	return strings.Join(parts, " or ")
+}
+
+func display(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v)
+	case nil:
+		return "null"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, " or ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
