@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aims-dev/aims/examples"
+	"github.com/aims-dev/aims/schemas"
+	"github.com/aims-dev/aims/templates"
+)
+
+// InitOptions are init's flags.
+type InitOptions struct {
+	*GlobalOptions
+	Streams
+	Dir     string
+	Example bool
+}
+
+// schemaDir is where init exports the JSON Schemas, relative to the AIMS root.
+const schemaDir = ".aims/schemas"
+
+// NewCmdInit builds `aims init`.
+func NewCmdInit(g *GlobalOptions, s Streams, runF func(*InitOptions) error) *cobra.Command {
+	opts := &InitOptions{GlobalOptions: g, Streams: s}
+	cmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Create a new AIMS from templates",
+		Long: `Init writes a new AIMS into DIR (default: the current folder): a manifest,
+scope, AI policy, roles, risk criteria and register, a Statement of
+Applicability listing all 38 Annex A controls, an AI system, and the JSON
+Schemas in .aims/schemas so editors check the files as you type.
+
+The scaffold is valid but full of TODOs: aims counts nothing in it as met
+until you fill them in. With --example it writes the complete example AIMS of
+Northwind Lending instead.
+
+Init never overwrites: if any file it would write exists, it writes nothing,
+lists the conflicts and exits 2.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runInit(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Example, "example", false, "write the complete Northwind Lending example instead of the TODO scaffold")
+	return cmd
+}
+
+type plannedFile struct {
+	name string // slash path relative to the target
+	data []byte
+}
+
+func runInit(opts *InitOptions) error {
+	base, err := opts.workDir()
+	if err != nil {
+		return err
+	}
+	target := base
+	if opts.Dir != "" {
+		target = opts.Dir
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(base, target)
+		}
+	}
+
+	src, err := fs.Sub(templates.Init, "init")
+	if err != nil {
+		return err
+	}
+	if opts.Example {
+		src, err = fs.Sub(examples.Northwind, "northwind")
+		if err != nil {
+			return err
+		}
+	}
+	files, err := plan(src)
+	if err != nil {
+		return err
+	}
+
+	// Check every file before writing any: all or nothing.
+	var conflicts []string
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
+			conflicts = append(conflicts, f.name)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if len(conflicts) > 0 {
+		fmt.Fprintf(opts.ErrOut, "aims init: these files already exist in %s:\n", target)
+		for _, c := range conflicts {
+			fmt.Fprintf(opts.ErrOut, "  %s\n", c)
+		}
+		return fmt.Errorf("nothing written: init never overwrites; choose an empty folder or move these files")
+	}
+
+	var written []string
+	for _, f := range files {
+		name := filepath.Join(target, filepath.FromSlash(f.name))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
+		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return fmt.Errorf("init stopped after %d files: %w", len(written), err)
+		}
+		_, werr := fh.Write(f.data)
+		if cerr := fh.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fmt.Errorf("init stopped after %d files: %w", len(written), werr)
+		}
+		written = append(written, f.name)
+	}
+	rel := opts.Dir
+	if rel == "" {
+		rel = "."
+	}
+	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(written))
+	if opts.Example {
+		fmt.Fprintf(opts.Out, "Next: aims -C %s check\n", rel)
+	} else {
+		fmt.Fprintf(opts.Out, "Next: replace the TODOs, then run: aims -C %s gaps\n", rel)
+	}
+	return nil
+}
+
+// plan lists the files to write: the scaffold with $SCHEMAS resolved per
+// file, then the exported schemas.
+func plan(src fs.FS) ([]plannedFile, error) {
+	var files []plannedFile
+	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(src, p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(path.Dir(p), schemaDir)
+		b = []byte(strings.ReplaceAll(string(b), "$SCHEMAS", filepath.ToSlash(rel)))
+		files = append(files, plannedFile{p, b})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(schemas.FS, "*.schema.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(schemas.FS, n)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, plannedFile{path.Join(schemaDir, n), b})
+	}
+	return files, nil
+}

@@ -1,0 +1,51 @@
+// Command aims keeps an ISO/IEC 42001 AI management system as code: it
+// validates the AIMS documents in a repository, finds the gaps an auditor
+// would find and renders the conformance report.
+//
+// This package is the command tree only: flags become Options, streams are
+// injected, and errors become exit codes in exactly one place (run).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0 // clean
+	exitFindings = 1 // findings at or above --fail-on
+	exitError    = 2 // usage or operational error
+)
+
+// errFindings reports that the command ran and found problems; they have
+// been printed already.
+var errFindings = errors.New("findings")
+
+// Streams are where a command reads and writes.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr}))
+}
+
+// run executes the command line and maps the outcome to an exit code.
+func run(args []string, s Streams) int {
+	cmd := NewCmdRoot(s)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	}
+	fmt.Fprintf(s.ErrOut, "aims: %v\n", err)
+	return exitError
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aims-dev/aims/pkg/workspace"
+)
+
+// GlobalOptions are the flags every command shares.
+type GlobalOptions struct {
+	Dir string // -C: run as if started in this folder
+}
+
+// version is set by the linker (-X main.version=...) in releases.
+var version = ""
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(s Streams) *cobra.Command {
+	g := &GlobalOptions{}
+	root := &cobra.Command{
+		Use:   "aims",
+		Short: "ISO/IEC 42001 AI management system as code",
+		Long: `aims keeps an ISO/IEC 42001:2023 AI management system (AIMS) as YAML and
+Markdown in a git repository: it validates the documents, links evidence to
+clauses and Annex A controls, finds the gaps an auditor would find and renders
+the conformance report.
+
+Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
+		Version:       toolVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(s.Out)
+	root.SetErr(s.ErrOut)
+	root.PersistentFlags().StringVarP(&g.Dir, "directory", "C", "", "run as if aims was started in `DIR`")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
+	})
+	root.AddCommand(
+		NewCmdValidate(g, s, nil),
+		NewCmdCatalog(s, nil),
+		NewCmdInit(g, s, nil),
+		NewCmdSchema(s, nil),
+	)
+	return root
+}
+
+// workDir is the folder commands start from.
+func (g *GlobalOptions) workDir() (string, error) {
+	if g.Dir == "" {
+		return os.Getwd()
+	}
+	st, err := os.Stat(g.Dir)
+	if err != nil {
+		return "", fmt.Errorf("-C %s: %w", g.Dir, err)
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("-C %s: not a folder", g.Dir)
+	}
+	return filepath.Abs(g.Dir)
+}
+
+// displayPrefix is how the AIMS root is written before file paths, so a
+// path in a message can be pasted into a shell or opened by an editor from
+// where the user ran the command.
+func displayPrefix(root string) string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return root
+	}
+	rel, err := filepath.Rel(cwd, root)
+	if err != nil {
+		return root
+	}
+	return filepath.ToSlash(rel)
+}
+
+// openWorkspace finds the AIMS root from the work dir and loads it.
+func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
+	dir, err := g.workDir()
+	if err != nil {
+		return nil, err
+	}
+	root, err := workspace.FindRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.OpenDir(root)
+}

@@ -1,0 +1,179 @@
+package aims
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/aims-dev/aims/pkg/load"
+)
+
+// Model is a whole AIMS, typed. Slices keep load order (file, then index).
+type Model struct {
+	Manifest          *Manifest
+	Scopes            []*Scope
+	Policies          []*Policy
+	Roles             []*Role
+	People            []*Person
+	Objectives        []*Objective
+	RiskCriteria      []*RiskCriteria
+	Risks             []*Risk
+	SoAs              []*Applicability
+	Systems           []*AISystem
+	Datasets          []*Dataset
+	ImpactAssessments []*ImpactAssessment
+	Suppliers         []*Supplier
+	Competences       []*Competence
+	Communications    []*Communication
+	Changes           []*Change
+	Evidence          []*Evidence
+	Audits            []*Audit
+	Reviews           []*ManagementReview
+	Nonconformities   []*Nonconformity
+
+	// ByID holds every decoded document with an id.
+	ByID map[string]Doc
+	// All holds every decoded document in load order.
+	All []Doc
+}
+
+// Decode builds the model from documents that passed schema validation.
+// A document that still fails to decode is a defect in our schemas (they
+// should have refused it), so it is an error, not a diagnostic.
+func Decode(docs []*load.Document) (*Model, error) {
+	m := &Model{ByID: map[string]Doc{}}
+	for _, d := range docs {
+		doc, err := decodeOne(d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: decode %s: %w", d.Start(), d.Kind, err)
+		}
+		doc.Header().Doc = d
+		m.add(doc)
+		m.All = append(m.All, doc)
+		if id := doc.Header().ID; id != "" {
+			if _, dup := m.ByID[id]; !dup {
+				m.ByID[id] = doc
+			}
+		}
+	}
+	return m, nil
+}
+
+// New returns an empty document of kind, or nil for an unknown kind.
+func New(kind string) Doc {
+	switch kind {
+	case "Manifest":
+		return &Manifest{}
+	case "Scope":
+		return &Scope{}
+	case "Policy":
+		return &Policy{}
+	case "Role":
+		return &Role{}
+	case "Person":
+		return &Person{}
+	case "Objective":
+		return &Objective{}
+	case "RiskCriteria":
+		return &RiskCriteria{}
+	case "Risk":
+		return &Risk{}
+	case "Applicability":
+		return &Applicability{}
+	case "AISystem":
+		return &AISystem{}
+	case "Dataset":
+		return &Dataset{}
+	case "ImpactAssessment":
+		return &ImpactAssessment{}
+	case "Supplier":
+		return &Supplier{}
+	case "Competence":
+		return &Competence{}
+	case "Communication":
+		return &Communication{}
+	case "Change":
+		return &Change{}
+	case "Evidence":
+		return &Evidence{}
+	case "Audit":
+		return &Audit{}
+	case "ManagementReview":
+		return &ManagementReview{}
+	case "Nonconformity":
+		return &Nonconformity{}
+	}
+	return nil
+}
+
+func decodeOne(d *load.Document) (Doc, error) {
+	doc := New(d.Kind)
+	if doc == nil {
+		return nil, fmt.Errorf("unknown kind %q", d.Kind)
+	}
+	b, err := json.Marshal(d.Value)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, doc); err != nil {
+		return nil, err
+	}
+	if p, ok := doc.(*Policy); ok {
+		p.Body = d.Body
+	}
+	return doc, nil
+}
+
+func (m *Model) add(doc Doc) {
+	switch d := doc.(type) {
+	case *Manifest:
+		if m.Manifest == nil {
+			m.Manifest = d
+		}
+	case *Scope:
+		m.Scopes = append(m.Scopes, d)
+	case *Policy:
+		m.Policies = append(m.Policies, d)
+	case *Role:
+		m.Roles = append(m.Roles, d)
+	case *Person:
+		m.People = append(m.People, d)
+	case *Objective:
+		m.Objectives = append(m.Objectives, d)
+	case *RiskCriteria:
+		m.RiskCriteria = append(m.RiskCriteria, d)
+	case *Risk:
+		m.Risks = append(m.Risks, d)
+	case *Applicability:
+		m.SoAs = append(m.SoAs, d)
+	case *AISystem:
+		m.Systems = append(m.Systems, d)
+	case *Dataset:
+		m.Datasets = append(m.Datasets, d)
+	case *ImpactAssessment:
+		m.ImpactAssessments = append(m.ImpactAssessments, d)
+	case *Supplier:
+		m.Suppliers = append(m.Suppliers, d)
+	case *Competence:
+		m.Competences = append(m.Competences, d)
+	case *Communication:
+		m.Communications = append(m.Communications, d)
+	case *Change:
+		m.Changes = append(m.Changes, d)
+	case *Evidence:
+		m.Evidence = append(m.Evidence, d)
+	case *Audit:
+		m.Audits = append(m.Audits, d)
+	case *ManagementReview:
+		m.Reviews = append(m.Reviews, d)
+	case *Nonconformity:
+		m.Nonconformities = append(m.Nonconformities, d)
+	}
+}
+
+// Organization is the organisation's name, or "" before a manifest exists.
+func (m *Model) Organization() string {
+	if m.Manifest == nil {
+		return ""
+	}
+	return m.Manifest.Organization.Name
+}

@@ -1,0 +1,217 @@
+package link
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
+)
+
+// Rule ids for reference problems.
+const (
+	CodeDuplicate   = "AIMS-R001" // an id defined twice
+	CodeUnknownRef  = "AIMS-R002" // a reference to an id that does not exist
+	CodeWrongKind   = "AIMS-R003" // a reference to a document of the wrong kind
+	CodeUnknownReq  = "AIMS-R004" // a clause or control id not in the catalog
+	CodePath        = "AIMS-R005" // an evidence path that does not exist or leaves the AIMS
+	CodeManifest    = "AIMS-R006" // manifest missing, misplaced or repeated
+	CodeUnknownTier = "AIMS-R007" // an AI system's risk tier is not defined
+)
+
+// Ref is one resolved reference, for reverse lookups ("which risks name
+// this system").
+type Ref struct {
+	From    *load.Document
+	Pointer string
+	To      string
+}
+
+// Index is what Check learns: documents by id and references by target.
+type Index struct {
+	ByID     map[string]*load.Document
+	Incoming map[string][]Ref
+}
+
+// Check verifies references across all documents. tiers are the risk tier
+// names in force (from aims.yaml, or the defaults).
+func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []string) (*Index, diag.List) {
+	var out diag.List
+	idx := &Index{ByID: map[string]*load.Document{}, Incoming: map[string][]Ref{}}
+
+	manifests := 0
+	for _, d := range docs {
+		if d.Kind == "Manifest" {
+			manifests++
+			if d.File != load.ManifestFile {
+				out.Add(d.Start(), diag.Error, CodeManifest, "a Manifest belongs in %s at the AIMS root", load.ManifestFile)
+			} else if manifests > 1 {
+				out.Add(d.Start(), diag.Error, CodeManifest, "%s holds more than one Manifest", load.ManifestFile)
+			}
+		}
+		if d.ID == "" {
+			continue
+		}
+		if first, dup := idx.ByID[d.ID]; dup {
+			out.Add(d.ValueAt("/id"), diag.Error, CodeDuplicate, "duplicate id %q: also defined at %s", d.ID, first.ValueAt("/id"))
+			out.Add(first.ValueAt("/id"), diag.Error, CodeDuplicate, "duplicate id %q: defined again at %s", d.ID, d.ValueAt("/id"))
+			continue
+		}
+		idx.ByID[d.ID] = d
+	}
+	if manifests == 0 {
+		out.Add(diag.Pos{File: load.ManifestFile}, diag.Error, CodeManifest, "no Manifest document in %s", load.ManifestFile)
+	}
+
+	c := checker{idx: idx, cat: cat, out: &out}
+	for _, d := range docs {
+		for _, r := range append(slices.Clip(common), refs[d.Kind]...) {
+			walk(d.Value, "", strings.Split(r.path, "/"), func(ptr string, v any) {
+				c.check(d, ptr, v, r)
+			})
+		}
+		switch d.Kind {
+		case "Evidence":
+			if p, ok := d.Value["path"].(string); ok {
+				checkPath(d, "/path", p, fsys, &out)
+			}
+		case "AISystem":
+			if t, ok := d.Value["risk_tier"].(string); ok && len(tiers) > 0 && !slices.Contains(tiers, t) {
+				msg := fmt.Sprintf("risk tier %q is not defined", t)
+				if s := diag.Suggest(t, tiers); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				} else {
+					msg += " (tiers: " + strings.Join(tiers, ", ") + "; set them under settings.tiers in aims.yaml)"
+				}
+				out.Add(d.ValueAt("/risk_tier"), diag.Error, CodeUnknownTier, "%s", msg)
+			}
+		}
+	}
+	return idx, out
+}
+
+type checker struct {
+	idx *Index
+	cat *catalog.Catalog
+	out *diag.List
+}
+
+func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
+	id, ok := v.(string)
+	if !ok || id == "" {
+		return // the schema reports wrong types
+	}
+	pos := d.ValueAt(ptr)
+	switch r.to {
+	case toRequirement, toControl, toScope:
+		e, ok := c.cat.Lookup(id)
+		valid := ok && (e.Kind != catalog.Group || r.to == toScope) && (r.to != toControl || e.Kind == catalog.Control)
+		if !valid {
+			what := "clause or Annex A control"
+			if r.to == toControl {
+				what = "Annex A control"
+			}
+			msg := fmt.Sprintf("%s is not an ISO/IEC 42001 %s", id, what)
+			if ok && e.Kind == catalog.Group {
+				msg += " (it is a group; name the clause or control)"
+			} else if s := c.cat.Suggest(id); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			c.out.Add(pos, diag.Error, CodeUnknownReq, "%s", msg)
+		}
+		return
+	}
+	target, ok := c.idx.ByID[id]
+	if !ok {
+		msg := fmt.Sprintf("%s refers to unknown id %q", field(ptr), id)
+		if s := diag.Suggest(id, c.candidates(r)); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		c.out.Add(pos, diag.Error, CodeUnknownRef, "%s", msg)
+		return
+	}
+	want := r.kinds
+	if r.to == toPerson {
+		want = []string{"Person", "Role"}
+	}
+	if r.to != toAny && !slices.Contains(want, target.Kind) {
+		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", field(ptr), strings.Join(want, " or "), id, target.Kind)
+		return
+	}
+	c.idx.Incoming[id] = append(c.idx.Incoming[id], Ref{From: d, Pointer: ptr, To: id})
+}
+
+// candidates are the ids a reference could have meant, for "did you mean".
+func (c *checker) candidates(r ref) []string {
+	want := r.kinds
+	if r.to == toPerson {
+		want = []string{"Person", "Role"}
+	}
+	var ids []string
+	for id, d := range c.idx.ByID {
+		if r.to == toAny || slices.Contains(want, d.Kind) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// checkPath verifies an evidence file: inside the AIMS root and present.
+func checkPath(d *load.Document, ptr, p string, fsys fs.FS, out *diag.List) {
+	clean := path.Clean(strings.TrimPrefix(p, "./"))
+	if path.IsAbs(p) || !fs.ValidPath(clean) || clean == "." {
+		out.Add(d.ValueAt(ptr), diag.Error, CodePath, "evidence path %q must be relative and stay inside the AIMS root", p)
+		return
+	}
+	info, err := fs.Lstat(fsys, clean)
+	switch {
+	case err != nil:
+		out.Add(d.ValueAt(ptr), diag.Error, CodePath, "evidence file %q does not exist", p)
+	case info.Mode()&fs.ModeSymlink != 0:
+		out.Add(d.ValueAt(ptr), diag.Error, CodePath, "evidence file %q is a symbolic link; aims does not follow links out of the repository", p)
+	case info.IsDir():
+		out.Add(d.ValueAt(ptr), diag.Error, CodePath, "evidence path %q is a folder; name a file", p)
+	}
+}
+
+// walk calls fn for every value matching the pattern segments below v.
+func walk(v any, ptr string, segs []string, fn func(ptr string, v any)) {
+	if len(segs) == 0 {
+		fn(ptr, v)
+		return
+	}
+	seg := segs[0]
+	if seg == "*" {
+		list, _ := v.([]any)
+		for i, item := range list {
+			walk(item, ptr+"/"+strconv.Itoa(i), segs[1:], fn)
+		}
+		return
+	}
+	m, _ := v.(map[string]any)
+	if child, ok := m[seg]; ok {
+		walk(child, ptr+"/"+seg, segs[1:], fn)
+	}
+}
+
+// field names a pointer for messages: /treatment/controls/1 -> treatment.controls[1].
+func field(ptr string) string {
+	var b strings.Builder
+	for _, t := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if _, err := strconv.Atoi(t); err == nil {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}

@@ -1,0 +1,53 @@
+package link
+
+// target says what a reference may point at.
+type target int
+
+const (
+	toPerson      target = iota // a Person or Role
+	toKind                      // a document of one of kinds
+	toRequirement               // a clause or control id in the catalog
+	toControl                   // an Annex A control id
+	toScope                     // a requirement, a clause group (4-10) or an Annex A area (A.2-A.10)
+	toAny                       // any document
+)
+
+type ref struct {
+	path  string // slash-separated field path; "*" is every list item
+	to    target
+	kinds []string
+}
+
+func person(path string) ref            { return ref{path: path, to: toPerson} }
+func kind(path string, k ...string) ref { return ref{path: path, to: toKind, kinds: k} }
+func requirement(path string) ref       { return ref{path: path, to: toRequirement} }
+func control(path string) ref           { return ref{path: path, to: toControl} }
+
+// common are the document-control references every kind may carry.
+var common = []ref{person("owner"), person("approved_by")}
+
+// refs lists, per kind, every field that references something else.
+var refs = map[string][]ref{
+	"Scope":     {kind("systems/included/*", "AISystem"), kind("roles/*/system", "AISystem")},
+	"Policy":    {requirement("satisfies/*")},
+	"Role":      {kind("reports_to", "Role")},
+	"Person":    {kind("roles/*", "Role")},
+	"Objective": {kind("policy", "Policy")},
+	"Risk": {kind("systems/*", "AISystem"), control("treatment/controls/*"), person("treatment/owner"),
+		person("acceptance/approved_by")},
+	"Applicability": {control("controls/*/control"), kind("controls/*/evidence/*", "Evidence"), person("controls/*/owner")},
+	"AISystem": {kind("model/supplier", "Supplier"), kind("datasets/*", "Dataset"), kind("suppliers/*", "Supplier"),
+		kind("privacy/dpia", "Evidence"), person("deployment/approved_by")},
+	"Dataset":          {person("representativeness/reviewed_by")},
+	"ImpactAssessment": {kind("system", "AISystem"), control("mitigations/*/controls/*"), kind("mitigations/*/risks/*", "Risk")},
+	"Supplier":         {person("due_diligence/performed_by"), kind("due_diligence/evidence/*", "Evidence")},
+	"Competence":       {person("subject"), kind("records/*/evidence", "Evidence")},
+	"Communication":    {kind("records/*/evidence", "Evidence")},
+	"Change":           {{path: "affects/*", to: toAny}},
+	"Evidence":         {requirement("satisfies/*"), kind("systems/*", "AISystem")},
+	"Audit": {{path: "scope/*", to: toScope}, person("auditor/person"), requirement("findings/*/requirement"),
+		kind("findings/*/nonconformity", "Nonconformity"), kind("report", "Evidence")},
+	"ManagementReview": {person("chair"), person("attendees/*"), person("actions/*/owner"), kind("minutes", "Evidence")},
+	"Nonconformity": {kind("audit", "Audit"), requirement("requirements/*"), kind("systems/*", "AISystem"),
+		person("corrective_actions/*/owner"), person("effectiveness/reviewed_by")},
+}

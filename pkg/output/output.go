@@ -1,0 +1,109 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// Rule describes a rule for formats that carry rule metadata (SARIF).
+type Rule struct {
+	ID          string
+	Severity    diag.Severity
+	Refs        []string
+	Description string
+}
+
+// Options shape paths and metadata.
+type Options struct {
+	// Prefix is joined before every file path, so paths are relative to
+	// where the user (or CI) ran the command rather than to the AIMS root.
+	Prefix string
+	// Rules by id, for formats that describe the rules they report.
+	Rules map[string]Rule
+	// Tool version for formats that record it.
+	Version string
+}
+
+// Summary closes an output.
+type Summary struct {
+	Documents int
+	Errors    int
+	Warnings  int
+	Infos     int
+}
+
+// Summarize counts findings by severity.
+func Summarize(l diag.List, documents int) Summary {
+	return Summary{Documents: documents, Errors: l.Count(diag.Error), Warnings: l.Count(diag.Warning), Infos: l.Count(diag.Info)}
+}
+
+// Writer is an output format. Write is called once per finding, in order;
+// Flush once at the end.
+type Writer interface {
+	Write(d diag.Diagnostic) error
+	Flush(s Summary) error
+}
+
+var formats = map[string]func(io.Writer, Options) Writer{
+	"text":   newText,
+	"json":   newJSON,
+	"sarif":  newSARIF,
+	"junit":  newJUnit,
+	"github": newGitHub,
+}
+
+// Formats lists the valid format names.
+func Formats() []string {
+	var names []string
+	for n := range formats {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// New returns the writer for format.
+func New(format string, w io.Writer, opts Options) (Writer, error) {
+	f, ok := formats[format]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	}
+	return f(w, opts), nil
+}
+
+// WriteAll writes l and flushes.
+func WriteAll(w Writer, l diag.List, documents int) error {
+	for _, d := range l {
+		if err := w.Write(d); err != nil {
+			return err
+		}
+	}
+	return w.Flush(Summarize(l, documents))
+}
+
+func (o Options) file(p diag.Pos) string {
+	if p.File == "" {
+		return ""
+	}
+	if o.Prefix == "" || o.Prefix == "." {
+		return p.File
+	}
+	return path.Join(o.Prefix, p.File)
+}
+
+func (o Options) pos(p diag.Pos) diag.Pos {
+	p.File = o.file(p)
+	return p
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

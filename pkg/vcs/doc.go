@@ -1,0 +1,15 @@
+// Package vcs answers provenance questions about an AIMS kept in git: who last
+// changed each file and when, what the files looked like at a revision, and
+// whether the working tree has uncommitted changes. It reads the repository
+// with go-git, so the git binary is not needed at run time.
+//
+// Histories must match what `git log -- <path>` prints, merges included,
+// because auditors will check our answers against git. Provenance computes
+// them for every file in a single walk of history; one log query per file is
+// orders of magnitude slower on real repositories.
+//
+// The package must not write to the repository or the working tree, must not
+// follow symbolic links stored in commits, and must not decide what a history
+// means (stale evidence, missing reviews): that belongs to the analysis
+// packages, which receive the results as plain values.
+package vcs

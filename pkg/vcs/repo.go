@@ -1,0 +1,344 @@
+package vcs
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// ErrNotRepo is returned by Open when no enclosing git repository exists.
+var ErrNotRepo = errors.New("not a git repository")
+
+// Commit is the part of a git commit that provenance reports need.
+type Commit struct {
+	Hash      string    // full 40-hex
+	Author    string    // author name
+	Email     string    // author email
+	When      time.Time // author date: what `git log` shows as Date
+	Committed time.Time // committer date: what git orders history by
+	Subject   string    // first line of the message
+}
+
+// Short returns the abbreviated hash people paste into tickets.
+func (c Commit) Short() string {
+	if len(c.Hash) < 7 {
+		return c.Hash
+	}
+	return c.Hash[:7]
+}
+
+// History is the history of one file, newest first: exactly the commits
+// `git log -- <path>` lists.
+type History struct {
+	Commits []Commit
+}
+
+// Last returns the commit that last changed the file, as `git log -1` shows.
+func (h History) Last() (Commit, bool) {
+	if len(h.Commits) == 0 {
+		return Commit{}, false
+	}
+	return h.Commits[0], true
+}
+
+// Repo is an open git repository with a work tree. Its methods are safe for
+// concurrent use; they serialise access because go-git's packfile readers
+// are not.
+type Repo struct {
+	mu    sync.Mutex
+	root  string
+	st    *filesystem.Storage
+	repo  *git.Repository
+	trees *treeCache
+}
+
+// Open finds the repository containing dir by walking up the directory tree,
+// as git does. The error wraps ErrNotRepo when there is none.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	root, dot, err := findDotGit(abs)
+	if err != nil {
+		return nil, err
+	}
+	// Default storage options reopen the packfile for every object read,
+	// which made history walks 2.5x slower.
+	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true})
+	repo, err := git.Open(st, osfs.New(root))
+	if err != nil {
+		_ = st.Close()
+		if errors.Is(err, git.ErrRepositoryNotExists) {
+			return nil, fmt.Errorf("%s: %w", abs, ErrNotRepo)
+		}
+		return nil, fmt.Errorf("open repository %s: %w", root, err)
+	}
+	return &Repo{root: root, st: st, repo: repo, trees: newTreeCache()}, nil
+}
+
+// findDotGit walks up from dir to the first directory holding .git, which may
+// be a directory or, for linked worktrees and submodules, a "gitdir:" file.
+func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
+	for d := dir; ; {
+		fi, err := os.Stat(filepath.Join(d, ".git"))
+		switch {
+		case err == nil && fi.IsDir():
+			return d, osfs.New(filepath.Join(d, ".git")), nil
+		case err == nil:
+			dot, err := gitdirFile(d)
+			if err != nil {
+				return "", nil, err
+			}
+			return d, dot, nil
+		case !errors.Is(err, os.ErrNotExist):
+			return "", nil, fmt.Errorf("open repository: %w", err)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
+		}
+		d = parent
+	}
+}
+
+// gitdirFile follows a .git file to the real git directory, joining it with
+// the shared "commondir" of a linked worktree so refs and objects resolve.
+func gitdirFile(root string) (billy.Filesystem, error) {
+	b, err := os.ReadFile(filepath.Join(root, ".git"))
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	gitdir, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+	if !ok {
+		return nil, fmt.Errorf("%s: .git file has no gitdir line: %w", root, ErrNotRepo)
+	}
+	gitdir = strings.TrimSpace(gitdir)
+	if !filepath.IsAbs(gitdir) {
+		gitdir = filepath.Join(root, gitdir)
+	}
+	dot := osfs.New(gitdir)
+	common, err := os.ReadFile(filepath.Join(gitdir, "commondir"))
+	if errors.Is(err, os.ErrNotExist) {
+		return dot, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	dir := strings.TrimSpace(string(common))
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(gitdir, dir)
+	}
+	return dotgit.NewRepositoryFilesystem(dot, osfs.New(dir)), nil
+}
+
+// Close releases the packfile descriptors kept open for speed.
+func (r *Repo) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.st.Close(); err != nil {
+		return fmt.Errorf("close repository: %w", err)
+	}
+	return nil
+}
+
+// Root returns the absolute path of the work tree root. Symbolic links in it
+// are not resolved, so it stays comparable with paths built from the
+// directory given to Open.
+func (r *Repo) Root() string { return r.root }
+
+// Shallow reports whether the repository is a shallow clone, whose history
+// stops at a boundary and so cannot prove when a file was first written.
+func (r *Repo) Shallow() (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	hs, err := r.st.Shallow()
+	if err != nil {
+		return false, fmt.Errorf("read shallow boundary: %w", err)
+	}
+	return len(hs) > 0, nil
+}
+
+// Resolve turns a revision such as "HEAD", a branch, a tag, a full or short
+// hash, "HEAD~3" or "v1^" into the commit it names.
+func (r *Repo) Resolve(rev string) (Commit, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, err := r.resolve(rev)
+	if err != nil {
+		return Commit{}, err
+	}
+	return toCommit(c), nil
+}
+
+func (r *Repo) resolve(rev string) (*object.Commit, error) {
+	h, err := r.repo.ResolveRevision(plumbing.Revision(r.refFirst(rev)))
+	if err != nil {
+		if notFound(err) {
+			return nil, fmt.Errorf("unknown revision %q", rev)
+		}
+		return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
+	}
+	c, err := r.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
+	}
+	return c, nil
+}
+
+// refRules are the places git looks for a ref name, in git's order.
+var refRules = []string{"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/remotes/%s", "refs/remotes/%s/HEAD"}
+
+// refFirst replaces the name at the start of rev with the hash of the ref it
+// names, if any. go-git tries hash prefixes before refs, so a branch called
+// "b7" or "cafe" would resolve to some commit whose hash starts that way;
+// git prefers the ref, and so must we.
+func (r *Repo) refFirst(rev string) string {
+	base, suffix := rev, ""
+	if i := strings.IndexAny(rev, "~^"); i >= 0 {
+		base, suffix = rev[:i], rev[i:]
+	}
+	if base == "" || len(base) == 2*len(plumbing.ZeroHash) {
+		return rev
+	}
+	for _, rule := range refRules {
+		ref, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, base)), true)
+		if err == nil {
+			return ref.Hash().String() + suffix
+		}
+	}
+	return rev
+}
+
+// notFound tells a revision that does not exist from a failure to read the
+// repository. go-git reports a missing ref, a hash prefix matching nothing,
+// "HEAD~9" past the root commit and bad syntax with different errors; to a
+// user they all mean the same thing.
+func notFound(err error) bool {
+	return errors.Is(err, plumbing.ErrReferenceNotFound) ||
+		errors.Is(err, plumbing.ErrObjectNotFound) ||
+		errors.Is(err, object.ErrParentNotFound) ||
+		errors.Is(err, io.EOF) ||
+		strings.HasPrefix(err.Error(), "Revision invalid")
+}
+
+func toCommit(c *object.Commit) Commit {
+	subject, _, _ := strings.Cut(c.Message, "\n")
+	return Commit{
+		Hash:      c.Hash.String(),
+		Author:    c.Author.Name,
+		Email:     c.Author.Email,
+		When:      c.Author.When,
+		Committed: c.Committer.When,
+		Subject:   strings.TrimRight(subject, "\r"),
+	}
+}
+
+// Dirty reports whether anything under prefix (a slash path relative to the
+// repository root, "" for all of it) differs from HEAD: staged or unstaged
+// changes, or untracked files that are not ignored. Results computed from a
+// dirty tree describe files no commit holds yet.
+func (r *Repo) Dirty(prefix string) (bool, error) {
+	prefix, err := cleanPrefix(prefix)
+	if err != nil {
+		return false, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	wt, err := r.repo.Worktree()
+	if err != nil {
+		return false, fmt.Errorf("read work tree: %w", err)
+	}
+	// go-git reads .gitignore files and .git/info/exclude itself but not the
+	// user's global excludes; without them editor and OS droppings that git
+	// ignores would count as changes.
+	wt.Excludes = globalExcludes()
+	st, err := wt.Status()
+	if err != nil {
+		return false, fmt.Errorf("read work tree status: %w", err)
+	}
+	for name, fs := range st {
+		if fs.Staging == git.Unmodified && fs.Worktree == git.Unmodified {
+			continue
+		}
+		if under(filepath.ToSlash(name), prefix) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// globalExcludes loads the ignore files git consults outside the repository:
+// core.excludesFile from ~/.gitconfig and /etc/gitconfig, and the default
+// $XDG_CONFIG_HOME/git/ignore. Unreadable files are skipped, as git does.
+func globalExcludes() []gitignore.Pattern {
+	rootFS := osfs.New("/")
+	var ps []gitignore.Pattern
+	if sys, err := gitignore.LoadSystemPatterns(rootFS); err == nil {
+		ps = append(ps, sys...)
+	}
+	if glob, err := gitignore.LoadGlobalPatterns(rootFS); err == nil {
+		ps = append(ps, glob...)
+	}
+	xdg := os.Getenv("XDG_CONFIG_HOME")
+	if xdg == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			xdg = filepath.Join(home, ".config")
+		}
+	}
+	if xdg != "" {
+		if f, err := os.Open(filepath.Join(xdg, "git", "ignore")); err == nil {
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				line := sc.Text()
+				if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+					continue
+				}
+				ps = append(ps, gitignore.ParsePattern(line, nil))
+			}
+			_ = f.Close()
+		}
+	}
+	return ps
+}
+
+// cleanPrefix normalises a slash path relative to the repository root;
+// "", "." and "/" all mean the whole repository.
+func cleanPrefix(p string) (string, error) {
+	p = strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "/")
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", fmt.Errorf("prefix %q is outside the repository", p)
+	}
+	if p == "." {
+		return "", nil
+	}
+	return p, nil
+}
+
+// under reports whether slash path name is prefix or inside it.
+func under(name, prefix string) bool {
+	if prefix == "" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(name, prefix)
+	return ok && (rest == "" || rest[0] == '/')
+}

@@ -1,0 +1,161 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/link"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/schema"
+)
+
+// ErrNoRoot means no aims.yaml was found.
+var ErrNoRoot = errors.New("no AIMS found")
+
+// FindRoot walks up from dir to the nearest folder holding aims.yaml.
+func FindRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, load.ManifestFile)); err == nil && st.Mode().IsRegular() {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%w: no %s in %s or any parent folder (run `aims init` to create one)", ErrNoRoot, load.ManifestFile, abs)
+		}
+	}
+}
+
+// Workspace is a loaded and checked AIMS.
+type Workspace struct {
+	Root    string // absolute path of the AIMS root on disk ("" for a pure fs.FS)
+	FS      fs.FS
+	Set     *load.Set
+	Model   *aims.Model
+	Index   *link.Index
+	Catalog *catalog.Catalog
+	Tiers   map[string]aims.Tier
+	// Diags holds every problem found by load, schema and link, sorted.
+	Diags diag.List
+}
+
+// OpenDir loads the AIMS rooted at dir.
+func OpenDir(dir string) (*Workspace, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open AIMS: %w", err)
+	}
+	w, err := Open(r.FS())
+	if err != nil {
+		return nil, err
+	}
+	w.Root = dir
+	return w, nil
+}
+
+// Open loads the AIMS at the root of fsys and runs every checking stage.
+func Open(fsys fs.FS) (*Workspace, error) {
+	if _, err := fs.Stat(fsys, load.ManifestFile); err != nil {
+		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
+	}
+	set, err := load.Load(fsys, load.Options{})
+	if err != nil {
+		return nil, err
+	}
+	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001()}
+	w.Diags = append(w.Diags, set.Diags...)
+
+	v, err := schema.New()
+	if err != nil {
+		return nil, err
+	}
+	valid, diags, err := validateAll(v, set.Docs)
+	if err != nil {
+		return nil, err
+	}
+	w.Diags = append(w.Diags, diags...)
+
+	w.Model, err = aims.Decode(valid)
+	if err != nil {
+		return nil, err
+	}
+	w.Tiers = Tiers(w.Model.Manifest)
+	names := make([]string, 0, len(w.Tiers))
+	for n := range w.Tiers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	// References are checked over all documents, valid or not: an id in a
+	// document with a schema error still exists, and reporting every
+	// reference to it as unknown would bury the real problem.
+	idx, ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
+	w.Index = idx
+	w.Diags = append(w.Diags, ldiags...)
+	w.Diags.Sort()
+	return w, nil
+}
+
+// validateAll validates documents in parallel and returns those without
+// schema errors, in load order.
+func validateAll(v *schema.Validator, docs []*load.Document) ([]*load.Document, diag.List, error) {
+	results := make([]diag.List, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(docs), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i], errs[i] = v.Validate(docs[i])
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	var valid []*load.Document
+	var all diag.List
+	for i, d := range docs {
+		all = append(all, results[i]...)
+		if results[i].Max() < diag.Error {
+			valid = append(valid, d)
+		}
+	}
+	return valid, all, nil
+}
+
+// DefaultTiers are used when aims.yaml defines none: what each risk tier
+// requires of an AI system, proportional to its risk.
+var DefaultTiers = map[string]aims.Tier{
+	"high": {Description: "Significant impact on people's rights, safety or livelihood (e.g. EU AI Act high-risk).", Requires: []string{
+		"impact_assessment", "bias_testing", "human_oversight", "fallback", "shutdown_criteria", "monitoring",
+		"drift_thresholds", "explainability", "robustness_testing", "event_logging", "dataset_provenance",
+		"dataset_quality", "representativeness", "verification", "deployment_approval"}},
+	"medium": {Description: "Interacts with people or informs decisions with moderate impact.", Requires: []string{
+		"impact_assessment", "human_oversight", "monitoring", "explainability", "event_logging", "dataset_provenance",
+		"verification", "deployment_approval"}},
+	"low": {Description: "Internal or low-impact use.", Requires: []string{"verification"}},
+}
+
+// Tiers returns the risk tiers in force.
+func Tiers(m *aims.Manifest) map[string]aims.Tier {
+	if m != nil && len(m.Settings.Tiers) > 0 {
+		return m.Settings.Tiers
+	}
+	return DefaultTiers
+}

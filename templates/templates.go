@@ -1,0 +1,13 @@
+// Package templates embeds the files `aims init` writes and the report
+// templates `aims report` renders.
+//
+// Scaffold files may contain $SCHEMAS, replaced on writing by the path from
+// the file to the exported JSON Schemas, so editors validate as people type.
+package templates
+
+import "embed"
+
+// Init is the scaffold of a new AIMS, rooted at init/.
+//
+//go:embed all:init
+var Init embed.FS
