@@ -53,6 +53,9 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 	})
 	root.AddCommand(
 		NewCmdValidate(g, s, nil),
+		NewCmdCheck(g, s, nil),
+		NewCmdGaps(g, s, nil),
+		NewCmdRules(s, nil),
 		NewCmdCatalog(s, nil),
 		NewCmdInit(g, s, nil),
 		NewCmdSchema(s, nil),

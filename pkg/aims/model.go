@@ -30,6 +30,10 @@ type Model struct {
 	Reviews           []*ManagementReview
 	Nonconformities   []*Nonconformity
 
+	// Results holds parsed aims-result/v1 files by the id of the Evidence
+	// that links them.
+	Results map[string]*Result
+
 	// ByID holds every decoded document with an id.
 	ByID map[string]Doc
 	// All holds every decoded document in load order.
@@ -40,7 +44,7 @@ type Model struct {
 // A document that still fails to decode is a defect in our schemas (they
 // should have refused it), so it is an error, not a diagnostic.
 func Decode(docs []*load.Document) (*Model, error) {
-	m := &Model{ByID: map[string]Doc{}}
+	m := &Model{ByID: map[string]Doc{}, Results: map[string]*Result{}}
 	for _, d := range docs {
 		doc, err := decodeOne(d)
 		if err != nil {

@@ -23,12 +23,17 @@ type Meta struct {
 // Header returns m, so every kind satisfies Doc.
 func (m *Meta) Header() *Meta { return m }
 
-// Name is the title, else the id.
+// Name is the title, else the id, else the file.
 func (m *Meta) Name() string {
-	if m.Title != "" {
+	switch {
+	case m.Title != "":
 		return m.Title
+	case m.ID != "":
+		return m.ID
+	case m.Doc != nil:
+		return m.Doc.File
 	}
-	return m.ID
+	return m.Kind
 }
 
 // Doc is any typed document.

@@ -374,3 +374,38 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// ReadData reads and parses one YAML or JSON file that is not an AIMS
+// document, such as a CI result linked as evidence, with the same limits and
+// positions as AIMS documents.
+func ReadData(fsys fs.FS, p string) (*Document, diag.List) {
+	var diags diag.List
+	f, err := fsys.Open(p)
+	if err != nil {
+		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+		return nil, diags
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	switch {
+	case err != nil:
+		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+		return nil, diags
+	case len(data) > MaxFileBytes:
+		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
+		return nil, diags
+	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
+		return nil, diags
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		diags = append(diags, syntaxDiag(p, data, err, 0))
+		return nil, diags
+	}
+	if len(n.Content) == 0 {
+		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeStructure, "file is empty")
+		return nil, diags
+	}
+	return convertDoc(p, 0, &n, 0)
+}

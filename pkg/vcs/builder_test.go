@@ -33,6 +33,7 @@ type builder struct {
 	repo    *git.Repository
 	st      storer.Storer
 	written map[plumbing.Hash]bool
+	blobs   map[string]plumbing.Hash
 }
 
 func newBuilder(tb testing.TB, dir string) *builder {
@@ -41,11 +42,21 @@ func newBuilder(tb testing.TB, dir string) *builder {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b := &builder{tb: tb, dir: dir, repo: repo, st: repo.Storer, written: map[plumbing.Hash]bool{}}
+	b := &builder{tb: tb, dir: dir, repo: repo, st: repo.Storer, written: map[plumbing.Hash]bool{}, blobs: map[string]plumbing.Hash{}}
 	if err := b.st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// newBuilderAt adds to an existing repository.
+func newBuilderAt(tb testing.TB, dir string) *builder {
+	tb.Helper()
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &builder{tb: tb, dir: dir, repo: repo, st: repo.Storer, written: map[plumbing.Hash]bool{}, blobs: map[string]plumbing.Hash{}}
 }
 
 func (b *builder) put(o plumbing.EncodedObject) plumbing.Hash {
@@ -61,12 +72,16 @@ func (b *builder) put(o plumbing.EncodedObject) plumbing.Hash {
 }
 
 func (b *builder) blob(data string) plumbing.Hash {
+	if h, ok := b.blobs[data]; ok {
+		return h
+	}
 	o := b.st.NewEncodedObject()
 	o.SetType(plumbing.BlobObject)
 	w, _ := o.Writer()
 	_, _ = w.Write([]byte(data))
 	_ = w.Close()
-	return b.put(o)
+	b.blobs[data] = b.put(o)
+	return b.blobs[data]
 }
 
 // tree writes the tree for the snapshot's paths below dir ("" = root).

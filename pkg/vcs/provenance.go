@@ -36,11 +36,10 @@ type Provenance struct {
 // paths that reached it, and trees are compared by hash, descending only
 // into subtrees that differ and hold a path still being traced.
 //
-// Histories come out in the order the walk reaches the commits: git's own
-// queue order, latest committer date first. That is exactly git's order
-// unless committer dates go backwards (clock skew) or tie across branches,
-// where git's per-file queue can pop differently from our shared one; the
-// set of commits is exact regardless.
+// Histories are in git's order: its queue pops the latest committer date
+// first and breaks ties by when a commit was queued, so with clock skew or
+// equal dates the order is not simply by date. The walk reproduces the
+// order git's walk for each file alone would take (see qentry).
 func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 	prefix, err := cleanPrefix(prefix)
 	if err != nil {
@@ -69,7 +68,7 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 		return Provenance{}, err
 	}
 	w.words = (len(w.files) + 63) / 64
-	w.shown = make([][]*wcommit, len(w.files))
+	w.shown = make([][]*Commit, len(w.files))
 	if err := w.run(start); err != nil {
 		return Provenance{}, err
 	}
@@ -79,7 +78,7 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 		cs := w.shown[i]
 		h := History{Commits: make([]Commit, len(cs))}
 		for j, c := range cs {
-			h.Commits[j] = c.info
+			h.Commits[j] = *c
 		}
 		p.Files[strings.TrimPrefix(name[len(prefix):], "/")] = h
 	}
@@ -162,15 +161,23 @@ type wcommit struct {
 	hash    plumbing.Hash
 	tree    plumbing.Hash
 	parents []plumbing.Hash
-	date    int64  // committer date, the key of git's queue
-	info    Commit // filled once the commit is shown for some file
-	shownAt bool
+	date    int64 // committer date, the key of git's queue
+	obj     *object.Commit
+	info    *Commit // set once the commit is shown for some file
+	seen    bitset  // paths ever pushed here: git's SEEN flag, per path
+}
 
-	pending bitset // paths pushed by children, not yet processed
-	done    bitset // paths already processed here
-	queued  bool
-	seq     int // queue insertion order: git breaks date ties first in, first out
-	index   int // heap position
+// qentry is one push of paths to a commit. git's walk for a single file
+// queues a commit when its first child in that walk pushes it, and breaks
+// committer-date ties by that moment. Keeping every push as its own entry
+// (rather than one entry per commit) makes each file's pops in our shared
+// walk happen in exactly the order of git's walk for that file alone, ties
+// and clock skew included: pops for other files never push this file's
+// paths, so they cannot reorder its entries.
+type qentry struct {
+	c     *wcommit
+	paths bitset
+	seq   int
 }
 
 type walk struct {
@@ -182,7 +189,7 @@ type walk struct {
 	shallow    map[plumbing.Hash]bool
 	queue      commitQueue
 	seq        int
-	shown      [][]*wcommit
+	shown      [][]*Commit
 	incomplete bool
 }
 
@@ -200,24 +207,16 @@ func (w *walk) run(start *object.Commit) error {
 	}
 	w.push(c, all)
 	for w.queue.Len() > 0 {
-		c := heap.Pop(&w.queue).(*wcommit)
-		c.queued = false
-		if err := w.process(c); err != nil {
+		e := heap.Pop(&w.queue).(*qentry)
+		if err := w.process(e.c, e.paths); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// process applies git's simplification to the paths newly pushed to c.
-func (w *walk) process(c *wcommit) error {
-	paths := c.pending
-	c.pending = nil
-	if c.done == nil {
-		c.done = paths
-	} else {
-		c.done.or(paths)
-	}
+// process applies git's simplification to paths pushed to c.
+func (w *walk) process(c *wcommit, paths bitset) error {
 	parents := c.parents
 	if w.shallow[c.hash] {
 		// git grafts the boundary into a root commit, and so do we.
@@ -225,6 +224,7 @@ func (w *walk) process(c *wcommit) error {
 		w.incomplete = true
 	}
 	var shown bitset
+	pushes := make([]bitset, len(parents))
 	switch len(parents) {
 	case 0:
 		shown = w.newSet()
@@ -240,13 +240,13 @@ func (w *walk) process(c *wcommit) error {
 		if err := w.diff(w.root, c.tree, p.tree, paths, shown); err != nil {
 			return err
 		}
-		w.push(p, paths)
+		pushes[0] = paths
 	default:
 		// Each path follows the first parent it is identical to; paths
 		// that differ from every parent make the merge shown and follow
 		// all of them.
 		remaining := paths
-		for _, ph := range parents {
+		for i, ph := range parents {
 			p, err := w.commit(ph)
 			if err != nil {
 				return err
@@ -255,9 +255,8 @@ func (w *walk) process(c *wcommit) error {
 			if err := w.diff(w.root, c.tree, p.tree, remaining, differ); err != nil {
 				return err
 			}
-			same := remaining.clone()
-			same.andNot(differ)
-			w.push(p, same)
+			pushes[i] = remaining.clone()
+			pushes[i].andNot(differ)
 			remaining = differ
 			if remaining.empty() {
 				break
@@ -265,52 +264,51 @@ func (w *walk) process(c *wcommit) error {
 		}
 		shown = remaining
 		if !shown.empty() {
-			for _, ph := range parents {
-				p, err := w.commit(ph)
-				if err != nil {
-					return err
+			for i := range pushes {
+				if pushes[i] == nil {
+					pushes[i] = shown
+				} else {
+					pushes[i].or(shown)
 				}
-				w.push(p, shown)
 			}
 		}
+	}
+	// git pushes parents in order, which decides ties between them.
+	for i, set := range pushes {
+		if set == nil {
+			continue
+		}
+		p, err := w.commit(parents[i])
+		if err != nil {
+			return err
+		}
+		w.push(p, set)
 	}
 	if shown.empty() {
 		return nil
 	}
-	if !c.shownAt {
-		obj, err := w.r.repo.CommitObject(c.hash)
-		if err != nil {
-			return fmt.Errorf("read commit %s: %w", c.hash, err)
-		}
-		c.info = toCommit(obj)
-		c.shownAt = true
+	if c.info == nil {
+		info := toCommit(c.obj)
+		c.info, c.obj = &info, nil
 	}
-	shown.each(func(i int) { w.shown[i] = append(w.shown[i], c) })
+	shown.each(func(i int) { w.shown[i] = append(w.shown[i], c.info) })
 	return nil
 }
 
-// push hands paths to parent p, queueing it unless every path was already
-// traced through it (reachable along several branches, or clock skew
-// bringing paths back to a commit the walk has passed).
+// push queues the paths not yet seen at p. Paths already seen arrived along
+// another branch (or, with clock skew, after the walk passed p); git's walk
+// for those files has queued p already.
 func (w *walk) push(p *wcommit, paths bitset) {
-	if paths.empty() {
+	fresh := w.newSet()
+	if p.seen == nil {
+		p.seen = w.newSet()
+	}
+	if !fresh.orAndNot(paths, p.seen) {
 		return
 	}
-	if p.pending == nil {
-		p.pending = w.newSet()
-	}
-	if !p.pending.orAndNot(paths, p.done) {
-		if p.pending.empty() {
-			p.pending = nil
-		}
-		return
-	}
-	if !p.queued {
-		p.queued = true
-		w.seq++
-		p.seq = w.seq
-		heap.Push(&w.queue, p)
-	}
+	p.seen.or(fresh)
+	w.seq++
+	heap.Push(&w.queue, &qentry{c: p, paths: fresh, seq: w.seq})
 }
 
 // commit loads the parts of a commit the walk needs, once.
@@ -331,6 +329,7 @@ func (w *walk) commit(h plumbing.Hash) (*wcommit, error) {
 		tree:    oc.TreeHash,
 		parents: oc.ParentHashes,
 		date:    oc.Committer.When.Unix(),
+		obj:     oc,
 	}
 	w.commits[h] = c
 	return c, nil
@@ -426,30 +425,23 @@ func (w *walk) diff(n *pnode, a, b plumbing.Hash, set, out bitset) error {
 
 // commitQueue is git's revision queue: latest committer date first, ties
 // in insertion order.
-type commitQueue []*wcommit
+type commitQueue []*qentry
 
 func (q commitQueue) Len() int { return len(q) }
 func (q commitQueue) Less(i, j int) bool {
-	if q[i].date != q[j].date {
-		return q[i].date > q[j].date
+	if q[i].c.date != q[j].c.date {
+		return q[i].c.date > q[j].c.date
 	}
 	return q[i].seq < q[j].seq
 }
-func (q commitQueue) Swap(i, j int) {
-	q[i], q[j] = q[j], q[i]
-	q[i].index, q[j].index = i, j
-}
-func (q *commitQueue) Push(x any) {
-	c := x.(*wcommit)
-	c.index = len(*q)
-	*q = append(*q, c)
-}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*qentry)) }
 func (q *commitQueue) Pop() any {
 	old := *q
-	c := old[len(old)-1]
+	e := old[len(old)-1]
 	old[len(old)-1] = nil
 	*q = old[:len(old)-1]
-	return c
+	return e
 }
 
 // bitset is a set of file indices.

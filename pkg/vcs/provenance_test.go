@@ -1,9 +1,8 @@
 package vcs
 
 import (
-	"errors"
 	"fmt"
-	"iter"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -126,7 +125,7 @@ func TestProvenanceCommitDetails(t *testing.T) {
 		Committed: day(5).Add(time.Hour),
 		Subject:   "Third policy",
 	}
-	if diff := cmp.Diff(want, got, cmp.Comparer(time.Time.Equal)); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("last commit of policy.yaml (-want +got):\n%s", diff)
 	}
 	if _, ok := (History{}).Last(); ok {
@@ -335,9 +334,9 @@ func randomRepo(t testing.TB, dir string, seed uint64, commits int, skew bool) [
 			case 0: // take theirs wholesale: treesame to the second parent
 				merged = other.snap
 			default: // per path: ours, theirs, resolved by hand, or dropped
-				merged = maps(br.snap)
+				merged = maps.Clone(br.snap)
 				// Sorted, so the seed alone decides the history.
-				for _, p := range slices.Sorted(mapsKeys(other.snap)) {
+				for _, p := range slices.Sorted(maps.Keys(other.snap)) {
 					v := other.snap[p]
 					switch rng.IntN(4) {
 					case 0:
@@ -383,24 +382,6 @@ func randomRepo(t testing.TB, dir string, seed uint64, commits int, skew bool) [
 	return names
 }
 
-func mapsKeys(m map[string]string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-func maps(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // TestProvenanceMatchesGitOnRandomHistory is the test that matters most:
 // for every file under the AIMS root, on every branch, our one-walk
 // histories must be exactly what git log prints, merges included.
@@ -428,40 +409,5 @@ func TestProvenanceMatchesGitOnRandomHistory(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestOpenWalksUpAndRejectsNonRepos(t *testing.T) {
-	s := newStory(t)
-	r := openRepo(t, filepath.Join(s.dir, "aims", "risks"))
-	want, err := filepath.Abs(s.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Root() != want {
-		t.Errorf("Root() = %q, want %q", r.Root(), want)
-	}
-
-	_, err = Open(t.TempDir())
-	if !errors.Is(err, ErrNotRepo) {
-		t.Errorf("Open(empty dir) error = %v, want ErrNotRepo", err)
-	}
-}
-
-func TestOpenLinkedWorktree(t *testing.T) {
-	gitBinary(t)
-	s := newStory(t)
-	wt := filepath.Join(t.TempDir(), "wt")
-	runGit(t, s.dir, nil, "worktree", "add", "--quiet", wt, "feature")
-	r := openRepo(t, filepath.Join(wt, "aims"))
-	c, err := r.Resolve("HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Hash != s.f1.String() {
-		t.Errorf("HEAD in the worktree = %s, want feature %s", c.Short(), s.f1.String()[:7])
-	}
-	if r.Root() != wt {
-		t.Errorf("Root() = %s, want the worktree %s", r.Root(), wt)
 	}
 }

@@ -64,6 +64,7 @@ func (h History) Last() (Commit, bool) {
 type Repo struct {
 	mu    sync.Mutex
 	root  string
+	dot   billy.Filesystem // the git directory
 	st    *filesystem.Storage
 	repo  *git.Repository
 	trees *treeCache
@@ -92,7 +93,7 @@ func Open(dir string) (*Repo, error) {
 		}
 		return nil, fmt.Errorf("open repository %s: %w", root, err)
 	}
-	return &Repo{root: root, st: st, repo: repo, trees: newTreeCache()}, nil
+	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache()}, nil
 }
 
 // findDotGit walks up from dir to the first directory holding .git, which may
@@ -191,7 +192,11 @@ func (r *Repo) Resolve(rev string) (Commit, error) {
 }
 
 func (r *Repo) resolve(rev string) (*object.Commit, error) {
-	h, err := r.repo.ResolveRevision(plumbing.Revision(r.refFirst(rev)))
+	full, ok := r.refFirst(rev)
+	if !ok {
+		return nil, fmt.Errorf("unknown revision %q", rev)
+	}
+	h, err := r.repo.ResolveRevision(plumbing.Revision(full))
 	if err != nil {
 		if notFound(err) {
 			return nil, fmt.Errorf("unknown revision %q", rev)
@@ -211,22 +216,26 @@ var refRules = []string{"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/
 // refFirst replaces the name at the start of rev with the hash of the ref it
 // names, if any. go-git tries hash prefixes before refs, so a branch called
 // "b7" or "cafe" would resolve to some commit whose hash starts that way;
-// git prefers the ref, and so must we.
-func (r *Repo) refFirst(rev string) string {
+// git prefers the ref, and so must we. Like git, it refuses hash prefixes
+// shorter than 4 digits, which go-git would match against anything.
+func (r *Repo) refFirst(rev string) (string, bool) {
 	base, suffix := rev, ""
 	if i := strings.IndexAny(rev, "~^"); i >= 0 {
 		base, suffix = rev[:i], rev[i:]
 	}
 	if base == "" || len(base) == 2*len(plumbing.ZeroHash) {
-		return rev
+		return rev, true
 	}
 	for _, rule := range refRules {
 		ref, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, base)), true)
 		if err == nil {
-			return ref.Hash().String() + suffix
+			return ref.Hash().String() + suffix, true
 		}
 	}
-	return rev
+	if len(base) < 4 && strings.Trim(strings.ToLower(base), "0123456789abcdef") == "" {
+		return "", false
+	}
+	return rev, true
 }
 
 // notFound tells a revision that does not exist from a failure to read the
@@ -268,10 +277,11 @@ func (r *Repo) Dirty(prefix string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read work tree: %w", err)
 	}
-	// go-git reads .gitignore files and .git/info/exclude itself but not the
-	// user's global excludes; without them editor and OS droppings that git
-	// ignores would count as changes.
-	wt.Excludes = globalExcludes()
+	// go-git reads .gitignore files itself but neither the user's global
+	// excludes nor .git/info/exclude (its work tree file system refuses
+	// paths inside .git); without them files git ignores would count as
+	// changes.
+	wt.Excludes = append(globalExcludes(), r.infoExcludes()...)
 	st, err := wt.Status()
 	if err != nil {
 		return false, fmt.Errorf("read work tree status: %w", err)
@@ -307,16 +317,32 @@ func globalExcludes() []gitignore.Pattern {
 	}
 	if xdg != "" {
 		if f, err := os.Open(filepath.Join(xdg, "git", "ignore")); err == nil {
-			sc := bufio.NewScanner(f)
-			for sc.Scan() {
-				line := sc.Text()
-				if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-					continue
-				}
-				ps = append(ps, gitignore.ParsePattern(line, nil))
-			}
+			ps = append(ps, readIgnore(f)...)
 			_ = f.Close()
 		}
+	}
+	return ps
+}
+
+func (r *Repo) infoExcludes() []gitignore.Pattern {
+	f, err := r.dot.Open("info/exclude")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	return readIgnore(f)
+}
+
+// readIgnore parses a gitignore file whose patterns apply from the root.
+func readIgnore(rd io.Reader) []gitignore.Pattern {
+	var ps []gitignore.Pattern
+	sc := bufio.NewScanner(rd)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, nil))
 	}
 	return ps
 }

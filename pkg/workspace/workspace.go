@@ -1,13 +1,16 @@
 package workspace
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aims-dev/aims/pkg/aims"
@@ -90,6 +93,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
 	w.Tiers = Tiers(w.Model.Manifest)
 	names := make([]string, 0, len(w.Tiers))
 	for n := range w.Tiers {
@@ -158,4 +162,54 @@ func Tiers(m *aims.Manifest) map[string]aims.Tier {
 		return m.Settings.Tiers
 	}
 	return DefaultTiers
+}
+
+// resultTypes are the evidence types whose files are read as aims-result/v1.
+var resultTypes = map[string]bool{"bias_test": true, "drift_report": true}
+
+// readResults parses the CI result files that evidence links to, so the gap
+// rules can compare measured values with each system's thresholds. A result
+// file that is not in the aims-result/v1 format is an error at that file.
+func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
+	var out diag.List
+	for _, e := range m.Evidence {
+		if !resultTypes[e.Type] || e.Path == "" {
+			continue
+		}
+		switch strings.ToLower(path.Ext(e.Path)) {
+		case ".json", ".yaml", ".yml":
+		default:
+			continue // a PDF or Markdown report: evidence, but not machine-readable
+		}
+		p := path.Clean(e.Path)
+		if !fs.ValidPath(p) {
+			continue // link reports paths that leave the root
+		}
+		if _, err := fs.Stat(fsys, p); err != nil {
+			continue // link reports missing files
+		}
+		doc, diags := load.ReadData(fsys, p)
+		out = append(out, diags...)
+		if doc == nil {
+			continue
+		}
+		sd, err := v.ValidateValue("result.schema.json", doc, doc.Value)
+		if err != nil {
+			out.Add(doc.Start(), diag.Error, schema.CodeValue, "%v", err)
+			continue
+		}
+		out = append(out, sd...)
+		if sd.Max() >= diag.Error {
+			continue
+		}
+		var r aims.Result
+		b, _ := json.Marshal(doc.Value)
+		if err := json.Unmarshal(b, &r); err != nil {
+			out.Add(doc.Start(), diag.Error, schema.CodeValue, "result file: %v", err)
+			continue
+		}
+		r.Doc = doc
+		m.Results[e.ID] = &r
+	}
+	return out
 }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/output"
+)
+
+// CheckOptions are check's flags.
+type CheckOptions struct {
+	*GlobalOptions
+	Streams
+	AnalysisOptions
+	Format string
+	FailOn string
+	Files  []string
+}
+
+// NewCmdCheck builds `aims check`.
+func NewCmdCheck(g *GlobalOptions, s Streams, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{GlobalOptions: g, Streams: s}
+	cmd := &cobra.Command{
+		Use:   "check [FILE...]",
+		Short: "Validate the AIMS and run every gap rule, for pre-commit and CI",
+		Long: `Check validates every document and runs every gap rule in one pass.
+
+With FILE arguments (as pre-commit passes the changed files) the whole AIMS is
+still loaded so references resolve, but only findings in those files and
+findings about the AIMS as a whole are reported.
+
+Exit 0 when no finding reaches --fail-on, 1 when one does, 2 when aims cannot
+run (bad flags, no AIMS, no documents).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCheck(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at least this `severity`: error, warning or never")
+	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
+	return cmd
+}
+
+func failThreshold(s string) (diag.Severity, error) {
+	switch s {
+	case "error":
+		return diag.Error, nil
+	case "warning":
+		return diag.Warning, nil
+	case "never":
+		return diag.Error + 1, nil
+	}
+	return 0, fmt.Errorf("--fail-on %q: want error, warning or never", s)
+}
+
+func runCheck(opts *CheckOptions) error {
+	failOn, err := failThreshold(opts.FailOn)
+	if err != nil {
+		return err
+	}
+	if _, err := output.New(opts.Format, io.Discard, output.Options{}); err != nil {
+		return err
+	}
+	if _, err := opts.now(); err != nil {
+		return err
+	}
+	ws, err := opts.openWorkspace()
+	if err != nil {
+		return err
+	}
+	if len(ws.Set.Docs) <= 1 && len(ws.Diags) == 0 {
+		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.exclude)", displayPrefix(ws.Root))
+	}
+	res, err := analyze(ws, &opts.AnalysisOptions)
+	if err != nil {
+		return err
+	}
+	all := append(slices.Clone(ws.Diags), res.Findings...)
+	all.Sort()
+	if len(opts.Files) > 0 {
+		all, err = onlyFiles(all, opts.Files, ws.Root)
+		if err != nil {
+			return err
+		}
+	}
+	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: ruleMeta(), Version: toolVersion()})
+	if err != nil {
+		return err
+	}
+	if err := output.WriteAll(w, all, len(ws.Set.Docs)); err != nil {
+		return err
+	}
+	if all.Max() >= failOn {
+		return errFindings
+	}
+	return nil
+}
+
+// onlyFiles keeps findings in the named files (paths as the user gave them)
+// and findings about the AIMS as a whole.
+func onlyFiles(l diag.List, files []string, root string) (diag.List, error) {
+	keep := map[string]bool{}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil {
+			continue
+		}
+		keep[filepath.ToSlash(rel)] = true
+	}
+	var out diag.List
+	for _, d := range l {
+		if !d.Pos.IsValid() || keep[d.Pos.File] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/output"
+)
+
+// GapsOptions are gaps' flags.
+type GapsOptions struct {
+	*GlobalOptions
+	Streams
+	AnalysisOptions
+	Format string
+}
+
+// NewCmdGaps builds `aims gaps`.
+func NewCmdGaps(g *GlobalOptions, s Streams, runF func(*GapsOptions) error) *cobra.Command {
+	opts := &GapsOptions{GlobalOptions: g, Streams: s}
+	cmd := &cobra.Command{
+		Use:   "gaps",
+		Short: "Show every requirement's status and a prioritised roadmap",
+		Long: `Gaps lists the 32 clause requirements and 38 Annex A controls with their
+status (met, partial, missing or excluded), the evidence behind each and the
+reasons for anything short of met, then a roadmap: what blocks certification
+first, then the rest by implementation phase.
+
+Exit 0 whatever the gaps: use aims check as a gate.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runGaps(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
+	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
+	return cmd
+}
+
+func runGaps(opts *GapsOptions) error {
+	if opts.Format != "text" && opts.Format != "json" {
+		return fmt.Errorf("unknown format %q (want text or json)", opts.Format)
+	}
+	if _, err := opts.now(); err != nil {
+		return err
+	}
+	ws, err := opts.openWorkspace()
+	if err != nil {
+		return err
+	}
+	res, err := analyze(ws, &opts.AnalysisOptions)
+	if err != nil {
+		return err
+	}
+	return output.Gaps(opts.Out, opts.Format, res, ws.Catalog)
+}
+
+// RulesOptions are rules' flags.
+type RulesOptions struct {
+	Streams
+	Format string
+}
+
+// NewCmdRules builds `aims rules`.
+func NewCmdRules(s Streams, runF func(*RulesOptions) error) *cobra.Command {
+	opts := &RulesOptions{Streams: s}
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List every rule: id, severity, the requirements it protects",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return output.Rules(opts.Out, opts.Format, gap.Rules())
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or md")
+	return cmd
+}

@@ -1,0 +1,303 @@
+package gap
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
+)
+
+// Options are the inputs that are not documents.
+type Options struct {
+	// Now is "today" for every date rule (--as-of, or the commit date).
+	Now time.Time
+	// Tiers are the risk tiers in force and what each requires.
+	Tiers map[string]aims.Tier
+	// LastChanged, when set, gives the date of the last commit that changed a
+	// file (slash path relative to the AIMS root). Evidence without a
+	// collected date falls back to it.
+	LastChanged func(file string) (time.Time, bool)
+	// Versioned says the AIMS is under version control (7.5.3).
+	Versioned bool
+}
+
+// Status of a requirement.
+type Status string
+
+const (
+	Met      Status = "met"
+	Partial  Status = "partial"
+	Missing  Status = "missing"
+	Excluded Status = "excluded"
+)
+
+// Support is one thing offered as evidence for a requirement, and whether
+// it counts.
+type Support struct {
+	Kind  string `json:"kind"`
+	ID    string `json:"id,omitempty"`
+	Title string `json:"title"`
+	File  string `json:"file,omitempty"`
+	Line  int    `json:"line,omitempty"`
+	Valid bool   `json:"valid"`
+	Note  string `json:"note,omitempty"` // why it does not count, or a caveat
+}
+
+// Requirement is a clause or control with its status.
+type Requirement struct {
+	ID         string        `json:"id"`
+	Kind       catalog.Kind  `json:"kind"`
+	Title      string        `json:"title"`
+	Parent     string        `json:"parent"`
+	Phase      catalog.Phase `json:"phase"`
+	Documented bool          `json:"documented_information"`
+	Status     Status        `json:"status"`
+	Blocking   bool          `json:"blocking"` // blocks certification
+	Evidence   []Support     `json:"evidence"`
+	Reasons    []string      `json:"reasons"`
+}
+
+// Override is a rule changed in aims.yaml, shown in reports with its reason.
+type Override struct {
+	Rule     string   `json:"rule"`
+	Severity string   `json:"severity"`
+	Reason   string   `json:"reason"`
+	Pos      diag.Pos `json:"-"`
+}
+
+// Summary counts requirement statuses.
+type Summary struct {
+	Total    int `json:"total"`
+	Met      int `json:"met"`
+	Partial  int `json:"partial"`
+	Missing  int `json:"missing"`
+	Excluded int `json:"excluded"`
+	// Score is the share of applicable requirements met, partial counting
+	// half, from 0 to 100.
+	Score    float64 `json:"score"`
+	Blocking int     `json:"blocking"`
+}
+
+// Result is the gap analysis.
+type Result struct {
+	AsOf         string        `json:"as_of"`
+	Requirements []Requirement `json:"requirements"`
+	Summary      Summary       `json:"summary"`
+	Roadmap      []Phase       `json:"roadmap"`
+	Systems      []System      `json:"systems"`
+	Overrides    []Override    `json:"overrides"`
+	// Findings are the rule findings, overrides applied, sorted.
+	Findings diag.List `json:"-"`
+}
+
+// Analyze runs the gap analysis. prior are the diagnostics of earlier stages
+// (load, schema, link): their errors count against the requirements they
+// name, and they are not repeated in Findings.
+func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options) *Result {
+	a := &analyzer{m: m, cat: cat, opts: opts, now: day(opts.Now), support: map[string][]Support{}, reasons: map[string][]string{}, blocking: map[string]bool{}}
+	a.settings()
+	a.overrides()
+	a.checkDocuments()
+	a.checkSoA()
+	a.checkEvidence()
+	a.checkRisks()
+	a.systems = a.checkSystems()
+	a.checkAudits()
+	a.checkReviews()
+	a.checkNonconformities()
+	a.checkObjectives()
+	a.linkDocuments()
+	return a.result(prior)
+}
+
+type analyzer struct {
+	m    *aims.Model
+	cat  *catalog.Catalog
+	opts Options
+	now  time.Time
+
+	maxAge, grace, auditCycle, programme, reviewCycle, biasAge int
+	threshold                                                  int
+
+	findings diag.List
+	override map[string]aims.RuleOverride
+	applied  []Override
+	support  map[string][]Support
+	evidence map[string]Support
+	blocking map[string]bool // requirements hit by errors on high-risk systems
+	reasons  map[string][]string
+	systems  []System
+}
+
+func (a *analyzer) settings() {
+	s := aims.Settings{}
+	if a.m.Manifest != nil {
+		s = a.m.Manifest.Settings
+	}
+	a.maxAge = or(s.EvidenceMaxAgeDays, 365)
+	a.grace = 30
+	if s.EvidenceGraceDays != nil {
+		a.grace = *s.EvidenceGraceDays
+	}
+	a.auditCycle = or(s.AuditCycleMonths, 12)
+	a.programme = or(s.AuditProgrammeMonths, 36)
+	a.reviewCycle = or(s.ReviewCycleMonths, 12)
+	a.biasAge = or(s.BiasResultMaxAgeDays, 180)
+	a.threshold = s.RiskAcceptanceThreshold
+	for _, c := range a.m.RiskCriteria {
+		if c.AcceptanceThreshold > 0 {
+			a.threshold = c.AcceptanceThreshold
+			break
+		}
+	}
+}
+
+func or(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// overrides reads the rules section of aims.yaml. An unknown or
+// non-configurable rule is an error at its key.
+func (a *analyzer) overrides() {
+	a.override = map[string]aims.RuleOverride{}
+	if a.m.Manifest == nil {
+		return
+	}
+	doc := a.m.Manifest.Doc
+	ids := make([]string, 0, len(a.m.Manifest.Rules))
+	for id := range a.m.Manifest.Rules {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var known []string
+	for _, r := range Rules() {
+		if r.Configurable {
+			known = append(known, r.ID)
+		}
+	}
+	for _, id := range ids {
+		o := a.m.Manifest.Rules[id]
+		pos := doc.At(load.Pointer("rules", id))
+		r, ok := LookupRule(id)
+		if !ok || !r.Configurable {
+			msg := fmt.Sprintf("rule %s cannot be overridden", id)
+			if !ok {
+				msg = fmt.Sprintf("unknown rule %s", id)
+				if s := diag.Suggest(id, known); s != "" {
+					msg += fmt.Sprintf(" (did you mean %s?)", s)
+				}
+			} else {
+				msg += ": validation rules guard the documents the analysis reads"
+			}
+			a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: "AIMS-C001", Msg: msg})
+			continue
+		}
+		a.override[id] = o
+		a.applied = append(a.applied, Override{Rule: id, Severity: o.Severity, Reason: o.Reason, Pos: pos})
+	}
+}
+
+// report records a finding of rule id. Extra refs (a system's controls)
+// join the rule's own.
+func (a *analyzer) report(id string, pos diag.Pos, format string, args ...any) {
+	a.reportSev(id, -1, pos, format, args...)
+}
+
+// reportSev records a finding with an explicit severity (for rules whose
+// severity depends on the case, such as stale evidence in its grace period).
+func (a *analyzer) reportSev(id string, sev diag.Severity, pos diag.Pos, format string, args ...any) {
+	r, ok := LookupRule(id)
+	if !ok {
+		panic("gap: unregistered rule " + id) // a defect in this package, caught by tests
+	}
+	if sev < 0 {
+		sev = r.Severity
+	}
+	if o, ok := a.override[id]; ok {
+		s, err := diag.ParseSeverity(o.Severity)
+		if err == nil {
+			sev = s
+		}
+	}
+	if sev == diag.Off {
+		return
+	}
+	a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: sev, Code: id, Msg: fmt.Sprintf(format, args...), Refs: r.Refs})
+}
+
+// support records that something supports requirement ids.
+func (a *analyzer) supports(s Support, ids ...string) {
+	for _, id := range ids {
+		a.support[id] = append(a.support[id], s)
+	}
+}
+
+// day truncates t to its date in UTC.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	return t, err == nil
+}
+
+// past reports whether date s is before today.
+func (a *analyzer) past(s string) bool {
+	t, ok := parseDate(s)
+	return ok && t.Before(a.now)
+}
+
+// daysSince counts days from s to today; ok is false for an unparseable date.
+func (a *analyzer) daysSince(s string) (int, bool) {
+	t, ok := parseDate(s)
+	if !ok {
+		return 0, false
+	}
+	return int(a.now.Sub(t).Hours() / 24), true
+}
+
+func (a *analyzer) monthsAgo(n int) time.Time { return a.now.AddDate(0, -n, 0) }
+
+// hasTODO reports whether a document still holds template placeholders.
+func hasTODO(d *load.Document) bool {
+	if d == nil {
+		return false
+	}
+	return containsTODO(d.Value) || strings.Contains(d.Body, "TODO")
+}
+
+func containsTODO(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.Contains(v, "TODO")
+	case []any:
+		return slices.ContainsFunc(v, containsTODO)
+	case map[string]any:
+		for _, x := range v {
+			if containsTODO(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func pos(d *load.Document, ptr ...any) diag.Pos {
+	if d == nil {
+		return diag.Pos{}
+	}
+	if len(ptr) == 0 {
+		return d.Start()
+	}
+	return d.At(load.Pointer(ptr...))
+}

@@ -1,0 +1,259 @@
+package gap
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// approved reports whether a document carries a complete approval.
+func approved(m *aims.Meta) bool {
+	return m.ApprovedBy != "" && m.ApprovedOn != "" && m.Status != "draft" && m.Status != "retired"
+}
+
+// docSupport judges a document as evidence: it counts only when it has no
+// template TODOs, is approved where approval is needed, and is not overdue
+// for review.
+func (a *analyzer) docSupport(doc aims.Doc, needApproval bool) Support {
+	m := doc.Header()
+	s := Support{Kind: m.Kind, ID: m.ID, Title: m.Name(), Valid: true}
+	if m.Doc != nil {
+		s.File, s.Line = m.Doc.File, m.Doc.Start().Line
+	}
+	var notes []string
+	if hasTODO(m.Doc) {
+		notes = append(notes, "still holds template TODOs")
+	}
+	if needApproval && !approved(m) {
+		notes = append(notes, "not approved")
+	}
+	if m.NextReview != "" && a.past(m.NextReview) {
+		notes = append(notes, "review overdue since "+m.NextReview)
+	}
+	if len(notes) > 0 {
+		s.Valid = false
+		s.Note = strings.Join(notes, "; ")
+	}
+	return s
+}
+
+func (a *analyzer) checkDocuments() {
+	for _, doc := range a.m.All {
+		m := doc.Header()
+		if m.Status == "approved" && (m.ApprovedBy == "" || m.ApprovedOn == "") {
+			missing := "approved_by"
+			if m.ApprovedBy != "" {
+				missing = "approved_on"
+			}
+			a.report("AIMS-G005", pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
+		}
+		// Risks have their own, stricter review rule (G034).
+		if m.NextReview != "" && a.past(m.NextReview) && m.Status != "retired" && m.Kind != "Risk" {
+			a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
+		}
+		if hasTODO(m.Doc) {
+			a.report("AIMS-G006", pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
+		}
+	}
+
+	if len(a.m.Scopes) == 0 {
+		a.report("AIMS-G001", diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
+	}
+	for _, s := range a.m.Scopes {
+		if !approved(&s.Meta) {
+			a.report("AIMS-G001", pos(s.Doc), "scope %s is not approved (set approved_by and approved_on)", s.ID)
+		}
+	}
+
+	var aiPolicies []*aims.Policy
+	for _, p := range a.m.Policies {
+		if p.Type == "ai_policy" {
+			aiPolicies = append(aiPolicies, p)
+		}
+	}
+	if len(aiPolicies) == 0 {
+		a.report("AIMS-G002", diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
+	}
+	for _, p := range aiPolicies {
+		if !approved(&p.Meta) {
+			a.report("AIMS-G002", pos(p.Doc), "AI policy %s is not approved by top management (set approved_by and approved_on)", p.ID)
+		}
+	}
+
+	if len(a.m.Roles) == 0 {
+		a.report("AIMS-G003", diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
+	}
+	held := map[string]bool{}
+	for _, p := range a.m.People {
+		for _, r := range p.Roles {
+			held[r] = true
+		}
+	}
+	for _, r := range a.m.Roles {
+		if !held[r.ID] {
+			a.report("AIMS-G008", pos(r.Doc), "role %s is held by nobody: add it to a Person's roles", r.ID)
+		}
+	}
+
+	if len(a.m.RiskCriteria) == 0 {
+		a.report("AIMS-G007", diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
+	}
+	for _, c := range a.m.RiskCriteria {
+		if !approved(&c.Meta) {
+			a.report("AIMS-G007", pos(c.Doc), "risk criteria %s are not approved", c.ID)
+		}
+	}
+}
+
+// linkDocuments records what each AIMS document evidences by itself, where
+// the standard asks for that document or record.
+func (a *analyzer) linkDocuments() {
+	m := a.m
+	for _, s := range m.Scopes {
+		sup := a.docSupport(s, true)
+		a.supports(sup, "4.3")
+		a.supports(when(sup, len(s.Issues.Internal)+len(s.Issues.External) > 0 || len(s.Roles) > 0, "lists no internal or external issues"), "4.1")
+		a.supports(when(sup, len(s.InterestedParties) > 0, "lists no interested parties"), "4.2")
+	}
+	for _, p := range m.Policies {
+		sup := a.docSupport(p, true)
+		if strings.TrimSpace(p.Body) == "" {
+			sup = when(sup, false, "has no policy text")
+		}
+		if p.Type == "ai_policy" {
+			a.supports(sup, "5.2", "A.2.2", "5.1")
+			a.supports(when(sup, len(p.Related) > 0, "names no related policies"), "A.2.3")
+			a.supports(when(sup, p.NextReview != "", "has no next review date"), "A.2.4")
+		}
+		a.supports(sup, p.Satisfies...)
+	}
+	for _, r := range m.Roles {
+		held := false
+		for _, p := range m.People {
+			held = held || contains(p.Roles, r.ID)
+		}
+		a.supports(when(a.docSupport(r, false), held, "held by nobody"), "5.3", "A.3.2")
+	}
+	for _, c := range m.RiskCriteria {
+		a.supports(a.docSupport(c, true), "6.1.1", "6.1.2")
+	}
+	for _, r := range m.Risks {
+		sup := a.docSupport(r, false)
+		a.supports(when(sup, r.Assessed != "" || r.Identified != "", "has no assessment date"), "6.1.2", "8.2")
+		if r.Treatment != nil {
+			a.supports(sup, "6.1.3", "8.3")
+		}
+	}
+	for _, s := range m.SoAs {
+		a.supports(a.docSupport(s, true), "6.1.3")
+	}
+	for _, ia := range m.ImpactAssessments {
+		sup := a.docSupport(ia, true)
+		a.supports(sup, "6.1.4", "8.4", "A.5.2", "A.5.3")
+		a.supports(when(sup, len(ia.Individuals) > 0, "assesses no impacts on individuals or groups"), "A.5.4")
+		a.supports(when(sup, len(ia.Societal) > 0, "assesses no societal impacts"), "A.5.5")
+	}
+	for _, o := range m.Objectives {
+		sup := a.docSupport(o, false)
+		a.supports(sup, "6.2")
+		a.supports(when(sup, len(o.Measurements) > 0, "has no measurements"), "9.1")
+	}
+	for _, c := range m.Changes {
+		a.supports(a.docSupport(c, false), "6.3")
+	}
+	for _, c := range m.Competences {
+		sup := a.docSupport(c, false)
+		a.supports(when(sup, len(c.Records) > 0, "has no competence records"), "7.2", "A.4.6")
+	}
+	for _, c := range m.Communications {
+		a.supports(a.docSupport(c, false), "7.4")
+	}
+	for _, s := range m.Systems {
+		sup := a.docSupport(s, false)
+		a.supports(sup, "A.4.2", "A.9.4")
+		a.supports(when(sup, len(s.Datasets) > 0, "lists no datasets"), "A.4.3")
+		a.supports(when(sup, s.Model != nil && s.Model.Type != "" && len(s.Inputs) > 0 && len(s.Outputs) > 0, "model card lacks model type, inputs or outputs"), "A.6.2.7")
+		a.supports(when(sup, s.Monitoring != nil && len(s.Monitoring.Metrics) > 0, "defines no monitoring metrics"), "A.6.2.6")
+		a.supports(when(sup, s.Logging != nil && len(s.Logging.Events) > 0, "defines no logged events"), "A.6.2.8")
+		if s.Stage == "deployed" {
+			a.supports(when(sup, s.Deployment != nil, "deployed without a recorded approval"), "A.6.2.5")
+		}
+	}
+	for _, d := range m.Datasets {
+		sup := a.docSupport(d, false)
+		a.supports(sup, "A.7.2", "A.4.3")
+		a.supports(when(sup, d.Acquisition != nil, "records no acquisition"), "A.7.3")
+		a.supports(when(sup, d.Quality != nil && len(d.Quality.Checks) > 0, "records no quality checks"), "A.7.4")
+		a.supports(when(sup, d.Provenance != nil && len(d.Provenance.Lineage) > 0, "records no provenance"), "A.7.5")
+		a.supports(when(sup, len(d.Preparation) > 0, "records no preparation steps"), "A.7.6")
+	}
+	for _, s := range m.Suppliers {
+		sup := a.docSupport(s, false)
+		dd := s.DueDiligence
+		a.supports(when(sup, dd != nil && dd.Result != "rejected" && (dd.NextReview == "" || !a.past(dd.NextReview)), "has no current positive due diligence"), "A.10.3")
+		a.supports(when(sup, len(s.Responsibilities) > 0, "splits no responsibilities"), "A.10.2")
+	}
+	for _, au := range m.Audits {
+		if au.State != "completed" || au.Type != "internal" {
+			continue
+		}
+		sup := a.docSupport(au, false)
+		a.supports(when(sup, !a.before(au.Date, a.monthsAgo(a.auditCycle)), fmt.Sprintf("older than the %d-month audit cycle", a.auditCycle)), "9.2.1")
+		a.supports(sup, "9.2.2")
+	}
+	for _, r := range m.Reviews {
+		sup := when(a.docSupport(r, false), !a.before(r.Date, a.monthsAgo(a.reviewCycle)), fmt.Sprintf("older than the %d-month review cycle", a.reviewCycle))
+		a.supports(sup, "9.3.1")
+		a.supports(when(sup, len(missingInputs(r)) == 0, "does not cover every required input"), "9.3.2")
+		a.supports(when(sup, len(r.Decisions)+len(r.Actions) > 0, "records no decisions or actions"), "9.3.3")
+	}
+	for _, n := range m.Nonconformities {
+		sup := a.docSupport(n, false)
+		a.supports(sup, "10.2")
+		if !n.Open() && n.Effectiveness != nil && n.Effectiveness.Effective {
+			a.supports(sup, "10.1")
+		}
+	}
+	// The AIMS itself: documents kept as code with versions and approvals,
+	// and (when in git) controlled by version control.
+	if len(m.All) > 0 {
+		self := Support{Kind: "AIMS", Title: fmt.Sprintf("%d AIMS documents kept as code", len(m.All)), Valid: true}
+		for _, d := range m.All {
+			if hasTODO(d.Header().Doc) {
+				self = when(self, false, "documents still hold template TODOs")
+				break
+			}
+		}
+		a.supports(self, "7.5.1", "7.5.2")
+		vc := Support{Kind: "AIMS", Title: "version control (git history)", Valid: a.opts.Versioned}
+		if !a.opts.Versioned {
+			vc.Note = "the AIMS is not in a git repository, so document history is not controlled"
+		}
+		a.supports(vc, "7.5.3")
+	}
+}
+
+// when returns s, invalidated with note unless ok.
+func when(s Support, ok bool, note string) Support {
+	if ok {
+		return s
+	}
+	s.Valid = false
+	if s.Note == "" {
+		s.Note = note
+	} else {
+		s.Note += "; " + note
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

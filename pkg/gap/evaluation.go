@@ -1,0 +1,182 @@
+package gap
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// before reports whether date s is before t (false for an unparseable date).
+func (a *analyzer) before(s string, t time.Time) bool {
+	d, ok := parseDate(s)
+	return ok && d.Before(t)
+}
+
+func (a *analyzer) checkAudits() {
+	var internal []*aims.Audit
+	for _, au := range a.m.Audits {
+		if au.Type == "internal" && au.State == "completed" {
+			internal = append(internal, au)
+		}
+		if au.State == "completed" {
+			if au.Auditor == nil || au.Auditor.Independent == nil || !*au.Auditor.Independent {
+				a.report("AIMS-G062", pos(au.Doc, "auditor"), "audit %s does not record an independent auditor", au.ID)
+			}
+			for i, f := range au.Findings {
+				if (f.Type == "major" || f.Type == "minor") && f.Nonconformity == "" {
+					a.report("AIMS-G063", pos(au.Doc, "findings", i), "%s finding %s of audit %s raises no nonconformity", f.Type, or2(f.ID, "#"+itoa(i+1)), au.ID)
+				}
+			}
+		}
+	}
+	cycleStart := a.monthsAgo(a.auditCycle)
+	recent := slices.ContainsFunc(internal, func(au *aims.Audit) bool { return !a.before(au.Date, cycleStart) && !a.after(au.Date) })
+	if !recent {
+		last := "no internal audit has been completed"
+		if len(internal) > 0 {
+			latest := slices.MaxFunc(internal, func(x, y *aims.Audit) int { return strings.Compare(x.Date, y.Date) })
+			last = "the last internal audit was on " + latest.Date
+		}
+		a.report("AIMS-G060", diag.Pos{}, "no internal audit completed in the last %d months (%s)", a.auditCycle, last)
+	}
+
+	// Coverage of clauses 4-10 by audits completed within the programme.
+	progStart := a.monthsAgo(a.programme)
+	covered := map[string]bool{}
+	for _, au := range internal {
+		if a.before(au.Date, progStart) {
+			continue
+		}
+		for _, s := range au.Scope {
+			covered[clauseGroup(s)] = true
+		}
+	}
+	var missing []string
+	for _, g := range []string{"4", "5", "6", "7", "8", "9", "10"} {
+		if !covered[g] {
+			missing = append(missing, g)
+		}
+	}
+	if len(internal) > 0 && len(missing) > 0 {
+		a.report("AIMS-G061", diag.Pos{}, "internal audits of the last %d months do not cover clause%s %s", a.programme, pluralPlain(len(missing)), strings.Join(missing, ", "))
+	}
+}
+
+// after reports whether date s is after today (a future audit date).
+func (a *analyzer) after(s string) bool {
+	d, ok := parseDate(s)
+	return ok && d.After(a.now)
+}
+
+// clauseGroup maps "6.1.2" or "6" to "6"; Annex A ids map to themselves.
+func clauseGroup(id string) string {
+	if strings.HasPrefix(id, "A.") {
+		return id
+	}
+	g, _, _ := strings.Cut(id, ".")
+	return g
+}
+
+// requiredInputs are the management review inputs the gap rule asks for.
+var requiredInputs = []string{"previous_actions", "context_changes", "interested_parties", "nonconformities",
+	"monitoring_results", "audit_results", "objectives", "risks", "opportunities"}
+
+func missingInputs(r *aims.ManagementReview) []string {
+	var missing []string
+	for _, in := range requiredInputs {
+		if !slices.Contains(r.Inputs, in) {
+			missing = append(missing, in)
+		}
+	}
+	return missing
+}
+
+func (a *analyzer) checkReviews() {
+	cycleStart := a.monthsAgo(a.reviewCycle)
+	recent := false
+	for _, r := range a.m.Reviews {
+		if a.after(r.Date) {
+			continue // planned
+		}
+		if !a.before(r.Date, cycleStart) {
+			recent = true
+		}
+		if m := missingInputs(r); len(m) > 0 {
+			a.report("AIMS-G065", pos(r.Doc, "inputs"), "management review %s does not cover: %s", r.ID, strings.Join(m, ", "))
+		}
+		for i, act := range r.Actions {
+			if act.State != "done" && act.Due != "" && a.past(act.Due) {
+				a.report("AIMS-G066", pos(r.Doc, "actions", i, "due"), "action %q from management review %s was due on %s", act.Action, r.ID, act.Due)
+			}
+		}
+	}
+	if !recent {
+		a.report("AIMS-G064", diag.Pos{}, "no management review held in the last %d months", a.reviewCycle)
+	}
+}
+
+func (a *analyzer) checkNonconformities() {
+	for _, n := range a.m.Nonconformities {
+		d := n.Doc
+		if n.RootCause == "" || len(n.CorrectiveActions) == 0 {
+			missing := "a root cause"
+			switch {
+			case n.RootCause != "":
+				missing = "corrective actions"
+			case len(n.CorrectiveActions) == 0:
+				missing = "a root cause or corrective actions"
+			}
+			sev := diag.Severity(-1)
+			if age, ok := a.daysSince(n.Detected); ok && age <= 30 {
+				sev = diag.Warning
+			}
+			a.reportSev("AIMS-G070", sev, pos(d), "nonconformity %s has no %s", n.ID, missing)
+		}
+		if n.Open() {
+			if n.Due != "" && a.past(n.Due) {
+				a.report("AIMS-G071", pos(d, "due"), "nonconformity %s was due to be closed on %s", n.ID, n.Due)
+			}
+			for i, ca := range n.CorrectiveActions {
+				if ca.State != "done" && a.past(ca.Due) {
+					a.report("AIMS-G071", pos(d, "corrective_actions", i, "due"), "corrective action %q of %s was due on %s", ca.Action, n.ID, ca.Due)
+				}
+			}
+		} else if n.Effectiveness == nil {
+			a.report("AIMS-G072", pos(d, "state"), "nonconformity %s is closed without an effectiveness review", n.ID)
+		}
+	}
+}
+
+func (a *analyzer) checkObjectives() {
+	if len(a.m.Objectives) == 0 {
+		a.report("AIMS-G080", diag.Pos{}, "no AI objectives: add measurable, owned Objective documents (6.2)")
+	}
+	for _, o := range a.m.Objectives {
+		if o.Progress != "achieved" && a.past(o.Due) {
+			a.report("AIMS-G081", pos(o.Doc, "due"), "objective %s was due on %s and is not achieved", o.ID, o.Due)
+		}
+		if len(o.Measurements) == 0 {
+			a.report("AIMS-G082", pos(o.Doc), "objective %s has never been measured", o.ID)
+		}
+	}
+}
+
+func or2(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func pluralPlain(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

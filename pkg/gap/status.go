@@ -1,0 +1,181 @@
+package gap
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// Phase is one step of the roadmap.
+type Phase struct {
+	Phase string `json:"phase"` // "blocking" first, then the catalog phases
+	Title string `json:"title"`
+	Items []Item `json:"items"`
+}
+
+// Item is a requirement to work on.
+type Item struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Status   Status   `json:"status"`
+	Blocking bool     `json:"blocking"`
+	Actions  []string `json:"actions"`
+}
+
+var phaseTitles = map[string]string{
+	"blocking":    "Blocks certification",
+	"foundation":  "Foundation: context and leadership",
+	"planning":    "Planning: risks, impacts and objectives",
+	"enablement":  "Enablement: resources, competence and documents",
+	"execution":   "Execution: AI life-cycle controls",
+	"evaluation":  "Evaluation: monitoring, audits and reviews",
+	"improvement": "Improvement: nonconformities and corrective action",
+}
+
+// PhaseTitle is the display title of a roadmap phase.
+func PhaseTitle(p string) string { return phaseTitles[p] }
+
+const maxReasons = 8
+
+func (a *analyzer) result(prior diag.List) *Result {
+	a.findings.Sort()
+	res := &Result{AsOf: a.now.Format("2006-01-02"), Findings: a.findings, Systems: a.systems, Overrides: a.applied}
+	if res.Overrides == nil {
+		res.Overrides = []Override{}
+	}
+	if res.Systems == nil {
+		res.Systems = []System{}
+	}
+
+	// Errors from every stage count against the requirements their rules protect.
+	errs := map[string][]string{}
+	count := func(d diag.Diagnostic) {
+		if d.Severity < diag.Error {
+			return
+		}
+		refs := d.Refs
+		if refs == nil {
+			refs = ruleByID[d.Code].Refs
+		}
+		msg := d.Msg
+		if d.Pos.IsValid() {
+			msg = fmt.Sprintf("%s (%s)", d.Msg, d.Pos)
+		}
+		for _, r := range refs {
+			errs[r] = append(errs[r], msg)
+		}
+	}
+	for _, d := range prior {
+		count(d)
+	}
+	for _, d := range a.findings {
+		count(d)
+	}
+
+	rows := a.soaRows()
+	for _, e := range a.cat.Requirements() {
+		r := Requirement{ID: e.ID, Kind: e.Kind, Title: e.Title, Parent: e.Parent, Phase: e.Phase, Documented: e.Documented,
+			Evidence: slices.Clone(a.support[e.ID]), Reasons: []string{}}
+		if r.Evidence == nil {
+			r.Evidence = []Support{}
+		}
+		valid := slices.ContainsFunc(r.Evidence, func(s Support) bool { return s.Valid })
+		row, inSoA := rows[e.ID]
+		switch {
+		case e.Kind == catalog.Control && inSoA && !row.row.Applicable && row.row.Justification != "":
+			r.Status = Excluded
+			r.Reasons = append(r.Reasons, "not applicable: "+row.row.Justification)
+		case !valid:
+			r.Status = Missing
+			if len(r.Evidence) == 0 {
+				r.Reasons = append(r.Reasons, "no evidence: "+e.Guidance)
+			}
+			for _, s := range r.Evidence {
+				r.Reasons = append(r.Reasons, fmt.Sprintf("%s %s does not count: %s", s.Kind, or2(s.ID, s.Title), s.Note))
+			}
+		default:
+			r.Status = Met
+		}
+		if r.Status != Excluded && e.Kind == catalog.Control {
+			switch {
+			case !inSoA:
+				r.Reasons = append(r.Reasons, "not in the Statement of Applicability")
+			case row.row.Applicable && row.row.Implementation != "implemented":
+				r.Reasons = append(r.Reasons, fmt.Sprintf("the Statement of Applicability records implementation as %s", or2(row.row.Implementation, "unknown")))
+			}
+		}
+		if r.Status != Excluded {
+			r.Reasons = append(r.Reasons, errs[e.ID]...)
+		}
+		if r.Status == Met && len(r.Reasons) > 0 {
+			r.Status = Partial
+		}
+		if len(r.Reasons) > maxReasons {
+			more := len(r.Reasons) - maxReasons
+			r.Reasons = append(r.Reasons[:maxReasons], fmt.Sprintf("... and %d more", more))
+		}
+		r.Blocking = r.Status != Met && r.Status != Excluded && (e.Documented && r.Status == Missing || a.blocking[e.ID])
+		res.Requirements = append(res.Requirements, r)
+	}
+	res.Summary = summarize(res.Requirements)
+	res.Roadmap = roadmap(res.Requirements)
+	return res
+}
+
+func summarize(reqs []Requirement) Summary {
+	var s Summary
+	for _, r := range reqs {
+		s.Total++
+		switch r.Status {
+		case Met:
+			s.Met++
+		case Partial:
+			s.Partial++
+		case Missing:
+			s.Missing++
+		case Excluded:
+			s.Excluded++
+		}
+		if r.Blocking {
+			s.Blocking++
+		}
+	}
+	s.Score = Score(s.Met, s.Partial, s.Total-s.Excluded)
+	return s
+}
+
+// Score is the share of applicable requirements met, partial counting half,
+// as a percentage rounded to one decimal.
+func Score(met, partial, applicable int) float64 {
+	if applicable == 0 {
+		return 0
+	}
+	return math.Round((float64(met)+float64(partial)/2)/float64(applicable)*1000) / 10
+}
+
+// roadmap orders open requirements: whatever blocks certification first,
+// then the rest by implementation phase; missing before partial, then in
+// the standard's order.
+func roadmap(reqs []Requirement) []Phase {
+	phases := []Phase{{Phase: "blocking", Title: phaseTitles["blocking"]}}
+	for _, p := range catalog.Phases {
+		phases = append(phases, Phase{Phase: string(p), Title: phaseTitles[string(p)]})
+	}
+	for _, st := range []Status{Missing, Partial} {
+		for _, r := range reqs {
+			if r.Status != st {
+				continue
+			}
+			it := Item{ID: r.ID, Title: r.Title, Status: r.Status, Blocking: r.Blocking, Actions: r.Reasons}
+			i := 0
+			if !r.Blocking {
+				i = slices.Index(catalog.Phases, r.Phase) + 1
+			}
+			phases[i].Items = append(phases[i].Items, it)
+		}
+	}
+	return slices.DeleteFunc(phases, func(p Phase) bool { return len(p.Items) == 0 })
+}
