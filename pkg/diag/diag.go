@@ -75,6 +75,9 @@ type Diagnostic struct {
 	Code     string
 	Msg      string
 	Refs     []string
+	// Related are other places the message is about (the first definition
+	// of a duplicate id), rendered as "(also at ...)".
+	Related []Pos
 }
 
 // String formats d the way compilers do, so editors and CI can jump to it:
@@ -89,6 +92,16 @@ func (d Diagnostic) String() string {
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
 	b.WriteString(d.Msg)
+	if len(d.Related) > 0 {
+		b.WriteString(" (also at ")
+		for i, r := range d.Related {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(r.String())
+		}
+		b.WriteString(")")
+	}
 	if d.Code != "" {
 		b.WriteString(" [")
 		b.WriteString(d.Code)

@@ -12,9 +12,11 @@ func TestDiagnosticString(t *testing.T) {
 		d    Diagnostic
 		want string
 	}{
-		{"full position", Diagnostic{Pos{"policy.yaml", 12, 3}, Error, "AIMS-S002", `unknown field "ownr"`, nil},
+		{"full position", Diagnostic{Pos: Pos{"policy.yaml", 12, 3}, Severity: Error, Code: "AIMS-S002", Msg: `unknown field "ownr"`},
 			`policy.yaml:12:3: error: unknown field "ownr" [AIMS-S002]`},
-		{"file only", Diagnostic{Pos{File: "a.yaml"}, Warning, "X", "m", nil}, "a.yaml: warning: m [X]"},
+		{"file only", Diagnostic{Pos: Pos{File: "a.yaml"}, Severity: Warning, Code: "X", Msg: "m"}, "a.yaml: warning: m [X]"},
+		{"related places", Diagnostic{Pos: Pos{"a.yaml", 8, 5}, Severity: Error, Code: "R", Msg: `duplicate id "x"`, Related: []Pos{{"b.yaml", 3, 5}}},
+			`a.yaml:8:5: error: duplicate id "x" (also at b.yaml:3:5) [R]`},
 		{"no position", Diagnostic{Severity: Info, Msg: "m"}, "info: m"},
 	}
 	for _, tt := range tests {

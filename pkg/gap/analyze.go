@@ -214,6 +214,11 @@ func (a *analyzer) report(id string, pos diag.Pos, format string, args ...any) {
 // reportSev records a finding with an explicit severity (for rules whose
 // severity depends on the case, such as stale evidence in its grace period).
 func (a *analyzer) reportSev(id string, sev diag.Severity, pos diag.Pos, format string, args ...any) {
+	a.emit(id, sev, pos, nil, fmt.Sprintf(format, args...))
+}
+
+// emit applies overrides and records the finding.
+func (a *analyzer) emit(id string, sev diag.Severity, pos diag.Pos, related []diag.Pos, msg string) {
 	r, ok := LookupRule(id)
 	if !ok {
 		panic("gap: unregistered rule " + id) // a defect in this package, caught by tests
@@ -230,7 +235,7 @@ func (a *analyzer) reportSev(id string, sev diag.Severity, pos diag.Pos, format 
 	if sev == diag.Off {
 		return
 	}
-	a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: sev, Code: id, Msg: fmt.Sprintf(format, args...), Refs: r.Refs})
+	a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: sev, Code: id, Msg: msg, Refs: r.Refs, Related: related})
 }
 
 // support records that something supports requirement ids.

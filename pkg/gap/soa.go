@@ -38,7 +38,7 @@ func (a *analyzer) checkSoA() {
 		for i, r := range s.Controls {
 			p := pos(s.Doc, "controls", i, "control")
 			if first, dup := seen[r.Control]; dup {
-				a.report("AIMS-G012", p, "control %s is already listed at %s", r.Control, first)
+				a.emit("AIMS-G012", -1, p, []diag.Pos{first}, fmt.Sprintf("control %s is listed twice", r.Control))
 				continue
 			}
 			seen[r.Control] = p

@@ -58,8 +58,10 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 			continue
 		}
 		if first, dup := idx.ByID[d.ID]; dup {
-			out.Add(d.ValueAt("/id"), diag.Error, CodeDuplicate, "duplicate id %q: also defined at %s", d.ID, first.ValueAt("/id"))
-			out.Add(first.ValueAt("/id"), diag.Error, CodeDuplicate, "duplicate id %q: defined again at %s", d.ID, d.ValueAt("/id"))
+			msg := fmt.Sprintf("duplicate id %q", d.ID)
+			out = append(out,
+				diag.Diagnostic{Pos: d.ValueAt("/id"), Severity: diag.Error, Code: CodeDuplicate, Msg: msg, Related: []diag.Pos{first.ValueAt("/id")}},
+				diag.Diagnostic{Pos: first.ValueAt("/id"), Severity: diag.Error, Code: CodeDuplicate, Msg: msg, Related: []diag.Pos{d.ValueAt("/id")}})
 			continue
 		}
 		idx.ByID[d.ID] = d

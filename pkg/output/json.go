@@ -16,6 +16,7 @@ type JSONFinding struct {
 	Line     int      `json:"line,omitempty"`
 	Column   int      `json:"column,omitempty"`
 	Refs     []string `json:"refs"`
+	Related  []string `json:"related,omitempty"`
 }
 
 // JSONReport is the whole json output.
@@ -44,9 +45,13 @@ func (j *jsonWriter) Write(d diag.Diagnostic) error {
 	if refs == nil {
 		refs = []string{}
 	}
+	var related []string
+	for _, r := range j.opts.diag(d).Related {
+		related = append(related, r.String())
+	}
 	j.r.Findings = append(j.r.Findings, JSONFinding{
 		Rule: d.Code, Severity: d.Severity.String(), Message: d.Msg,
-		File: j.opts.file(d.Pos), Line: d.Pos.Line, Column: d.Pos.Col, Refs: refs,
+		File: j.opts.file(d.Pos), Line: d.Pos.Line, Column: d.Pos.Col, Refs: refs, Related: related,
 	})
 	return nil
 }

@@ -53,7 +53,7 @@ type junitWriter struct {
 func newJUnit(w io.Writer, opts Options) Writer { return &junitWriter{w: w, opts: opts} }
 
 func (j *junitWriter) Write(d diag.Diagnostic) error {
-	d.Pos = j.opts.pos(d.Pos)
+	d = j.opts.diag(d)
 	class := d.Pos.File
 	if class == "" {
 		class = "aims"

@@ -101,6 +101,19 @@ func (o Options) pos(p diag.Pos) diag.Pos {
 	return p
 }
 
+// diag applies the path prefix to a diagnostic and its related positions.
+func (o Options) diag(d diag.Diagnostic) diag.Diagnostic {
+	d.Pos = o.pos(d.Pos)
+	if len(d.Related) > 0 {
+		rel := make([]diag.Pos, len(d.Related))
+		for i, r := range d.Related {
+			rel[i] = o.pos(r)
+		}
+		d.Related = rel
+	}
+	return d
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, word)

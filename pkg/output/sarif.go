@@ -53,6 +53,7 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
+	Related   []sarifLocation `json:"relatedLocations,omitempty"`
 }
 
 type sarifLocation struct {
@@ -130,19 +131,27 @@ func (s *sarifWriter) Write(d diag.Diagnostic) error {
 	if !ok {
 		i = s.addRule(Rule{ID: id, Severity: d.Severity})
 	}
-	var loc sarifLocation
 	pos := d.Pos
 	if !pos.IsValid() {
 		pos = diag.Pos{File: load.ManifestFile, Line: 1, Col: 1}
 	}
+	res := sarifResult{RuleID: id, RuleIndex: i, Level: level(d.Severity),
+		Message: sarifText{d.Msg}, Locations: []sarifLocation{s.location(pos)}}
+	for _, r := range d.Related {
+		res.Related = append(res.Related, s.location(r))
+	}
+	s.results = append(s.results, res)
+	return nil
+}
+
+func (s *sarifWriter) location(pos diag.Pos) sarifLocation {
+	var loc sarifLocation
 	loc.PhysicalLocation.ArtifactLocation.URI = s.opts.file(pos)
 	loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
 	if pos.Line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: pos.Line, StartColumn: pos.Col}
 	}
-	s.results = append(s.results, sarifResult{RuleID: id, RuleIndex: i, Level: level(d.Severity),
-		Message: sarifText{d.Msg}, Locations: []sarifLocation{loc}})
-	return nil
+	return loc
 }
 
 func (s *sarifWriter) Flush(Summary) error {

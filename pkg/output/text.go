@@ -15,7 +15,7 @@ type text struct {
 func newText(w io.Writer, opts Options) Writer { return &text{w, opts} }
 
 func (t *text) Write(d diag.Diagnostic) error {
-	d.Pos = t.opts.pos(d.Pos)
+	d = t.opts.diag(d)
 	_, err := fmt.Fprintln(t.w, d.String())
 	return err
 }

@@ -163,21 +163,32 @@ type wcommit struct {
 	parents []plumbing.Hash
 	date    int64 // committer date, the key of git's queue
 	obj     *object.Commit
-	info    *Commit // set once the commit is shown for some file
-	seen    bitset  // paths ever pushed here: git's SEEN flag, per path
+	info    *Commit   // set once the commit is shown for some file
+	seen    bitset    // paths ever pushed here: git's SEEN flag, per path
+	queued  []*qentry // entries waiting in the queue, oldest first
 }
 
-// qentry is one push of paths to a commit. git's walk for a single file
-// queues a commit when its first child in that walk pushes it, and breaks
-// committer-date ties by that moment. Keeping every push as its own entry
-// (rather than one entry per commit) makes each file's pops in our shared
-// walk happen in exactly the order of git's walk for that file alone, ties
-// and clock skew included: pops for other files never push this file's
-// paths, so they cannot reorder its entries.
+// qentry is one push of paths to a commit.
+//
+// git's walk for a single file queues a commit when its first child in that
+// walk pushes it, and breaks committer-date ties by that moment. If each
+// push stays its own entry, each file's pops in our shared walk happen in
+// exactly the order of git's walk for that file alone, ties and clock skew
+// included: pops for other files never push this file's paths, so they
+// cannot reorder its entries.
+//
+// Kept apart, though, the entries that meet at a fork point would travel
+// separately all the way to the root commit, one stream per merge in
+// history (100x the work on the benchmark). So when an entry is popped, the
+// commit's later entries are folded into it unless the queue holds another
+// commit with the same date: only such a commit could pop between them,
+// and without one, processing them now or later gives each file the same
+// order.
 type qentry struct {
 	c     *wcommit
 	paths bitset
 	seq   int
+	dead  bool // folded into an earlier entry
 }
 
 type walk struct {
@@ -188,7 +199,9 @@ type walk struct {
 	commits    map[plumbing.Hash]*wcommit
 	shallow    map[plumbing.Hash]bool
 	queue      commitQueue
+	perDate    map[int64]int // live queue entries per committer date
 	seq        int
+	free       []bitset
 	shown      [][]*Commit
 	incomplete bool
 }
@@ -205,12 +218,32 @@ func (w *walk) run(start *object.Commit) error {
 	if err != nil {
 		return err
 	}
+	w.perDate = map[int64]int{}
 	w.push(c, all)
 	for w.queue.Len() > 0 {
 		e := heap.Pop(&w.queue).(*qentry)
-		if err := w.process(e.c, e.paths); err != nil {
+		if e.dead {
+			continue
+		}
+		c := e.c
+		c.queued = c.queued[1:] // e is its oldest entry: same date, lowest seq
+		w.perDate[c.date]--
+		if w.perDate[c.date] == len(c.queued) {
+			for _, later := range c.queued {
+				e.paths.or(later.paths)
+				later.dead = true
+				w.release(later.paths)
+			}
+			w.perDate[c.date] -= len(c.queued)
+			c.queued = nil
+		}
+		if w.perDate[c.date] == 0 {
+			delete(w.perDate, c.date)
+		}
+		if err := w.process(c, e.paths); err != nil {
 			return err
 		}
+		w.release(e.paths)
 	}
 	return nil
 }
@@ -223,11 +256,11 @@ func (w *walk) process(c *wcommit, paths bitset) error {
 		parents = nil
 		w.incomplete = true
 	}
-	var shown bitset
-	pushes := make([]bitset, len(parents))
+	shown := w.newSet()
+	defer w.release(shown)
+	var pushes []bitset
 	switch len(parents) {
 	case 0:
-		shown = w.newSet()
 		if err := w.diff(w.root, c.tree, plumbing.ZeroHash, paths, shown); err != nil {
 			return err
 		}
@@ -236,15 +269,15 @@ func (w *walk) process(c *wcommit, paths bitset) error {
 		if err != nil {
 			return err
 		}
-		shown = w.newSet()
 		if err := w.diff(w.root, c.tree, p.tree, paths, shown); err != nil {
 			return err
 		}
-		pushes[0] = paths
+		w.push(p, paths)
 	default:
 		// Each path follows the first parent it is identical to; paths
 		// that differ from every parent make the merge shown and follow
 		// all of them.
+		pushes = make([]bitset, len(parents))
 		remaining := paths
 		for i, ph := range parents {
 			p, err := w.commit(ph)
@@ -255,34 +288,31 @@ func (w *walk) process(c *wcommit, paths bitset) error {
 			if err := w.diff(w.root, c.tree, p.tree, remaining, differ); err != nil {
 				return err
 			}
-			pushes[i] = remaining.clone()
-			pushes[i].andNot(differ)
+			pushes[i] = w.newSet()
+			pushes[i].orAndNot(remaining, differ)
+			if i > 0 {
+				w.release(remaining)
+			}
 			remaining = differ
 			if remaining.empty() {
 				break
 			}
 		}
-		shown = remaining
-		if !shown.empty() {
-			for i := range pushes {
-				if pushes[i] == nil {
-					pushes[i] = shown
-				} else {
-					pushes[i].or(shown)
-				}
+		shown.or(remaining)
+		w.release(remaining) // always a differ set by now, never paths
+		// git pushes parents in order, which decides ties between them.
+		for i, ph := range parents {
+			if pushes[i] == nil {
+				pushes[i] = w.newSet()
 			}
+			pushes[i].or(shown)
+			p, err := w.commit(ph)
+			if err != nil {
+				return err
+			}
+			w.push(p, pushes[i])
+			w.release(pushes[i])
 		}
-	}
-	// git pushes parents in order, which decides ties between them.
-	for i, set := range pushes {
-		if set == nil {
-			continue
-		}
-		p, err := w.commit(parents[i])
-		if err != nil {
-			return err
-		}
-		w.push(p, set)
 	}
 	if shown.empty() {
 		return nil
@@ -299,16 +329,20 @@ func (w *walk) process(c *wcommit, paths bitset) error {
 // another branch (or, with clock skew, after the walk passed p); git's walk
 // for those files has queued p already.
 func (w *walk) push(p *wcommit, paths bitset) {
-	fresh := w.newSet()
 	if p.seen == nil {
-		p.seen = w.newSet()
+		p.seen = make(bitset, w.words)
 	}
+	fresh := w.newSet()
 	if !fresh.orAndNot(paths, p.seen) {
+		w.release(fresh)
 		return
 	}
 	p.seen.or(fresh)
 	w.seq++
-	heap.Push(&w.queue, &qentry{c: p, paths: fresh, seq: w.seq})
+	e := &qentry{c: p, paths: fresh, seq: w.seq}
+	p.queued = append(p.queued, e)
+	w.perDate[p.date]++
+	heap.Push(&w.queue, e)
 }
 
 // commit loads the parts of a commit the walk needs, once.
@@ -447,7 +481,19 @@ func (q *commitQueue) Pop() any {
 // bitset is a set of file indices.
 type bitset []uint64
 
-func (w *walk) newSet() bitset { return make(bitset, w.words) }
+// newSet returns an empty set, reusing released ones: the walk makes and
+// drops several sets per commit.
+func (w *walk) newSet() bitset {
+	if n := len(w.free); n > 0 {
+		b := w.free[n-1]
+		w.free = w.free[:n-1]
+		clear(b)
+		return b
+	}
+	return make(bitset, w.words)
+}
+
+func (w *walk) release(b bitset) { w.free = append(w.free, b) }
 
 func (b bitset) set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
 
