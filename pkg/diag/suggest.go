@@ -1,8 +1,15 @@
 package diag
 
 // Suggest returns the candidate closest to s by edit distance when it is close
-// enough to be a likely typo, or "" when nothing is. Used for "did you mean".
+// enough to be a likely typo (about one edit per three characters, at most
+// three), or "" when nothing is. Used for "did you mean".
 func Suggest(s string, candidates []string) string {
+	return SuggestWithin(s, candidates, min(max(len(s)/3, 1), 3))
+}
+
+// SuggestWithin is Suggest with an explicit edit limit, for ids where two
+// changed digits mean another thing altogether (AIMS-G999 is not AIMS-G049).
+func SuggestWithin(s string, candidates []string, limit int) string {
 	best, bestD := "", 0
 	for _, c := range candidates {
 		d := distance(s, c)
@@ -10,8 +17,6 @@ func Suggest(s string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	// Allow roughly one edit per three characters, at least one and at most three.
-	limit := min(max(len(s)/3, 1), 3)
 	if best == "" || bestD > limit {
 		return ""
 	}

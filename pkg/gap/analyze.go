@@ -191,7 +191,7 @@ func (a *analyzer) overrides() {
 			msg := fmt.Sprintf("rule %s cannot be overridden", id)
 			if !ok {
 				msg = fmt.Sprintf("unknown rule %s", id)
-				if s := diag.Suggest(id, known); s != "" {
+				if s := diag.SuggestWithin(id, known, 1); s != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", s)
 				}
 			} else {

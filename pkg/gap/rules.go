@@ -26,6 +26,7 @@ var validationRules = []Rule{
 	{ID: "AIMS-L003", Severity: diag.Error, Refs: []string{"7.5.1"}, Title: "Not an AIMS document", Description: "A YAML document where AIMS documents live has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude."},
 	{ID: "AIMS-L004", Severity: diag.Error, Refs: []string{"7.5.3"}, Title: "Unreadable file", Description: "A binary, non-UTF-8, oversized or unreadable file."},
 	{ID: "AIMS-Y001", Severity: diag.Warning, Title: "YAML 1.1 boolean", Description: "An unquoted yes/no/on/off is a string to aims but a boolean to YAML 1.1 tools; quote it.", Configurable: true},
+	{ID: "AIMS-Y002", Severity: diag.Warning, Title: "Clause id written as a number", Description: "An unquoted clause id such as 7.4 is a number to YAML; aims reads it as the id, other tools do not. Quote it.", Configurable: true},
 	{ID: "AIMS-S001", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Unknown document header", Description: "apiVersion or kind is missing or unknown."},
 	{ID: "AIMS-S002", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Unknown field", Description: "A field the schema does not define (often a typo)."},
 	{ID: "AIMS-S003", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Missing required field", Description: "A field the schema requires is absent."},

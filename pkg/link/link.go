@@ -182,6 +182,71 @@ func checkPath(d *load.Document, ptr, p string, fsys fs.FS, out *diag.List) {
 	}
 }
 
+// CodeNumericID warns that a clause id was written as a YAML number.
+const CodeNumericID = "AIMS-Y002"
+
+// NormalizeIDs turns clause ids that YAML read as numbers (7.4, 9) back into
+// the text the user wrote, before schema validation, so `satisfies: [7.4]`
+// means clause 7.4. Other YAML tools still read a number, hence the warning.
+func NormalizeIDs(d *load.Document) diag.List {
+	var out diag.List
+	for _, r := range refs[d.Kind] {
+		if r.to != toRequirement && r.to != toControl && r.to != toScope {
+			continue
+		}
+		set(d.Value, "", strings.Split(r.path, "/"), func(ptr string, v any) (any, bool) {
+			switch v.(type) {
+			case int64, float64:
+			default:
+				return nil, false
+			}
+			raw, ok := d.Raw(ptr)
+			if !ok {
+				return nil, false
+			}
+			out.Add(d.ValueAt(ptr), diag.Warning, CodeNumericID, "clause id %s is a number in YAML; write %q so every tool reads it as text", raw, raw)
+			return raw, true
+		})
+	}
+	return out
+}
+
+// set is walk with the power to replace a value: fn returns the new value
+// and whether to replace.
+func set(v any, ptr string, segs []string, fn func(ptr string, v any) (any, bool)) {
+	if len(segs) == 0 {
+		return
+	}
+	seg, last := segs[0], len(segs) == 1
+	if seg == "*" {
+		list, _ := v.([]any)
+		for i := range list {
+			p := ptr + "/" + strconv.Itoa(i)
+			if last {
+				if nv, ok := fn(p, list[i]); ok {
+					list[i] = nv
+				}
+				continue
+			}
+			set(list[i], p, segs[1:], fn)
+		}
+		return
+	}
+	m, _ := v.(map[string]any)
+	child, ok := m[seg]
+	if !ok {
+		return
+	}
+	p := ptr + "/" + seg
+	if last {
+		if nv, ok := fn(p, child); ok {
+			m[seg] = nv
+		}
+		return
+	}
+	set(child, p, segs[1:], fn)
+}
+
 // walk calls fn for every value matching the pattern segments below v.
 func walk(v any, ptr string, segs []string, fn func(ptr string, v any)) {
 	if len(segs) == 0 {

@@ -19,7 +19,14 @@ type Document struct {
 	BodyLine   int    // line where Body starts
 
 	pos   map[string]span
+	raw   map[string]string
 	start diag.Pos
+}
+
+// Raw returns the source text of the number at ptr, as written.
+func (d *Document) Raw(ptr string) (string, bool) {
+	s, ok := d.raw[ptr]
+	return s, ok
 }
 
 // Start is where the document begins (its first key).

@@ -241,7 +241,7 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int) (*Document, d
 	if lineOffset != 0 {
 		shift(n, lineOffset, map[*yaml.Node]bool{})
 	}
-	c := &converter{file: p, pos: map[string]span{}}
+	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}}
 	v, ok := c.convert(n, "", 0)
 	if !ok {
 		return nil, c.diags
@@ -253,7 +253,7 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int) (*Document, d
 		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kindName(root))
 		return nil, c.diags
 	}
-	d := &Document{File: p, Index: index, Value: m, pos: c.pos, start: start}
+	d := &Document{File: p, Index: index, Value: m, pos: c.pos, raw: c.raw, start: start}
 	d.APIVersion, _ = m["apiVersion"].(string)
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)

@@ -34,6 +34,7 @@ type span struct{ key, val diag.Pos }
 type converter struct {
 	file  string
 	pos   map[string]span
+	raw   map[string]string // source text of numbers, by pointer
 	diags diag.List
 	nodes int
 }
@@ -82,7 +83,14 @@ func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 		}
 		return out, true
 	case yaml.ScalarNode:
-		return c.scalar(n), true
+		v := c.scalar(n)
+		switch v.(type) {
+		case int64, float64:
+			// "7.4" in a list of clause ids is a float to YAML; keep what the
+			// user wrote so it can be read back as the id it was meant to be.
+			c.raw[ptr] = n.Value
+		}
+		return v, true
 	}
 	c.diags.Add(c.at(n), diag.Error, CodeStructure, "unsupported YAML node")
 	return nil, false

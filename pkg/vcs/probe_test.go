@@ -10,7 +10,7 @@ func TestProbeSeeds(t *testing.T) {
 	if os.Getenv("PROBE") == "" {
 		t.Skip()
 	}
-	for seed := uint64(40); seed < 120; seed++ {
+	for seed := uint64(10); seed < 130; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			dir := t.TempDir()
 			branches := randomRepo(t, dir, seed, 400, seed%2 == 0)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/bits"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -505,8 +504,6 @@ func (b bitset) empty() bool {
 	}
 	return true
 }
-
-func (b bitset) clone() bitset { return slices.Clone(b) }
 
 func (b bitset) or(o bitset) {
 	for i := range b {

@@ -393,7 +393,10 @@ func TestProvenanceMatchesGitOnRandomHistory(t *testing.T) {
 		skew bool
 	}{
 		{"ordered dates", 1, false},
-		{"ordered dates 2", 2, false},
+		// Equal committer dates on two branches: a walk that ordered by
+		// date alone, or queued each commit once for all files, listed
+		// two commits of systems/s1.yaml the other way round from git.
+		{"tied dates across branches", 27, false},
 		{"clock skew", 3, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,6 +77,11 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
+	// git refuses a directory that does not exist rather than searching
+	// its parents; so do we.
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
 	root, dot, err := findDotGit(abs)
 	if err != nil {
 		return nil, err

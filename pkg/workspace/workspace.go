@@ -79,6 +79,9 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001()}
 	w.Diags = append(w.Diags, set.Diags...)
 
+	for _, d := range set.Docs {
+		w.Diags = append(w.Diags, link.NormalizeIDs(d)...)
+	}
 	v, err := schema.New()
 	if err != nil {
 		return nil, err

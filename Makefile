@@ -1,0 +1,33 @@
+# aims: ISO/IEC 42001 AI management system as code.
+GO ?= go
+
+.PHONY: all build test vet fmt-check bench install docs update-golden
+
+all: build test
+
+build:
+	$(GO) build -o bin/aims ./cmd/aims
+
+install:
+	$(GO) install ./cmd/aims
+
+# Every test: unit, golden files, CLI scripts. Offline; about a minute on 2 cores.
+test: fmt-check vet
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l cmd pkg schemas templates examples); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run XXX -bench . -benchtime 3x ./pkg/...
+
+# Regenerate generated docs and golden files; review the diff like code.
+docs:
+	$(GO) run ./cmd/aims rules --format md > docs/rules.md
+
+update-golden:
+	$(GO) test ./pkg/... -update
+	UPDATE_SCRIPTS=1 $(GO) test ./cmd/aims

@@ -1,0 +1,291 @@
+package gap_test
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/workspace"
+	"github.com/aims-dev/aims/templates"
+)
+
+// fixture loads testdata/mini into memory with edits applied: a value of
+// "" deletes the file.
+func fixture(t *testing.T, edits map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS("testdata/mini"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path.Join("testdata/mini", p))
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range edits {
+		if body == "" {
+			delete(m, name)
+			continue
+		}
+		m[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return m
+}
+
+func analyze(t *testing.T, fsys fs.FS, asOf string) (*gap.Result, diag.List) {
+	t.Helper()
+	ws, err := workspace.Open(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws.Diags.Max() >= diag.Error {
+		t.Fatalf("fixture does not validate: %v", ws.Diags)
+	}
+	now, _ := time.Parse(time.DateOnly, asOf)
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers})
+	return res, res.Findings
+}
+
+// findings renders the findings of one rule as "file:line:col: severity: msg".
+func findings(l diag.List, rule string) []string {
+	var out []string
+	for _, d := range l {
+		if d.Code == rule {
+			out = append(out, strings.TrimSuffix(d.String(), " ["+rule+"]"))
+		}
+	}
+	return out
+}
+
+func status(res *gap.Result, id string) gap.Requirement {
+	for _, r := range res.Requirements {
+		if r.ID == id {
+			return r
+		}
+	}
+	return gap.Requirement{}
+}
+
+func TestEvidenceFreshness(t *testing.T) {
+	tests := []struct {
+		asOf string
+		want []string
+	}{
+		{"2027-02-28", nil},
+		{"2027-03-15", []string{"evidence.yaml:9:12: warning: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (13 days ago)"}},
+		{"2027-06-01", []string{"evidence.yaml:9:12: error: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (91 days ago)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.asOf, func(t *testing.T) {
+			res, l := analyze(t, fixture(t, nil), tt.asOf)
+			if diff := cmp.Diff(tt.want, findings(l, "AIMS-G020")); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// Past the grace period the evidence no longer supports its control.
+			comms := status(res, "7.4")
+			wantValid := tt.asOf != "2027-06-01"
+			if got := comms.Evidence[0].Valid; got != wantValid {
+				t.Errorf("7.4 evidence valid = %v, want %v (%s)", got, wantValid, comms.Evidence[0].Note)
+			}
+		})
+	}
+}
+
+func TestStatusIsEarned(t *testing.T) {
+	res, _ := analyze(t, fixture(t, nil), "2026-12-01")
+	tests := []struct {
+		id   string
+		want gap.Status
+	}{
+		{"5.2", gap.Met},         // approved AI policy with text
+		{"7.4", gap.Met},         // current, owned evidence
+		{"A.10.4", gap.Excluded}, // not applicable, justified
+		{"9.2.1", gap.Missing},   // no audit at all
+		{"A.2.2", gap.Met},       // policy + SoA evidence
+		{"4.3", gap.Missing},     // no scope document
+	}
+	for _, tt := range tests {
+		if got := status(res, tt.id); got.Status != tt.want {
+			t.Errorf("%s: %s, want %s (reasons %q)", tt.id, got.Status, tt.want, got.Reasons)
+		}
+	}
+	if r := status(res, "4.3"); !r.Blocking {
+		t.Errorf("a missing scope (documented information) must block certification")
+	}
+	// A control whose SoA row says implemented but whose system fails rules is partial, with reasons.
+	if r := status(res, "A.5.4"); r.Status != gap.Partial || len(r.Reasons) == 0 {
+		t.Errorf("A.5.4 = %s %q, want partial with reasons (the high-risk system lacks an impact assessment)", r.Status, r.Reasons)
+	}
+}
+
+func TestFreshScaffoldHasNothingMet(t *testing.T) {
+	src, err := fs.Sub(templates.Init, "init")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := analyze(t, src, "2026-12-01")
+	for _, r := range res.Requirements {
+		if r.Status == gap.Met {
+			t.Errorf("%s is met in a fresh scaffold: %+v", r.ID, r.Evidence)
+		}
+	}
+}
+
+func TestRiskRules(t *testing.T) {
+	untreated := `apiVersion: aims/v1
+kind: Risk
+id: R-1
+title: Unfair scores
+owner: ann
+systems: [scorer]
+source: fairness
+likelihood: 3
+impact: 2
+next_review: 2026-11-01
+`
+	_, l := analyze(t, fixture(t, map[string]string{"risks.yaml": untreated}), "2026-12-01")
+	want := []string{"risks.yaml:8:1: error: risk R-1 scores 6 (likelihood 3 x impact 2), above the acceptance threshold 4, and has no treatment"}
+	if diff := cmp.Diff(want, findings(l, "AIMS-G030")); diff != "" {
+		t.Errorf("G030 (-want +got):\n%s", diff)
+	}
+	want = []string{"risks.yaml:10:1: error: risk R-1 was due for review on 2026-11-01"}
+	if diff := cmp.Diff(want, findings(l, "AIMS-G034")); diff != "" {
+		t.Errorf("G034 (-want +got):\n%s", diff)
+	}
+	// The treatment in the fixture is due 2026-12-31: overdue a month later.
+	_, l = analyze(t, fixture(t, nil), "2027-01-15")
+	if got := findings(l, "AIMS-G035"); len(got) != 1 {
+		t.Errorf("G035 = %v, want the overdue treatment", got)
+	}
+}
+
+func TestSoARules(t *testing.T) {
+	soa := `apiVersion: aims/v1
+kind: Applicability
+id: soa
+title: SoA
+owner: aims-manager
+approved_by: ann
+approved_on: 2026-01-10
+controls:
+  - {control: A.2.2, applicable: true, implementation: implemented, evidence: [ev-policy-comms]}
+  - {control: A.5.4, applicable: false}
+  - {control: A.2.2, applicable: true, implementation: implemented}
+`
+	_, l := analyze(t, fixture(t, map[string]string{"soa.yaml": soa}), "2026-12-01")
+	got := append(findings(l, "AIMS-G012"), findings(l, "AIMS-G013")...)
+	got = append(got, findings(l, "AIMS-G014")...)
+	want := []string{
+		"soa.yaml:11:6: error: control A.2.2 is listed twice (also at soa.yaml:9:6)",
+		"soa.yaml:10:22: error: control A.5.4 is excluded without a justification",
+		"soa.yaml:10:22: error: control A.5.4 is excluded but the treatment of risk R-1 relies on it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	missing := findings(l, "AIMS-G011")
+	if len(missing) != 1 || !strings.Contains(missing[0], "36 Annex A controls are missing") {
+		t.Errorf("G011 = %v, want one finding naming the 36 missing controls", missing)
+	}
+}
+
+func TestBiasResultAgainstThreshold(t *testing.T) {
+	breach := `{"format": "aims-result/v1", "type": "bias", "system": "scorer", "measured": "2026-10-01",
+ "results": [{"metric": "demographic_parity_difference", "attribute": "sex", "group": "female", "value": 0.08}]}`
+	res, l := analyze(t, fixture(t, map[string]string{"evidence/bias.json": breach}), "2026-12-01")
+	want := []string{"evidence/bias.json:2:106: error: system scorer: bias demographic_parity_difference is 0.08 for sex=female, above the threshold 0.05 (no open nonconformity or fairness risk treatment tracks it)"}
+	if diff := cmp.Diff(want, findings(l, "AIMS-G043")); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if sys := res.Systems[0]; len(sys.Results) != 1 || !sys.Results[0].Breached {
+		t.Errorf("system results = %+v, want one breached result", sys.Results)
+	}
+
+	// An open nonconformity naming the system tracks the remediation.
+	nc := `apiVersion: aims/v1
+kind: Nonconformity
+id: NC-1
+title: Bias above threshold
+owner: ann
+source: monitoring
+systems: [scorer]
+detected: 2026-10-02
+state: open
+`
+	_, l = analyze(t, fixture(t, map[string]string{"evidence/bias.json": breach, "nc.yaml": nc}), "2026-12-01")
+	if got := findings(l, "AIMS-G043"); len(got) != 0 {
+		t.Errorf("with an open nonconformity: %v, want no G043", got)
+	}
+
+	// Within threshold: no finding.
+	_, l = analyze(t, fixture(t, nil), "2026-12-01")
+	if got := findings(l, "AIMS-G043"); len(got) != 0 {
+		t.Errorf("within threshold: %v", got)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	manifest := `apiVersion: aims/v1
+kind: Manifest
+organization: {name: Mini Org}
+documents: {exclude: [evidence/]}
+rules:
+  AIMS-G060:
+    severity: "off"
+    reason: First audit is booked for January.
+  AIMS-G064:
+    severity: warning
+    reason: Management review moved to the new year.
+  AIMS-G999:
+    severity: "off"
+    reason: A rule that does not exist.
+`
+	res, l := analyze(t, fixture(t, map[string]string{"aims.yaml": manifest}), "2026-12-01")
+	if got := findings(l, "AIMS-G060"); len(got) != 0 {
+		t.Errorf("G060 switched off but reported: %v", got)
+	}
+	if got := findings(l, "AIMS-G064"); len(got) != 1 || !strings.HasPrefix(got[0], "warning:") {
+		t.Errorf("G064 = %v, want one warning", got)
+	}
+	if got := findings(l, "AIMS-C001"); len(got) != 1 || got[0] != "aims.yaml:12:3: error: unknown rule AIMS-G999" {
+		t.Errorf("C001 = %v", got)
+	}
+	if len(res.Overrides) != 2 || res.Overrides[0].Reason != "First audit is booked for January." {
+		t.Errorf("overrides = %+v, want both with their reasons", res.Overrides)
+	}
+}
+
+// Every rule the analysis can emit is registered and documented.
+func TestRulesAreDocumented(t *testing.T) {
+	ids := map[string]bool{}
+	for _, r := range gap.Rules() {
+		if ids[r.ID] {
+			t.Errorf("duplicate rule %s", r.ID)
+		}
+		ids[r.ID] = true
+		if r.Title == "" || r.Description == "" {
+			t.Errorf("%s lacks a title or description", r.ID)
+		}
+	}
+	src, _ := os.ReadFile("../../docs/rules.md")
+	for id := range ids {
+		if !strings.Contains(string(src), "| "+id+" |") {
+			t.Errorf("docs/rules.md does not document %s (run make docs)", id)
+		}
+	}
+	if !slices.IsSortedFunc(gap.Rules(), func(a, b gap.Rule) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("Rules() is not sorted")
+	}
+}
