@@ -84,8 +84,8 @@ func TestEvidenceFreshness(t *testing.T) {
 		want []string
 	}{
 		{"2027-02-28", nil},
-		{"2027-03-15", []string{"evidence.yaml:9:12: warning: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (13 days ago)"}},
-		{"2027-06-01", []string{"evidence.yaml:9:12: error: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (91 days ago)"}},
+		{"2027-03-15", []string{"evidence.yaml:8:12: warning: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (13 days ago)"}},
+		{"2027-06-01", []string{"evidence.yaml:8:12: error: evidence ev-policy-comms is stale: maximum age of 365 days ended 2027-03-02 (91 days ago)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.asOf, func(t *testing.T) {
@@ -124,9 +124,14 @@ func TestStatusIsEarned(t *testing.T) {
 	if r := status(res, "4.3"); !r.Blocking {
 		t.Errorf("a missing scope (documented information) must block certification")
 	}
-	// A control whose SoA row says implemented but whose system fails rules is partial, with reasons.
-	if r := status(res, "A.5.4"); r.Status != gap.Partial || len(r.Reasons) == 0 {
-		t.Errorf("A.5.4 = %s %q, want partial with reasons (the high-risk system lacks an impact assessment)", r.Status, r.Reasons)
+	// Supported (the system documents its intended use) but failing a rule
+	// (the high-risk system has no human oversight): partial, with reasons.
+	r := status(res, "A.9.4")
+	if r.Status != gap.Partial || !slices.ContainsFunc(r.Reasons, func(s string) bool { return strings.Contains(s, "no human oversight defined") }) {
+		t.Errorf("A.9.4 = %s %q, want partial naming the missing human oversight", r.Status, r.Reasons)
+	}
+	if !r.Blocking {
+		t.Errorf("an error on a high-risk system must block certification")
 	}
 }
 
