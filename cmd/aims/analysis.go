@@ -26,13 +26,27 @@ func (o *AnalysisOptions) now() (time.Time, error) {
 	return t, nil
 }
 
+// asOf is "today" for a workspace: --as-of, else the date of the commit
+// read with --rev (what was true then), else the local date.
+func (o *AnalysisOptions) asOf(ws *workspace.Workspace) (time.Time, error) {
+	if o.AsOf == "" && ws.Source != nil && ws.Source.Rev != "" {
+		return ws.Source.Commit.Committed, nil
+	}
+	return o.now()
+}
+
 // analyze runs the gap analysis over a loaded workspace.
 func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
-	now, err := o.now()
+	now, err := o.asOf(ws)
 	if err != nil {
 		return nil, err
 	}
-	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers}), nil
+	opts := gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists}
+	if ws.Source != nil && ws.Source.Versioned {
+		opts.Versioned = true
+		opts.LastChanged = ws.Source.LastChanged
+	}
+	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
 }
 
 // ruleMeta describes every rule for formats that carry rule metadata.

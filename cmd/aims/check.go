@@ -47,6 +47,7 @@ run (bad flags, no AIMS, no documents).`,
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at least this `severity`: error, warning or never")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
+	g.addRevFlag(cmd)
 	return cmd
 }
 
@@ -77,6 +78,7 @@ func runCheck(opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ws.Close()
 	if len(ws.Set.Docs) <= 1 && len(ws.Diags) == 0 {
 		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.exclude)", displayPrefix(ws.Root))
 	}

@@ -39,6 +39,7 @@ Exit 0 whatever the gaps: use aims check as a gate.`,
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
+	g.addRevFlag(cmd)
 	return cmd
 }
 
@@ -53,6 +54,7 @@ func runGaps(opts *GapsOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ws.Close()
 	res, err := analyze(ws, &opts.AnalysisOptions)
 	if err != nil {
 		return err

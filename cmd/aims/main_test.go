@@ -33,14 +33,22 @@ func TestScripts(t *testing.T) {
 			env.Setenv("REFERENCE", filepath.Join(root, "..", "shared", "reference"))
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"cp-example": cmdCopyExample,
-			"replace":    cmdReplace,
-			"exists-not": cmdExistsNot,
-		},
+		Cmds:                cmds(),
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 	})
+}
+
+func cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	m := map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"cp-example": cmdCopyExample,
+		"replace":    cmdReplace,
+		"exists-not": cmdExistsNot,
+	}
+	for k, v := range gitCmds() {
+		m[k] = v
+	}
+	return m
 }
 
 // cp-example NAME DIR copies examples/NAME to DIR in the script's work dir.

@@ -14,6 +14,12 @@ import (
 // GlobalOptions are the flags every command shares.
 type GlobalOptions struct {
 	Dir string // -C: run as if started in this folder
+	Rev string // --rev: read the AIMS from this git revision
+}
+
+// addRevFlag registers --rev on commands that read the AIMS.
+func (g *GlobalOptions) addRevFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.Rev, "rev", "", "read the AIMS from git revision `REF` (tag, branch, hash, HEAD~3) instead of the working tree")
 }
 
 // version is set by the linker (-X main.version=...) in releases.
@@ -56,6 +62,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdCheck(g, s, nil),
 		NewCmdGaps(g, s, nil),
 		NewCmdRules(s, nil),
+		NewCmdDiff(g, s, nil),
 		NewCmdCatalog(s, nil),
 		NewCmdInit(g, s, nil),
 		NewCmdSchema(s, nil),
@@ -93,15 +100,12 @@ func displayPrefix(root string) string {
 	return filepath.ToSlash(rel)
 }
 
-// openWorkspace finds the AIMS root from the work dir and loads it.
+// openWorkspace finds the AIMS from the work dir and loads it, from the
+// working tree or from --rev. Callers Close it.
 func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	dir, err := g.workDir()
 	if err != nil {
 		return nil, err
 	}
-	root, err := workspace.FindRoot(dir)
-	if err != nil {
-		return nil, err
-	}
-	return workspace.OpenDir(root)
+	return workspace.OpenAt(dir, g.Rev)
 }

@@ -38,6 +38,7 @@ Exit 0 when there are no errors, 1 when there are, 2 when aims cannot run.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	g.addRevFlag(cmd)
 	return cmd
 }
 
@@ -49,6 +50,7 @@ func runValidate(opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ws.Close()
 	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Version: toolVersion()})
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ type Options struct {
 	LastChanged func(file string) (time.Time, bool)
 	// Versioned says the AIMS is under version control (7.5.3).
 	Versioned bool
+	// FileExists, when set, says whether an evidence path exists; evidence
+	// whose file is gone supports nothing (link reports the missing file).
+	FileExists func(path string) bool
 }
 
 // Status of a requirement.

@@ -108,6 +108,9 @@ func (a *analyzer) checkEvidence() {
 		if hasTODO(e.Doc) {
 			invalid("still holds template TODOs")
 		}
+		if e.Path != "" && a.opts.FileExists != nil && !a.opts.FileExists(e.Path) {
+			invalid("its file " + e.Path + " is missing")
+		}
 		if e.Owner == "" {
 			a.report("AIMS-G021", pos(e.Doc), "evidence %s has no owner", e.ID)
 			invalid("no owner")

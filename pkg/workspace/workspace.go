@@ -51,7 +51,23 @@ type Workspace struct {
 	Tiers   map[string]aims.Tier
 	// Diags holds every problem found by load, schema and link, sorted.
 	Diags diag.List
+	// Source says where the AIMS was read from (set by OpenAt).
+	Source *Source
 }
+
+// FileExists reports whether a regular file exists at p (slash path relative
+// to the AIMS root) without following symlinks.
+func (w *Workspace) FileExists(p string) bool {
+	p = path.Clean(strings.TrimPrefix(p, "./"))
+	if !fs.ValidPath(p) {
+		return false
+	}
+	st, err := fs.Lstat(w.FS, p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// Close releases the git repository, if one was opened.
+func (w *Workspace) Close() error { return w.Source.Close() }
 
 // OpenDir loads the AIMS rooted at dir.
 func OpenDir(dir string) (*Workspace, error) {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Git fixtures for scripts, built with go-git so tests need no git binary:
+//
+//	git-init DIR
+//	git-commit DIR DATE MESSAGE   (stages every change in DIR's work tree)
+//	git-tag DIR NAME
+func gitCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"git-init":   cmdGitInit,
+		"git-commit": cmdGitCommit,
+		"git-tag":    cmdGitTag,
+	}
+}
+
+func cmdGitInit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: git-init DIR")
+	}
+	_, err := git.PlainInit(ts.MkAbs(args[0]), false)
+	ts.Check(err)
+}
+
+func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: git-commit DIR DATE MESSAGE")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	wt, err := repo.Worktree()
+	ts.Check(err)
+	ts.Check(wt.AddWithOptions(&git.AddOptions{All: true}))
+	when, err := time.Parse(time.DateOnly, args[1])
+	ts.Check(err)
+	when = when.Add(12 * time.Hour)
+	sig := &object.Signature{Name: "Ann Auditor", Email: "ann@example.com", When: when}
+	_, err = wt.Commit(strings.Join(args[2:], " "), &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
+	ts.Check(err)
+}
+
+func cmdGitTag(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: git-tag DIR NAME")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	head, err := repo.Head()
+	ts.Check(err)
+	_, err = repo.CreateTag(args[1], head.Hash(), nil)
+	ts.Check(err)
+}

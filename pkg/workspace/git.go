@@ -1,0 +1,213 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/vcs"
+)
+
+// Source says where an AIMS was read from: the working tree or a commit,
+// and what git knows about it.
+type Source struct {
+	Versioned bool       // inside a git repository
+	Rev       string     // the revision asked for; "" means the working tree
+	Commit    vcs.Commit // the revision read, or HEAD for the working tree
+	Dirty     bool       // the working tree has uncommitted changes under the AIMS root
+	Shallow   bool       // a shallow clone: history is incomplete
+	Prefix    string     // the AIMS root inside the repository ("" = repository root)
+
+	repo *vcs.Repo
+	once sync.Once
+	prov vcs.Provenance
+	err  error
+}
+
+// History returns the git history of every file under the AIMS root, keyed
+// like document paths, from one walk of history done on first use (evidence
+// dates and document control need it; most runs do not).
+func (s *Source) History() (vcs.Provenance, error) {
+	if s == nil || !s.Versioned {
+		return vcs.Provenance{}, nil
+	}
+	s.once.Do(func() {
+		rev := s.Rev
+		if rev == "" {
+			rev = "HEAD"
+		}
+		if s.Commit.Hash == "" {
+			return // a repository without commits: no history yet
+		}
+		s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
+	})
+	return s.prov, s.err
+}
+
+// LastChanged is the author date of the last commit that changed file (a
+// path relative to the AIMS root).
+func (s *Source) LastChanged(file string) (time.Time, bool) {
+	p, err := s.History()
+	if err != nil {
+		return time.Time{}, false
+	}
+	c, ok := p.Files[file].Last()
+	return c.When, ok
+}
+
+// Close releases the repository.
+func (s *Source) Close() error {
+	if s == nil || s.repo == nil {
+		return nil
+	}
+	return s.repo.Close()
+}
+
+// ErrNoRepo means --rev was asked for outside a git repository.
+var ErrNoRepo = errors.New("not a git repository")
+
+// OpenAt loads the AIMS found from dir: from the working tree when rev is
+// "", else from that revision's tree, without touching the working tree or
+// the index. Outside a git repository the working tree still loads, with
+// Source.Versioned false.
+func OpenAt(dir, rev string) (*Workspace, error) {
+	repo, err := vcs.Open(dir)
+	if err != nil && !errors.Is(err, vcs.ErrNotRepo) {
+		return nil, err
+	}
+	if repo == nil {
+		if rev != "" {
+			return nil, fmt.Errorf("--rev %s: %w (no .git in %s or any parent folder)", rev, ErrNoRepo, dir)
+		}
+		root, err := FindRoot(dir)
+		if err != nil {
+			return nil, err
+		}
+		w, err := OpenDir(root)
+		if err != nil {
+			return nil, err
+		}
+		w.Source = &Source{}
+		return w, nil
+	}
+	src := &Source{Versioned: true, Rev: rev, repo: repo}
+	if src.Shallow, err = repo.Shallow(); err != nil {
+		repo.Close()
+		return nil, err
+	}
+
+	if rev == "" {
+		root, err := FindRoot(dir)
+		if err != nil {
+			repo.Close()
+			return nil, err
+		}
+		src.Prefix, err = relSlash(repo.Root(), root)
+		if err != nil {
+			repo.Close()
+			return nil, err
+		}
+		if c, err := repo.Resolve("HEAD"); err == nil {
+			src.Commit = c // an empty repository has no HEAD commit yet
+		}
+		if src.Dirty, err = repo.Dirty(src.Prefix); err != nil {
+			repo.Close()
+			return nil, err
+		}
+		w, err := OpenDir(root)
+		if err != nil {
+			repo.Close()
+			return nil, err
+		}
+		w.Source = src
+		return w, nil
+	}
+
+	tree, commit, err := repo.FS(rev)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	src.Commit = commit
+	// The AIMS root at that revision: the folder with aims.yaml nearest to
+	// where the user is, inside the repository, as it was then.
+	start, err := relSlash(repo.Root(), dir)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	prefix, ok := findRootIn(tree, start)
+	if !ok {
+		repo.Close()
+		return nil, fmt.Errorf("%w: no %s in %s or any parent folder at %s (%s)", ErrNoRoot, load.ManifestFile, or(start, "the repository root"), rev, commit.Short())
+	}
+	src.Prefix = prefix
+	sub := tree
+	if prefix != "" {
+		if sub, err = fs.Sub(tree, prefix); err != nil {
+			repo.Close()
+			return nil, err
+		}
+	}
+	w, err := Open(sub)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	w.Root = filepath.Join(repo.Root(), filepath.FromSlash(prefix))
+	w.Source = src
+	return w, nil
+}
+
+func findRootIn(fsys fs.FS, start string) (string, bool) {
+	for p := start; ; p = path.Dir(p) {
+		if p == "." || p == "/" {
+			p = ""
+		}
+		name := load.ManifestFile
+		if p != "" {
+			name = p + "/" + name
+		}
+		if st, err := fs.Stat(fsys, name); err == nil && st.Mode().IsRegular() {
+			return p, true
+		}
+		if p == "" {
+			return "", false
+		}
+	}
+}
+
+func relSlash(base, target string) (string, error) {
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	if r, err := filepath.EvalSymlinks(base); err == nil {
+		base = r
+	}
+	rel, err := filepath.Rel(base, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s is outside the repository at %s", target, base)
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "." {
+		rel = ""
+	}
+	return rel, nil
+}
+
+func or(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
