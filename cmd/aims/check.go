@@ -74,7 +74,7 @@ func runCheck(opts *CheckOptions) error {
 	if _, err := opts.now(); err != nil {
 		return err
 	}
-	ws, err := opts.openWorkspace()
+	ws, files, err := opts.openWorkspaceFor(opts.Files)
 	if err != nil {
 		return err
 	}
@@ -89,10 +89,7 @@ func runCheck(opts *CheckOptions) error {
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 	if len(opts.Files) > 0 {
-		all, err = onlyFiles(all, opts.Files, ws.Root)
-		if err != nil {
-			return err
-		}
+		all = onlyFiles(all, files, ws.Root)
 	}
 	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: ruleMeta(), Version: toolVersion()})
 	if err != nil {
@@ -107,20 +104,14 @@ func runCheck(opts *CheckOptions) error {
 	return nil
 }
 
-// onlyFiles keeps findings in the named files (paths as the user gave them)
-// and findings about the AIMS as a whole.
-func onlyFiles(l diag.List, files []string, root string) (diag.List, error) {
+// onlyFiles keeps findings in the named files (absolute paths) and findings
+// about the AIMS as a whole.
+func onlyFiles(l diag.List, files []string, root string) diag.List {
 	keep := map[string]bool{}
 	for _, f := range files {
-		abs, err := filepath.Abs(f)
-		if err != nil {
-			return nil, err
+		if rel, err := filepath.Rel(root, f); err == nil {
+			keep[filepath.ToSlash(rel)] = true
 		}
-		rel, err := filepath.Rel(root, abs)
-		if err != nil {
-			continue
-		}
-		keep[filepath.ToSlash(rel)] = true
 	}
 	var out diag.List
 	for _, d := range l {
@@ -128,5 +119,5 @@ func onlyFiles(l diag.List, files []string, root string) (diag.List, error) {
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out
 }

@@ -109,3 +109,27 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	}
 	return workspace.OpenAt(dir, g.Rev)
 }
+
+// openWorkspaceFor is openWorkspace for commands given file arguments. Paths
+// are relative to the work dir (-C, like git). pre-commit runs at the
+// repository root even when the AIMS is in a subfolder, so when no AIMS
+// encloses the work dir, it is looked for from the first file instead.
+func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, []string, error) {
+	dir, err := g.workDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	abs := make([]string, len(files))
+	for i, f := range files {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(dir, f)
+		}
+		abs[i] = filepath.Clean(f)
+	}
+	start := dir
+	if _, err := workspace.FindRoot(dir); err != nil && len(abs) > 0 {
+		start = filepath.Dir(abs[0])
+	}
+	ws, err := workspace.OpenAt(start, g.Rev)
+	return ws, abs, err
+}

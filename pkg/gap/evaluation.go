@@ -22,7 +22,7 @@ func (a *analyzer) checkAudits() {
 		if au.Type == "internal" && au.State == "completed" {
 			internal = append(internal, au)
 		}
-		if au.State == "completed" {
+		if au.State == "completed" && !a.before(au.Date, a.monthsAgo(a.programme)) {
 			if au.Auditor == nil || au.Auditor.Independent == nil || !*au.Auditor.Independent {
 				a.report("AIMS-G062", pos(au.Doc, "auditor"), "audit %s does not record an independent auditor", au.ID)
 			}
@@ -102,9 +102,10 @@ func (a *analyzer) checkReviews() {
 		if a.after(r.Date) {
 			continue // planned
 		}
-		if !a.before(r.Date, cycleStart) {
-			recent = true
+		if a.before(r.Date, cycleStart) {
+			continue // history: the current cycle's reviews are what count
 		}
+		recent = true
 		if m := missingInputs(r); len(m) > 0 {
 			a.report("AIMS-G065", pos(r.Doc, "inputs"), "management review %s does not cover: %s", r.ID, strings.Join(m, ", "))
 		}

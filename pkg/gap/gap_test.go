@@ -229,6 +229,12 @@ systems: [scorer]
 detected: 2026-10-02
 state: open
 `
+	// Raised before the measurement: it cannot be the response to it.
+	oldNC := strings.Replace(nc, "detected: 2026-10-02", "detected: 2026-09-01", 1)
+	_, l = analyze(t, fixture(t, map[string]string{"evidence/bias.json": breach, "nc.yaml": oldNC}), "2026-12-01")
+	if got := findings(l, "AIMS-G043"); len(got) != 1 {
+		t.Errorf("with a nonconformity older than the result: %v, want the breach reported", got)
+	}
 	_, l = analyze(t, fixture(t, map[string]string{"evidence/bias.json": breach, "nc.yaml": nc}), "2026-12-01")
 	if got := findings(l, "AIMS-G043"); len(got) != 0 {
 		t.Errorf("with an open nonconformity: %v, want no G043", got)

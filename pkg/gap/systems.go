@@ -420,12 +420,12 @@ func dir(d string) string {
 }
 
 // remediationTracked: an open nonconformity naming the system, or an
-// unfinished treatment of a risk of the matching source naming it that was
-// identified on or after the measurement. An older risk was assessed before
-// the breach was known, so it does not show that anyone acted on it.
+// unfinished treatment of a risk of the matching source naming it, raised on
+// or after the measurement. Anything older was recorded before the breach
+// was known, so it does not show that anyone acted on it.
 func (a *analyzer) remediationTracked(system, source, measured string) bool {
 	for _, n := range a.m.Nonconformities {
-		if n.Open() && slices.Contains(n.Systems, system) {
+		if n.Open() && slices.Contains(n.Systems, system) && n.Detected >= measured {
 			return true
 		}
 	}

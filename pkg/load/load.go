@@ -82,7 +82,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		set.Files = append(set.Files, p)
 		switch strings.ToLower(path.Ext(p)) {
 		case ".yaml", ".yml", ".md", ".markdown":
-			if !Excluded(p, exclude) {
+			if p == ManifestFile || !Excluded(p, exclude) { // the manifest is always a document
 				candidates = append(candidates, p)
 			}
 		}
