@@ -44,13 +44,32 @@ type Model struct {
 // A document that still fails to decode is a defect in our schemas (they
 // should have refused it), so it is an error, not a diagnostic.
 func Decode(docs []*load.Document) (*Model, error) {
-	m := &Model{ByID: map[string]Doc{}, Results: map[string]*Result{}}
-	for _, d := range docs {
-		doc, err := decodeOne(d)
+	typed := make([]Doc, len(docs))
+	for i, d := range docs {
+		doc, err := DecodeDocument(d)
 		if err != nil {
-			return nil, fmt.Errorf("%s: decode %s: %w", d.Start(), d.Kind, err)
+			return nil, err
 		}
-		doc.Header().Doc = d
+		typed[i] = doc
+	}
+	return Build(typed), nil
+}
+
+// DecodeDocument decodes one validated document into its type. It is safe
+// for concurrent use, so large AIMSs decode in parallel.
+func DecodeDocument(d *load.Document) (Doc, error) {
+	doc, err := decodeOne(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: decode %s: %w", d.Start(), d.Kind, err)
+	}
+	doc.Header().Doc = d
+	return doc, nil
+}
+
+// Build assembles a model from decoded documents, keeping their order.
+func Build(docs []Doc) *Model {
+	m := &Model{ByID: map[string]Doc{}, Results: map[string]*Result{}}
+	for _, doc := range docs {
 		m.add(doc)
 		m.All = append(m.All, doc)
 		if id := doc.Header().ID; id != "" {
@@ -59,7 +78,7 @@ func Decode(docs []*load.Document) (*Model, error) {
 			}
 		}
 	}
-	return m, nil
+	return m
 }
 
 // New returns an empty document of kind, or nil for an unknown kind.

@@ -133,6 +133,7 @@ type analyzer struct {
 	support  map[string][]Support
 	evidence map[string]Support
 	blocking map[string]bool // requirements hit by errors on high-risk systems
+	bySystem map[[2]string][]*aims.Evidence
 	reasons  map[string][]string
 	systems  []System
 }

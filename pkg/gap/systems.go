@@ -312,15 +312,23 @@ func (a *analyzer) checkSuppliers(c *sysCtx) {
 	}
 }
 
-// systemEvidence lists valid evidence of a type about a system.
+// systemEvidence lists valid evidence of a type about a system. The index
+// is built once: scanning all evidence per system is quadratic, and large
+// AIMSs have thousands of both.
 func (a *analyzer) systemEvidence(system, typ string) []*aims.Evidence {
-	var out []*aims.Evidence
-	for _, e := range a.m.Evidence {
-		if e.Type == typ && slices.Contains(e.Systems, system) && a.evidence[e.ID].Valid {
-			out = append(out, e)
+	if a.bySystem == nil {
+		a.bySystem = map[[2]string][]*aims.Evidence{}
+		for _, e := range a.m.Evidence {
+			if !a.evidence[e.ID].Valid {
+				continue
+			}
+			for _, s := range e.Systems {
+				k := [2]string{s, e.Type}
+				a.bySystem[k] = append(a.bySystem[k], e)
+			}
 		}
 	}
-	return out
+	return a.bySystem[[2]string{system, typ}]
 }
 
 func (a *analyzer) hasEvidence(system, typ string) bool {

@@ -107,11 +107,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 		return nil, err
 	}
 	w.Diags = append(w.Diags, diags...)
-
-	w.Model, err = aims.Decode(valid)
-	if err != nil {
-		return nil, err
-	}
+	w.Model = aims.Build(valid)
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
 	w.Tiers = Tiers(w.Model.Manifest)
 	names := make([]string, 0, len(w.Tiers))
@@ -129,10 +125,11 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	return w, nil
 }
 
-// validateAll validates documents in parallel and returns those without
+// validateAll validates documents in parallel and decodes those without
 // schema errors, in load order.
-func validateAll(v *schema.Validator, docs []*load.Document) ([]*load.Document, diag.List, error) {
+func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, diag.List, error) {
 	results := make([]diag.List, len(docs))
+	typed := make([]aims.Doc, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -140,6 +137,9 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]*load.Document, 
 		wg.Go(func() {
 			for i := range next {
 				results[i], errs[i] = v.Validate(docs[i])
+				if errs[i] == nil && results[i].Max() < diag.Error {
+					typed[i], errs[i] = aims.DecodeDocument(docs[i])
+				}
 			}
 		})
 	}
@@ -151,12 +151,12 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]*load.Document, 
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
-	var valid []*load.Document
+	var valid []aims.Doc
 	var all diag.List
-	for i, d := range docs {
+	for i := range docs {
 		all = append(all, results[i]...)
-		if results[i].Max() < diag.Error {
-			valid = append(valid, d)
+		if typed[i] != nil {
+			valid = append(valid, typed[i])
 		}
 	}
 	return valid, all, nil
