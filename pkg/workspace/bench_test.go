@@ -18,8 +18,8 @@ import (
 // equal parts, each in its own file, like a large organisation's register.
 func generated(n int) fstest.MapFS {
 	m := fstest.MapFS{
-		"aims.yaml": {Data: []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Big Org}\n")},
-		"people.yaml": {Data: []byte("apiVersion: aims/v1\nkind: Person\nid: owner\nname: Owner\n")},
+		"aims.yaml":        {Data: []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Big Org}\n")},
+		"people.yaml":      {Data: []byte("apiVersion: aims/v1\nkind: Person\nid: owner\nname: Owner\n")},
 		"evidence/file.md": {Data: []byte("evidence\n")},
 	}
 	for i := 0; i < n/3; i++ {
