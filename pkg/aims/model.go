@@ -34,6 +34,10 @@ type Model struct {
 	// that links them.
 	Results map[string]*Result
 
+	// Invalid holds the documents that failed schema validation: they exist
+	// but are not decoded, so rules about a missing document stay quiet.
+	Invalid []*load.Document
+
 	// ByID holds every decoded document with an id.
 	ByID map[string]Doc
 	// All holds every decoded document in load order.
@@ -199,4 +203,14 @@ func (m *Model) Organization() string {
 		return ""
 	}
 	return m.Manifest.Organization.Name
+}
+
+// HasInvalid reports whether a document of kind exists but failed validation.
+func (m *Model) HasInvalid(kind string) bool {
+	for _, d := range m.Invalid {
+		if d.Kind == kind {
+			return true
+		}
+	}
+	return false
 }

@@ -58,7 +58,7 @@ func (a *analyzer) checkDocuments() {
 		}
 	}
 
-	if len(a.m.Scopes) == 0 {
+	if len(a.m.Scopes) == 0 && !a.m.HasInvalid("Scope") {
 		a.report("AIMS-G001", diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
 	}
 	for _, s := range a.m.Scopes {
@@ -73,7 +73,7 @@ func (a *analyzer) checkDocuments() {
 			aiPolicies = append(aiPolicies, p)
 		}
 	}
-	if len(aiPolicies) == 0 {
+	if len(aiPolicies) == 0 && !a.m.HasInvalid("Policy") {
 		a.report("AIMS-G002", diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
 	}
 	for _, p := range aiPolicies {
@@ -82,7 +82,7 @@ func (a *analyzer) checkDocuments() {
 		}
 	}
 
-	if len(a.m.Roles) == 0 {
+	if len(a.m.Roles) == 0 && !a.m.HasInvalid("Role") {
 		a.report("AIMS-G003", diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
 	}
 	held := map[string]bool{}
@@ -97,7 +97,7 @@ func (a *analyzer) checkDocuments() {
 		}
 	}
 
-	if len(a.m.RiskCriteria) == 0 {
+	if len(a.m.RiskCriteria) == 0 && !a.m.HasInvalid("RiskCriteria") {
 		a.report("AIMS-G007", diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
 	}
 	for _, c := range a.m.RiskCriteria {

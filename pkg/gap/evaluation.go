@@ -33,6 +33,11 @@ func (a *analyzer) checkAudits() {
 			}
 		}
 	}
+	for _, au := range a.m.Audits {
+		if au.State == "planned" && a.past(au.Date) {
+			a.report("AIMS-G067", pos(au.Doc, "date"), "audit %s was planned for %s and is not recorded as completed", au.ID, au.Date)
+		}
+	}
 	cycleStart := a.monthsAgo(a.auditCycle)
 	recent := slices.ContainsFunc(internal, func(au *aims.Audit) bool { return !a.before(au.Date, cycleStart) && !a.after(au.Date) })
 	if !recent {
@@ -124,12 +129,12 @@ func (a *analyzer) checkNonconformities() {
 	for _, n := range a.m.Nonconformities {
 		d := n.Doc
 		if n.RootCause == "" || len(n.CorrectiveActions) == 0 {
-			missing := "a root cause"
+			missing := "root cause"
 			switch {
 			case n.RootCause != "":
 				missing = "corrective actions"
 			case len(n.CorrectiveActions) == 0:
-				missing = "a root cause or corrective actions"
+				missing = "root cause and no corrective actions"
 			}
 			sev := diag.Severity(-1)
 			if age, ok := a.daysSince(n.Detected); ok && age <= 30 {
@@ -153,7 +158,7 @@ func (a *analyzer) checkNonconformities() {
 }
 
 func (a *analyzer) checkObjectives() {
-	if len(a.m.Objectives) == 0 {
+	if len(a.m.Objectives) == 0 && !a.m.HasInvalid("Objective") {
 		a.report("AIMS-G080", diag.Pos{}, "no AI objectives: add measurable, owned Objective documents (6.2)")
 	}
 	for _, o := range a.m.Objectives {

@@ -50,7 +50,7 @@ var gapRules = []Rule{
 	{ID: "AIMS-G002", Severity: diag.Error, Refs: []string{"5.2", "A.2.2"}, Title: "No approved AI policy", Description: "A Policy of type ai_policy must be approved (approved_by, approved_on, status approved)."},
 	{ID: "AIMS-G003", Severity: diag.Error, Refs: []string{"5.3", "A.3.2"}, Title: "No AIMS roles", Description: "Roles with responsibilities must be defined, each held by a person."},
 	{ID: "AIMS-G004", Severity: diag.Warning, Refs: []string{"7.5.2"}, Title: "Document overdue for review", Description: "A document's next_review date has passed."},
-	{ID: "AIMS-G005", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Approval incomplete", Description: "A document marked approved lacks approved_by or approved_on, or names an approver without being marked approved."},
+	{ID: "AIMS-G005", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Approval incomplete", Description: "A document marked approved lacks approved_by or approved_on."},
 	{ID: "AIMS-G006", Severity: diag.Info, Refs: []string{"7.5.2"}, Title: "Template TODOs remain", Description: "A document still holds TODO placeholders; it evidences nothing until they are replaced."},
 	{ID: "AIMS-G007", Severity: diag.Error, Refs: []string{"6.1.1", "6.1.2"}, Title: "No risk criteria", Description: "An approved RiskCriteria document must define the scales and the acceptance threshold."},
 	{ID: "AIMS-G008", Severity: diag.Warning, Refs: []string{"5.3"}, Title: "Role held by nobody", Description: "A role that no person holds cannot carry its responsibilities."},
@@ -101,6 +101,7 @@ var gapRules = []Rule{
 	{ID: "AIMS-G065", Severity: diag.Warning, Refs: []string{"9.3.2"}, Title: "Review inputs missing", Description: "A management review in the current review cycle must cover the required inputs (previous actions, context changes, interested parties, nonconformities, monitoring results, audit results, objectives, risks, opportunities)."},
 	{ID: "AIMS-G066", Severity: diag.Warning, Refs: []string{"9.3.3"}, Title: "Review action overdue", Description: "An action from a management review is past due and not done."},
 	// Improvement.
+	{ID: "AIMS-G067", Severity: diag.Warning, Refs: []string{"9.2.2"}, Title: "Planned audit overdue", Description: "An audit still marked planned after its date: record it as completed, or re-plan it."},
 	{ID: "AIMS-G070", Severity: diag.Error, Refs: []string{"10.2"}, Title: "Nonconformity without root cause or action", Description: "A nonconformity needs a root cause and corrective actions (a warning in its first 30 days)."},
 	{ID: "AIMS-G071", Severity: diag.Error, Refs: []string{"10.2"}, Title: "Nonconformity overdue", Description: "An open nonconformity or one of its corrective actions is past its due date."},
 	{ID: "AIMS-G072", Severity: diag.Warning, Refs: []string{"10.1", "10.2"}, Title: "Closure without effectiveness review", Description: "A closed nonconformity needs a review showing its corrective actions worked."},

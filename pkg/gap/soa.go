@@ -30,6 +30,9 @@ func (a *analyzer) soaRows() map[string]soaRow {
 
 func (a *analyzer) checkSoA() {
 	if len(a.m.SoAs) == 0 {
+		if a.m.HasInvalid("Applicability") {
+			return // its schema errors say what is wrong
+		}
 		a.report("AIMS-G010", diag.Pos{}, "no Statement of Applicability: add an Applicability document listing all %d Annex A controls", len(a.cat.ControlIDs()))
 		return
 	}

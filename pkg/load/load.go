@@ -196,10 +196,21 @@ func parseFile(fsys fs.FS, p string) (r fileResult) {
 		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
 		return r
 	}
+	return parseBytes(p, data)
+}
+
+func parseBytes(p string, data []byte) fileResult {
 	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
 		return parseMarkdown(p, data)
 	}
 	return parseYAML(p, data, 0)
+}
+
+// ParseBytes parses the AIMS documents in one file's content, such as an
+// older version read from git.
+func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
+	r := parseBytes(name, data)
+	return r.docs, r.diags
 }
 
 // parseYAML parses every document in data. lineOffset shifts positions for

@@ -102,12 +102,13 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	valid, diags, err := validateAll(v, set.Docs)
+	valid, invalid, diags, err := validateAll(v, set.Docs)
 	if err != nil {
 		return nil, err
 	}
 	w.Diags = append(w.Diags, diags...)
 	w.Model = aims.Build(valid)
+	w.Model.Invalid = invalid
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
 	w.Tiers = Tiers(w.Model.Manifest)
 	names := make([]string, 0, len(w.Tiers))
@@ -127,7 +128,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 
 // validateAll validates documents in parallel and decodes those without
 // schema errors, in load order.
-func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, diag.List, error) {
+func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*load.Document, diag.List, error) {
 	results := make([]diag.List, len(docs))
 	typed := make([]aims.Doc, len(docs))
 	errs := make([]error, len(docs))
@@ -149,17 +150,20 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, diag.L
 	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var valid []aims.Doc
+	var invalid []*load.Document
 	var all diag.List
-	for i := range docs {
+	for i, d := range docs {
 		all = append(all, results[i]...)
 		if typed[i] != nil {
 			valid = append(valid, typed[i])
+		} else {
+			invalid = append(invalid, d)
 		}
 	}
-	return valid, all, nil
+	return valid, invalid, all, nil
 }
 
 // DefaultTiers are used when aims.yaml defines none: what each risk tier
