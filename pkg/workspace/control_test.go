@@ -1,0 +1,121 @@
+package workspace
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+type fixtureRepo struct {
+	t    *testing.T
+	dir  string
+	repo *git.Repository
+}
+
+func newRepo(t *testing.T) *fixtureRepo {
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixtureRepo{t, dir, r}
+}
+
+func (f *fixtureRepo) write(name, body string) {
+	p := filepath.Join(f.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixtureRepo) commit(date, msg string) {
+	wt, err := f.repo.Worktree()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		f.t.Fatal(err)
+	}
+	when, _ := time.Parse(time.DateOnly, date)
+	sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: when.Add(9 * time.Hour)}
+	if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+const policy = `---
+apiVersion: aims/v1
+kind: Policy
+id: ai-policy
+type: ai_policy
+title: AI policy
+owner: ann
+version: "%s"
+approved_by: ann
+approved_on: %s
+---
+%s
+`
+
+func policyDoc(version, approved, text string) string {
+	return fmt.Sprintf(policy, version, approved, text)
+}
+
+func TestDocumentControl(t *testing.T) {
+	f := newRepo(t)
+	f.write("aims/aims.yaml", "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\n")
+	f.write("aims/people.yaml", "apiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann\n")
+	f.write("aims/policy.md", policyDoc("0.9", "2026-01-01", "Draft text."))
+	f.commit("2026-01-01", "draft policy")
+	// Approval recorded a few days after the approval date: covered.
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Approved text."))
+	f.commit("2026-01-12", "record approval of the AI policy")
+
+	dc := control(t, f)
+	if dc.ChangedAfterApproval {
+		t.Fatalf("a commit that records the approval is flagged: %s", dc.Note)
+	}
+	if len(dc.Commits) != 2 || dc.Commits[0].Subject != "record approval of the AI policy" {
+		t.Errorf("history = %+v, want both commits newest first", dc.Commits)
+	}
+
+	// The text changes later without a new approval: flagged.
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Quietly changed text."))
+	f.commit("2026-03-05", "reword the policy")
+	dc = control(t, f)
+	if !dc.ChangedAfterApproval || !strings.Contains(dc.Note, `changed on 2026-03-05 by Ann`) || !strings.Contains(dc.Note, "after its approval on 2026-01-10") {
+		t.Errorf("changed after approval = %v, note %q", dc.ChangedAfterApproval, dc.Note)
+	}
+}
+
+func control(t *testing.T, f *fixtureRepo) DocControl {
+	t.Helper()
+	w, err := OpenAt(filepath.Join(f.dir, "aims"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if w.Source.Prefix != "aims" {
+		t.Errorf("prefix = %q, want the AIMS's folder in the repository", w.Source.Prefix)
+	}
+	docs, err := w.DocumentControl()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if d.Doc.Header().ID == "ai-policy" {
+			return d
+		}
+	}
+	t.Fatal("no control record for ai-policy")
+	return DocControl{}
+}
