@@ -8,6 +8,10 @@
 // them for every file in a single walk of history; one log query per file is
 // orders of magnitude slower on real repositories.
 //
+// Not supported, because an AIMS repository has no use for them: bare
+// repositories, SHA-256 object format, replace refs and grafts (shallow
+// boundaries are honoured), and git's glob pathspecs (paths are literal).
+//
 // The package must not write to the repository or the working tree, must not
 // follow symbolic links stored in commits, and must not decide what a history
 // means (stale evidence, missing reviews): that belongs to the analysis

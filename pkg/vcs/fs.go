@@ -21,7 +21,8 @@ var errLink = errors.New("symbolic link or submodule not followed")
 // FS returns the tree of the commit rev names as a read-only file system
 // with paths relative to the repository root, and the commit itself. The
 // working tree is not touched. Symbolic links appear in listings with
-// fs.ModeSymlink but cannot be opened.
+// fs.ModeSymlink but cannot be opened. The file system reads from r and is
+// usable until r is closed.
 func (r *Repo) FS(rev string) (fs.FS, Commit, error) {
 	r.mu.Lock()
 	c, err := r.resolve(rev)

@@ -2,6 +2,7 @@ package vcs
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -206,5 +207,36 @@ func TestOpenLinkedWorktree(t *testing.T) {
 	// Refs live in the main repository's common directory.
 	if _, err := r.Resolve("v2"); err != nil {
 		t.Errorf("tag from the common directory: %v", err)
+	}
+}
+
+// TestConcurrentUse backs the promise that a Repo can be shared: run it
+// with -race.
+func TestConcurrentUse(t *testing.T) {
+	s := newStory(t)
+	r := openRepo(t, s.dir)
+	fsys, _, err := r.FS("v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 30)
+	for range 10 {
+		go func() {
+			_, err := r.Provenance("HEAD", "aims")
+			errs <- err
+		}()
+		go func() {
+			_, err := fs.ReadFile(fsys, "aims/policy.yaml")
+			errs <- err
+		}()
+		go func() {
+			_, err := r.Resolve("v2^2")
+			errs <- err
+		}()
+	}
+	for range 30 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
