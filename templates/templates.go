@@ -11,3 +11,10 @@ import "embed"
 //
 //go:embed all:init
 var Init embed.FS
+
+// Report holds the templates `aims report` renders, rooted at report/:
+// report.md.tmpl, report.html.tmpl and style.css (inlined into the HTML).
+// --template-dir overrides any of them by file name.
+//
+//go:embed all:report
+var Report embed.FS

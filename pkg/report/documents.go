@@ -1,0 +1,114 @@
+package report
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+
+	"github.com/aims-dev/aims/pkg/aims"
+)
+
+// ---- document control ----
+
+type docsView struct {
+	Known        bool // history from git is available
+	Rows         []docRow
+	ChangedAfter int
+}
+
+type docRow struct {
+	File          link   // the document's title, linked to its file
+	Path          string // the file
+	Kind          string
+	ID            string
+	Title         string
+	Version       string
+	Status        string
+	ApprovedBy    string
+	ApprovedOn    string
+	NextReview    string
+	ReviewOverdue bool
+	LastChanged   string
+	Changed       bool // changed after approval
+	Commits       []Commit
+	More          int
+}
+
+// maxCommits is how much history each document shows.
+const maxCommits = 5
+
+func (b *builder) documents() docsView {
+	v := docsView{Known: b.in.Documents != nil}
+	if !v.Known {
+		for _, d := range b.m.All {
+			m := d.Header()
+			if m.Doc == nil || m.Kind == "Evidence" {
+				continue
+			}
+			v.Rows = append(v.Rows, b.docRow(m))
+		}
+		return v
+	}
+	docs := slices.Clone(b.in.Documents)
+	slices.SortStableFunc(docs, func(x, y DocControl) int { return cmp.Or(cmp.Compare(x.File, y.File), cmp.Compare(x.ID, y.ID)) })
+	for _, d := range docs {
+		r := docRow{File: b.fileLink(cmp.Or(d.Title, d.ID, d.File), d.File), Path: d.File, Kind: d.Kind, ID: d.ID, Title: d.Title, Version: d.Version,
+			ApprovedBy: b.who(d.ApprovedBy), ApprovedOn: d.ApprovedOn, LastChanged: d.LastChanged, Changed: d.ChangedAfterApproval}
+		if doc, ok := b.m.ByID[d.ID]; ok && d.ID != "" {
+			m := doc.Header()
+			r.Status, r.NextReview = m.Status, m.NextReview
+			r.ReviewOverdue = m.Status != "retired" && b.overdue(m.NextReview)
+		}
+		r.Commits = d.Commits
+		if len(r.Commits) > maxCommits {
+			r.More = len(r.Commits) - maxCommits
+			r.Commits = r.Commits[:maxCommits]
+		}
+		if r.Changed {
+			v.ChangedAfter++
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return v
+}
+
+func (b *builder) docRow(m *aims.Meta) docRow {
+	r := docRow{File: b.lineLink(m.Name(), m.Doc.File, docLine(m)), Path: m.Doc.File, Kind: m.Kind, ID: m.ID, Title: m.Title, Version: m.Version,
+		Status: m.Status, ApprovedOn: m.ApprovedOn, NextReview: m.NextReview}
+	if m.ApprovedBy != "" {
+		r.ApprovedBy = b.who(m.ApprovedBy)
+	}
+	r.ReviewOverdue = m.Status != "retired" && b.overdue(m.NextReview)
+	return r
+}
+
+// ---- policies ----
+
+type policyView struct {
+	ID, Anchor string
+	Link       link
+	Type       string
+	Version    string
+	Approval   string
+	Owner      string
+	NextReview string
+	Body       template.HTML // rendered safely by prose
+	HasBody    bool
+}
+
+func (b *builder) policies() []policyView {
+	var out []policyView
+	for _, p := range b.m.Policies {
+		pv := policyView{ID: p.ID, Anchor: anchor("pol", p.ID), Link: b.docLink(p), Type: human(p.Type), Version: p.Version,
+			Approval: approval(&p.Meta), Owner: b.who(p.Owner), NextReview: p.NextReview}
+		if p.Type == "ai_policy" {
+			pv.Type = "AI policy"
+		}
+		if p.Body != "" {
+			pv.HasBody = true
+			pv.Body = prose(p.Body, proseOptions{headingBase: 4, dir: dirOf(p.Doc), base: b.opts.LinkBase, title: p.Title})
+		}
+		out = append(out, pv)
+	}
+	return out
+}

@@ -1,0 +1,410 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/catalog"
+)
+
+// ---- Statement of Applicability ----
+
+type soaView struct {
+	Docs      []link
+	Areas     []soaArea
+	Total     int
+	Chart     barChart
+	HasSoA    bool
+	NotListed int
+}
+
+type soaArea struct {
+	ID, Title string
+	Rows      []soaRow
+}
+
+type soaRow struct {
+	ID, Title, Anchor string
+	Listed            bool
+	Applicable        string // yes, no, not listed
+	Justification     string
+	Implementation    string // worded
+	ImplKey           string // for styling: implemented, partial, planned, not-started, excluded, unknown, unlisted
+	Owner             string
+	Status            string // the gap analysis' verdict
+	Risks             []link
+	RiskIDs           []string
+	Evidence          []evidenceRef
+	Notes             string
+}
+
+type evidenceRef struct {
+	Link  link
+	Fresh string // current, expiring, grace, stale, undated
+	Label string
+}
+
+// implementation categories in the order the chart shows them.
+var implOrder = []struct{ key, label string }{
+	{"implemented", "Implemented"},
+	{"partial", "Partially implemented"},
+	{"planned", "Planned"},
+	{"not-started", "Not started"},
+	{"unknown", "Applicable, no status"},
+	{"excluded", "Not applicable"},
+	{"unlisted", "Not in the SoA"},
+}
+
+func (b *builder) soa() soaView {
+	v := soaView{HasSoA: len(b.m.SoAs) > 0}
+	for _, s := range b.m.SoAs {
+		v.Docs = append(v.Docs, b.docLink(s))
+	}
+	rows := map[string]aims.ControlRow{}
+	for _, s := range b.m.SoAs {
+		for _, r := range s.Controls {
+			if _, dup := rows[r.Control]; !dup {
+				rows[r.Control] = r
+			}
+		}
+	}
+	// Risks whose treatment names a control, in register order.
+	risksBy := map[string][]*aims.Risk{}
+	for _, r := range b.m.Risks {
+		if r.Treatment == nil {
+			continue
+		}
+		for _, c := range r.Treatment.Controls {
+			if !slices.Contains(risksBy[c], r) {
+				risksBy[c] = append(risksBy[c], r)
+			}
+		}
+	}
+	count := map[string]int{}
+	for _, g := range b.in.Catalog.Of(catalog.Group) {
+		if !strings.HasPrefix(g.ID, "A.") {
+			continue
+		}
+		area := soaArea{ID: g.ID, Title: g.Title}
+		for _, c := range b.in.Catalog.Children(g.ID) {
+			v.Total++
+			row := soaRow{ID: c.ID, Title: c.Title, Anchor: anchor("soa", c.ID), Status: string(b.status[c.ID].Status)}
+			r, listed := rows[c.ID]
+			row.Listed = listed
+			switch {
+			case !listed:
+				row.Applicable, row.ImplKey, row.Implementation = "not listed", "unlisted", "not in the SoA"
+				v.NotListed++
+			case !r.Applicable:
+				row.Applicable, row.ImplKey, row.Implementation = "no", "excluded", "not applicable"
+			default:
+				row.Applicable = "yes"
+				switch r.Implementation {
+				case "":
+					row.ImplKey, row.Implementation = "unknown", "no status"
+				case "not_started":
+					row.ImplKey, row.Implementation = "not-started", "not started"
+				default:
+					row.ImplKey, row.Implementation = r.Implementation, human(r.Implementation)
+				}
+			}
+			count[row.ImplKey]++
+			row.Justification = r.Justification
+			row.Notes = r.Notes
+			if r.Owner != "" {
+				row.Owner = b.who(r.Owner)
+			}
+			for _, rk := range risksBy[c.ID] {
+				row.Risks = append(row.Risks, link{Text: rk.ID, Href: "#" + anchor("risk", rk.ID)})
+				row.RiskIDs = append(row.RiskIDs, rk.ID)
+			}
+			for _, id := range r.Evidence {
+				row.Evidence = append(row.Evidence, b.evidenceRef(id))
+			}
+			area.Rows = append(area.Rows, row)
+		}
+		v.Areas = append(v.Areas, area)
+	}
+	var bars []bar
+	for _, o := range implOrder {
+		if o.key == "unlisted" && count[o.key] == 0 || o.key == "unknown" && count[o.key] == 0 {
+			continue
+		}
+		bars = append(bars, bar{Key: o.key, Label: o.label, Value: count[o.key]})
+	}
+	v.Chart = newBarChart("soa-chart", "Annex A controls by implementation status",
+		fmt.Sprintf("Implementation status of the %d Annex A controls in the Statement of Applicability", v.Total), bars)
+	return v
+}
+
+// evidenceRef links evidence by id with its freshness.
+func (b *builder) evidenceRef(id string) evidenceRef {
+	e, ok := b.m.ByID[id].(*aims.Evidence)
+	if !ok {
+		return evidenceRef{Link: link{Text: id}, Fresh: "unknown", Label: "unknown id"}
+	}
+	f := b.freshness(e)
+	return evidenceRef{Link: b.evidenceLink(e), Fresh: f.State, Label: f.Label}
+}
+
+// ---- risks ----
+
+type riskView struct {
+	Criteria   []link
+	Method     string
+	Threshold  int
+	Scale      string // "5 x 5"
+	Inherent   heatmap
+	Residual   heatmap
+	Bands      []band
+	Rows       []riskRow
+	Treatments []treatmentRow
+	Open       int
+	Above      int
+	Closed     int
+}
+
+type band struct{ Key, Label string }
+
+type heatmap struct {
+	ID       string
+	Title    string
+	Cols     []string // impact levels, low to high
+	Rows     []heatRow
+	Total    int
+	Unscored int // risks without this score (no residual)
+}
+
+type heatRow struct {
+	Label string
+	Cells []heatCell
+}
+
+type heatCell struct {
+	Count int
+	Score int
+	Band  string
+	Label string // for screen readers
+}
+
+type riskRow struct {
+	ID, Anchor   string
+	Link         link
+	Description  string
+	DescHTML     template.HTML
+	Consequences string
+	Systems      []string
+	Source       string
+	Likelihood   int
+	Impact       int
+	Score        int
+	Above        bool
+	Residual     string // "L x I = S" or "not evaluated"
+	ResScore     int
+	ResAbove     bool
+	Treatment    string
+	Owner        string
+	State        string
+}
+
+type treatmentRow struct {
+	Risk       link
+	ID         string
+	Option     string
+	Controls   []link
+	Plan       string
+	Owner      string
+	Due        string
+	Overdue    bool
+	Progress   string
+	Acceptance string
+}
+
+func (b *builder) risks() riskView {
+	v := riskView{}
+	nl, ni := 0, 0
+	var crit *aims.RiskCriteria
+	for _, c := range b.m.RiskCriteria {
+		v.Criteria = append(v.Criteria, b.docLink(c))
+		if crit == nil {
+			crit = c
+		}
+	}
+	lNames, iNames := map[int]string{}, map[int]string{}
+	if crit != nil {
+		v.Method = crit.Method
+		v.Threshold = crit.AcceptanceThreshold
+		for _, l := range crit.Likelihood {
+			nl = max(nl, l.Level)
+			lNames[l.Level] = l.Name
+		}
+		for _, l := range crit.Impact {
+			ni = max(ni, l.Level)
+			iNames[l.Level] = l.Name
+		}
+	}
+	if v.Threshold == 0 && b.m.Manifest != nil {
+		v.Threshold = b.m.Manifest.Settings.RiskAcceptanceThreshold
+	}
+	if nl == 0 {
+		nl = 5
+	}
+	if ni == 0 {
+		ni = 5
+	}
+	// A score off the scale still has to show somewhere.
+	for _, r := range b.m.Risks {
+		nl, ni = max(nl, r.Likelihood), max(ni, r.Impact)
+		if r.Residual != nil {
+			nl, ni = max(nl, r.Residual.Likelihood), max(ni, r.Residual.Impact)
+		}
+	}
+	v.Scale = fmt.Sprintf("%d x %d", nl, ni)
+	bandOf := bander(v.Threshold, nl*ni)
+	v.Bands = bandLegend(v.Threshold, nl*ni)
+
+	risks := slices.Clone(b.m.Risks)
+	slices.SortStableFunc(risks, func(x, y *aims.Risk) int {
+		return cmp.Or(cmp.Compare(y.Score(), x.Score()), cmp.Compare(x.ID, y.ID))
+	})
+	inh := newGrid(nl, ni)
+	res := newGrid(nl, ni)
+	for _, r := range risks {
+		row := riskRow{ID: r.ID, Anchor: anchor("risk", r.ID), Link: b.docLink(r), Description: r.Description,
+			Consequences: r.Consequences, Source: human(r.Source), Likelihood: r.Likelihood, Impact: r.Impact,
+			Score: r.Score(), State: human(cmp.Or(r.State, "open")), Owner: b.who(r.Owner), ResScore: -1}
+		if r.Description != "" {
+			row.DescHTML = prose(r.Description, proseOptions{headingBase: 4, dir: dirOf(r.Doc), base: b.opts.LinkBase})
+		}
+		for _, s := range r.Systems {
+			row.Systems = append(row.Systems, b.name(s))
+		}
+		row.Above = v.Threshold > 0 && row.Score > v.Threshold
+		row.Residual = "not evaluated"
+		if r.Residual != nil {
+			row.ResScore = r.ResidualScore()
+			row.Residual = fmt.Sprintf("%d × %d = %d", r.Residual.Likelihood, r.Residual.Impact, row.ResScore)
+			row.ResAbove = v.Threshold > 0 && row.ResScore > v.Threshold
+		}
+		row.Treatment = "none"
+		if r.Treatment != nil {
+			row.Treatment = human(r.Treatment.Option)
+		}
+		v.Rows = append(v.Rows, row)
+		if r.State == "closed" {
+			v.Closed++
+			continue
+		}
+		v.Open++
+		if row.Above {
+			v.Above++
+		}
+		inh.add(r.Likelihood, r.Impact)
+		if r.Residual != nil {
+			res.add(r.Residual.Likelihood, r.Residual.Impact)
+		} else {
+			res.unscored++
+		}
+		if t := r.Treatment; t != nil {
+			tr := treatmentRow{Risk: link{Text: r.Name(), Href: "#" + row.Anchor}, ID: r.ID, Option: human(t.Option), Plan: t.Plan,
+				Owner: b.who(cmp.Or(t.Owner, r.Owner)), Due: t.Due, Progress: human(cmp.Or(t.Progress, "planned"))}
+			tr.Overdue = t.Due != "" && t.Progress != "done" && b.overdue(t.Due)
+			for _, c := range t.Controls {
+				tr.Controls = append(tr.Controls, link{Text: c, Href: "#" + anchor("soa", c)})
+			}
+			if a := r.Acceptance; a != nil && a.ApprovedBy != "" {
+				tr.Acceptance = fmt.Sprintf("accepted by %s on %s", b.who(a.ApprovedBy), a.ApprovedOn)
+			}
+			v.Treatments = append(v.Treatments, tr)
+		}
+	}
+	label := func(names map[int]string, n int) string {
+		if s := names[n]; s != "" {
+			return fmt.Sprintf("%d %s", n, s)
+		}
+		return fmt.Sprint(n)
+	}
+	v.Inherent = inh.heatmap("heat-inherent", "Inherent risk", lNames, iNames, label, bandOf)
+	v.Residual = res.heatmap("heat-residual", "Residual risk", lNames, iNames, label, bandOf)
+	return v
+}
+
+// bander classes a score: within the acceptance threshold, above it, or
+// high (more than twice it). Without a threshold, thirds of the scale.
+func bander(threshold, maxScore int) func(int) string {
+	lo, hi := threshold, 2*threshold
+	if threshold <= 0 {
+		lo, hi = maxScore/3, 2*maxScore/3
+	}
+	return func(s int) string {
+		switch {
+		case s <= lo:
+			return "low"
+		case s <= hi:
+			return "medium"
+		}
+		return "high"
+	}
+}
+
+func bandLegend(threshold, maxScore int) []band {
+	if threshold <= 0 {
+		lo, hi := maxScore/3, 2*maxScore/3
+		return []band{
+			{"low", fmt.Sprintf("score %d or less: low (no acceptance threshold is set)", lo)},
+			{"medium", fmt.Sprintf("score %d to %d: medium", lo+1, hi)},
+			{"high", fmt.Sprintf("score above %d: high", hi)},
+		}
+	}
+	return []band{
+		{"low", fmt.Sprintf("score %d or less: within the acceptance threshold", threshold)},
+		{"medium", fmt.Sprintf("score %d to %d: above the threshold", threshold+1, 2*threshold)},
+		{"high", fmt.Sprintf("score above %d: high, more than twice the threshold", 2*threshold)},
+	}
+}
+
+type grid struct {
+	nl, ni   int
+	cells    [][]int // [likelihood-1][impact-1]
+	total    int
+	unscored int
+}
+
+func newGrid(nl, ni int) *grid {
+	g := &grid{nl: nl, ni: ni, cells: make([][]int, nl)}
+	for i := range g.cells {
+		g.cells[i] = make([]int, ni)
+	}
+	return g
+}
+
+func (g *grid) add(l, i int) {
+	if l < 1 || i < 1 || l > g.nl || i > g.ni {
+		g.unscored++
+		return
+	}
+	g.cells[l-1][i-1]++
+	g.total++
+}
+
+func (g *grid) heatmap(id, title string, lNames, iNames map[int]string, label func(map[int]string, int) string, bandOf func(int) string) heatmap {
+	h := heatmap{ID: id, Title: title, Total: g.total, Unscored: g.unscored}
+	for i := 1; i <= g.ni; i++ {
+		h.Cols = append(h.Cols, label(iNames, i))
+	}
+	for l := g.nl; l >= 1; l-- {
+		row := heatRow{Label: label(lNames, l)}
+		for i := 1; i <= g.ni; i++ {
+			n := g.cells[l-1][i-1]
+			c := heatCell{Count: n, Score: l * i, Band: bandOf(l * i)}
+			c.Label = fmt.Sprintf("likelihood %d, impact %d, score %d: %s", l, i, l*i, plural(n, "risk", "risks"))
+			row.Cells = append(row.Cells, c)
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	return h
+}
