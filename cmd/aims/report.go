@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/report"
+	"github.com/aims-dev/aims/pkg/workspace"
 )
 
 // ReportOptions are report's flags.
@@ -67,7 +69,21 @@ exit 0 whenever the report was written, 2 when it could not be.`,
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` (- for standard output)")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	cmd.Flags().StringVar(&opts.TemplateDir, "template-dir", "", "use templates from `DIR` in place of the built-in ones of the same name")
+	g.addRevFlag(cmd)
 	return cmd
+}
+
+// reportSource is where the AIMS was read from, for the report's cover.
+func reportSource(s *workspace.Source) report.Source {
+	if s == nil || !s.Versioned {
+		return report.Source{}
+	}
+	out := report.Source{Versioned: true, Rev: s.Rev, Commit: s.Commit.Hash, Short: s.Commit.Short(),
+		Subject: s.Commit.Subject, Dirty: s.Dirty, Shallow: s.Shallow, Path: s.Prefix}
+	if !s.Commit.When.IsZero() {
+		out.Date = s.Commit.When.Format(time.DateOnly)
+	}
+	return out
 }
 
 // reportFormat is the format asked for, else the one the output file's
@@ -128,7 +144,8 @@ func runReport(opts *ReportOptions) error {
 			base = filepath.ToSlash(ws.Root)
 		}
 	}
-	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion()}
+	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion(),
+		Source: reportSource(ws.Source)}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: base}); err != nil {
 		return err

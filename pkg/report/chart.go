@@ -15,7 +15,8 @@ import (
 
 type bar struct {
 	Key   string
-	Label string
+	Label string // as a row label
+	Word  string // within a sentence
 	Value int
 	RectY int     // top of the bar
 	TextY int     // baseline of the row's labels
@@ -46,7 +47,7 @@ func newBarChart(id, title, desc string, bars []bar) barChart {
 	var words []string
 	for _, b := range bars {
 		peak = max(peak, b.Value)
-		words = append(words, fmt.Sprintf("%s %d", strings.ToLower(b.Label), b.Value))
+		words = append(words, fmt.Sprintf("%s %d", b.Word, b.Value))
 	}
 	span := float64(barChartW - barLabelW - barCountPad)
 	for i, b := range bars {
@@ -124,7 +125,10 @@ func newLineChart(id, title string, pts []point, target float64, targetLabel, un
 	if hi == lo {
 		hi = lo + step
 	}
-	y := func(v float64) float64 { return round2(c.Bot - (v-lo)/(hi-lo)*(c.Bot-c.Top)) }
+	// Half a step of air above and below, so no point or the target sits
+	// on the frame.
+	bottom, top := lo-step/2, hi+step/2
+	y := func(v float64) float64 { return round2(c.Bot - (v-bottom)/(top-bottom)*(c.Bot-c.Top)) }
 	first, last := pts[0].date, pts[len(pts)-1].date
 	x := func(i int, t time.Time) float64 {
 		if !last.After(first) {

@@ -45,7 +45,7 @@ func (b *builder) documents() docsView {
 			if m.Doc == nil || m.Kind == "Evidence" {
 				continue
 			}
-			v.Rows = append(v.Rows, b.docRow(m))
+			v.Rows = append(v.Rows, b.docRow(d))
 		}
 		return v
 	}
@@ -72,8 +72,9 @@ func (b *builder) documents() docsView {
 	return v
 }
 
-func (b *builder) docRow(m *aims.Meta) docRow {
-	r := docRow{File: b.lineLink(m.Name(), m.Doc.File, docLine(m)), Path: m.Doc.File, Kind: m.Kind, ID: m.ID, Title: m.Title, Version: m.Version,
+func (b *builder) docRow(d aims.Doc) docRow {
+	m := d.Header()
+	r := docRow{File: b.docLink(d), Path: m.Doc.File, Kind: m.Kind, ID: m.ID, Title: m.Title, Version: m.Version,
 		Status: m.Status, ApprovedOn: m.ApprovedOn, NextReview: m.NextReview}
 	if m.ApprovedBy != "" {
 		r.ApprovedBy = b.who(m.ApprovedBy)

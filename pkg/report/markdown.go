@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -64,6 +65,10 @@ func sanitize(doc ast.Node, source []byte, o proseOptions) {
 			nodes = append(nodes, n)
 		case *ast.Link, *ast.Image, *ast.AutoLink:
 			nodes = append(nodes, n)
+		case *extast.TableCell:
+			if _, ok := n.Parent().(*extast.TableHeader); ok {
+				n.SetAttributeString("scope", []byte("col")) // headers for screen readers
+			}
 		}
 		return ast.WalkContinue, nil
 	})

@@ -35,7 +35,7 @@ func open(t *testing.T, fsys fs.FS) *Input {
 		t.Fatal(err)
 	}
 	now, _ := time.Parse(time.DateOnly, asOf)
-	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers})
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists})
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 	return &Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: asOf, Tool: "v0.0.0-test"}
@@ -307,7 +307,8 @@ func TestCoverSource(t *testing.T) {
 		want []string
 	}{
 		{"dirty", Source{Versioned: true, Short: "abc1234", Date: "2026-08-30", Dirty: true}, []string{"git commit `abc1234` of 2026-08-30", "**had uncommitted changes**"}},
-		{"clean", Source{Versioned: true, Short: "abc1234", Rev: "v1.0"}, []string{"(revision v1.0)", "clean: the report matches the commit"}},
+		{"clean", Source{Versioned: true, Short: "abc1234"}, []string{"clean: the report matches the commit"}},
+		{"revision", Source{Versioned: true, Short: "abc1234", Rev: "v1.0", Dirty: true}, []string{"(revision v1.0)"}},
 		{"none", Source{}, []string{"| **Source** | not under version control |"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -317,6 +318,10 @@ func TestCoverSource(t *testing.T) {
 				if !strings.Contains(out, w) {
 					t.Errorf("cover lacks %q", w)
 				}
+			}
+			// Read from a revision, the working tree played no part.
+			if hasTree := strings.Contains(out, "**Working tree**"); hasTree != (tc.src.Versioned && tc.src.Rev == "") {
+				t.Errorf("working tree row shown: %v", hasTree)
 			}
 		})
 	}
@@ -509,7 +514,7 @@ func TestProse(t *testing.T) {
 		{"autolink to a bad scheme", "<javascript:alert(1)>", proseOptions{}, nil, []string{"href"}},
 		{"headings shifted under the report's", "## A\n\n### B", proseOptions{headingBase: 4}, []string{"<h4>A</h4>", "<h5>B</h5>"}, nil},
 		{"repeated title dropped", "# Policy\n\nText", proseOptions{title: "Policy", headingBase: 4}, []string{"<p>Text</p>"}, []string{"<h4>"}},
-		{"GFM table", "| a | b |\n|---|---|\n| 1 | 2 |", proseOptions{}, []string{"<table>", "<td>1</td>"}, nil},
+		{"GFM table", "| a | b |\n|---|---|\n| 1 | 2 |", proseOptions{}, []string{"<table>", `<th scope="col">a</th>`, "<td>1</td>"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(prose(tc.in, tc.opts))
@@ -546,5 +551,26 @@ func TestLineChart(t *testing.T) {
 	}
 	if c.YTicks[0].Label != "0.04" || c.YTicks[len(c.YTicks)-1].Label != "0.10" || c.YTicks[0].Pos != c.TargetY {
 		t.Errorf("y ticks %+v, want 0.04 (the target) to 0.10 in nice steps", c.YTicks)
+	}
+}
+
+// Every row of every Markdown table has as many cells as its header: a |
+// or newline in AIMS text must not split or end a row.
+func TestMarkdownTables(t *testing.T) {
+	for name, in := range map[string]*Input{"fixture": fixture(t), "hostile": open(t, hostile())} {
+		out := render(t, "md", in, Options{})
+		want := -1
+		for i, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "|") {
+				want = -1
+				continue
+			}
+			n := strings.Count(line, "|") - strings.Count(line, `\|`)
+			if want < 0 {
+				want = n
+			} else if n != want {
+				t.Errorf("%s: line %d has %d cell separators, its table %d: %.100s", name, i+1, n, want, line)
+			}
+		}
 	}
 }

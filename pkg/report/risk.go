@@ -49,14 +49,14 @@ type evidenceRef struct {
 }
 
 // implementation categories in the order the chart shows them.
-var implOrder = []struct{ key, label string }{
-	{"implemented", "Implemented"},
-	{"partial", "Partially implemented"},
-	{"planned", "Planned"},
-	{"not-started", "Not started"},
-	{"unknown", "Applicable, no status"},
-	{"excluded", "Not applicable"},
-	{"unlisted", "Not in the SoA"},
+var implOrder = []struct{ key, label, word string }{
+	{"implemented", "Implemented", "implemented"},
+	{"partial", "Partially implemented", "partially implemented"},
+	{"planned", "Planned", "planned"},
+	{"not-started", "Not started", "not started"},
+	{"unknown", "Applicable, no status", "applicable without a status"},
+	{"excluded", "Not applicable", "not applicable"},
+	{"unlisted", "Not in the SoA", "not in the SoA"},
 }
 
 func (b *builder) soa() soaView {
@@ -134,7 +134,7 @@ func (b *builder) soa() soaView {
 		if o.key == "unlisted" && count[o.key] == 0 || o.key == "unknown" && count[o.key] == 0 {
 			continue
 		}
-		bars = append(bars, bar{Key: o.key, Label: o.label, Value: count[o.key]})
+		bars = append(bars, bar{Key: o.key, Label: o.label, Word: o.word, Value: count[o.key]})
 	}
 	v.Chart = newBarChart("soa-chart", "Annex A controls by implementation status",
 		fmt.Sprintf("Implementation status of the %d Annex A controls in the Statement of Applicability", v.Total), bars)
@@ -173,10 +173,16 @@ type band struct{ Key, Label string }
 type heatmap struct {
 	ID       string
 	Title    string
-	Cols     []string // impact levels, low to high
+	Cols     []level // impact levels, low to high
 	Rows     []heatRow
 	Total    int
 	Unscored int // risks without this score (no residual)
+}
+
+// level is a step of a risk scale: its number and its name in the criteria.
+type level struct {
+	N    int
+	Name string
 }
 
 type heatRow struct {
@@ -394,7 +400,7 @@ func (g *grid) add(l, i int) {
 func (g *grid) heatmap(id, title string, lNames, iNames map[int]string, label func(map[int]string, int) string, bandOf func(int) string) heatmap {
 	h := heatmap{ID: id, Title: title, Total: g.total, Unscored: g.unscored}
 	for i := 1; i <= g.ni; i++ {
-		h.Cols = append(h.Cols, label(iNames, i))
+		h.Cols = append(h.Cols, level{N: i, Name: iNames[i]})
 	}
 	for l := g.nl; l >= 1; l-- {
 		row := heatRow{Label: label(lNames, l)}

@@ -174,13 +174,22 @@ func (b *builder) lineLink(text, file string, line int) link {
 	return l
 }
 
+// docTitle is what a document is called: a person's name, else its title,
+// else its id.
+func docTitle(d aims.Doc) string {
+	if p, ok := d.(*aims.Person); ok && p.Name != "" {
+		return p.Name
+	}
+	return d.Header().Name()
+}
+
 // docLink links a document by its title to where it starts.
 func (b *builder) docLink(d aims.Doc) link {
 	m := d.Header()
 	if m.Doc == nil {
-		return link{Text: m.Name()}
+		return link{Text: docTitle(d)}
 	}
-	return b.lineLink(m.Name(), m.Doc.File, docLine(m))
+	return b.lineLink(docTitle(d), m.Doc.File, docLine(m))
 }
 
 // docLine is the first line of a document after the first one in its file
