@@ -81,57 +81,38 @@ func write(w io.Writer, r *Result, st style) error {
 			b.WriteString(st.line(fmt.Sprintf("%s %s: %s -> %s%s", q.ID, c(q.Title), q.From, q.To, mark)))
 		}
 	}
-	if len(r.RisksAdded)+len(r.RisksRemoved)+len(r.RisksRescored) > 0 {
-		b.WriteString(st.section("Risks"))
-		for _, it := range r.RisksAdded {
-			b.WriteString(st.line(fmt.Sprintf("added %s: %s", c(it.ID), c(it.Title))))
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
 		}
-		for _, it := range r.RisksRemoved {
-			b.WriteString(st.line(fmt.Sprintf("removed %s: %s", c(it.ID), c(it.Title))))
-		}
-		for _, rs := range r.RisksRescored {
-			b.WriteString(st.line(fmt.Sprintf("re-scored %s: %s, score %d -> %d, residual %s -> %s", c(rs.ID), c(rs.Title), rs.FromScore, rs.ToScore, residual(rs.FromResidual), residual(rs.ToResidual))))
+		b.WriteString(st.section(title))
+		for _, l := range lines {
+			b.WriteString(st.line(l))
 		}
 	}
-	if len(r.SoA) > 0 {
-		b.WriteString(st.section("Statement of Applicability"))
-		for _, f := range r.SoA {
-			b.WriteString(st.line(fmt.Sprintf("%s %s: %s -> %s", f.ID, f.Field, c(f.From), c(f.To))))
+	items := func(verb string, list []Item) []string {
+		var out []string
+		for _, it := range list {
+			out = append(out, fmt.Sprintf("%s %s: %s", verb, c(it.ID), c(it.Title)))
 		}
+		return out
 	}
-	if len(r.EvidenceAdded)+len(r.EvidenceRemoved)+len(r.EvidenceExpired) > 0 {
-		b.WriteString(st.section("Evidence"))
-		for _, it := range r.EvidenceAdded {
-			b.WriteString(st.line(fmt.Sprintf("added %s: %s", c(it.ID), c(it.Title))))
+	changes := func(list []FieldChange) []string {
+		var out []string
+		for _, f := range list {
+			out = append(out, fmt.Sprintf("%s %s: %s -> %s", c(f.ID), f.Field, c(or(f.From, "unset")), c(or(f.To, "unset"))))
 		}
-		for _, it := range r.EvidenceRemoved {
-			b.WriteString(st.line(fmt.Sprintf("removed %s: %s", c(it.ID), c(it.Title))))
-		}
-		for _, it := range r.EvidenceExpired {
-			b.WriteString(st.line(fmt.Sprintf("no longer valid %s: %s", c(it.ID), c(it.Title))))
-		}
+		return out
 	}
-	if len(r.NonconformitiesOpened)+len(r.NonconformitiesClosed) > 0 {
-		b.WriteString(st.section("Nonconformities"))
-		for _, it := range r.NonconformitiesOpened {
-			b.WriteString(st.line(fmt.Sprintf("opened %s: %s", c(it.ID), c(it.Title))))
-		}
-		for _, it := range r.NonconformitiesClosed {
-			b.WriteString(st.line(fmt.Sprintf("closed %s: %s", c(it.ID), c(it.Title))))
-		}
+	risks := append(items("added", r.RisksAdded), items("removed", r.RisksRemoved)...)
+	for _, rs := range r.RisksRescored {
+		risks = append(risks, fmt.Sprintf("re-scored %s: %s, score %d -> %d, residual %s -> %s", c(rs.ID), c(rs.Title), rs.FromScore, rs.ToScore, residual(rs.FromResidual), residual(rs.ToResidual)))
 	}
-	if len(r.SystemsAdded)+len(r.SystemsRemoved)+len(r.SystemsChanged) > 0 {
-		b.WriteString(st.section("AI systems"))
-		for _, it := range r.SystemsAdded {
-			b.WriteString(st.line(fmt.Sprintf("added %s: %s", c(it.ID), c(it.Title))))
-		}
-		for _, it := range r.SystemsRemoved {
-			b.WriteString(st.line(fmt.Sprintf("removed %s: %s", c(it.ID), c(it.Title))))
-		}
-		for _, f := range r.SystemsChanged {
-			b.WriteString(st.line(fmt.Sprintf("%s %s: %s -> %s", c(f.ID), f.Field, c(or(f.From, "unset")), c(or(f.To, "unset")))))
-		}
-	}
+	section("Risks", risks)
+	section("Statement of Applicability", changes(r.SoA))
+	section("Evidence", append(append(items("added", r.EvidenceAdded), items("removed", r.EvidenceRemoved)...), items("no longer valid", r.EvidenceExpired)...))
+	section("Nonconformities", append(items("opened", r.NonconformitiesOpened), items("closed", r.NonconformitiesClosed)...))
+	section("AI systems", append(append(items("added", r.SystemsAdded), items("removed", r.SystemsRemoved)...), changes(r.SystemsChanged)...))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

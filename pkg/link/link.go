@@ -130,7 +130,7 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 	}
 	target, ok := c.idx.ByID[id]
 	if !ok {
-		msg := fmt.Sprintf("%s refers to unknown id %q", field(ptr), id)
+		msg := fmt.Sprintf("%s refers to unknown id %q", load.FieldName(ptr), id)
 		if s := diag.Suggest(id, c.candidates(r)); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
@@ -142,7 +142,7 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 		want = []string{"Person", "Role"}
 	}
 	if r.to != toAny && !slices.Contains(want, target.Kind) {
-		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", field(ptr), strings.Join(want, " or "), id, target.Kind)
+		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(want, " or "), id, target.Kind)
 		return
 	}
 	c.idx.Incoming[id] = append(c.idx.Incoming[id], Ref{From: d, Pointer: ptr, To: id})
@@ -265,20 +265,4 @@ func walk(v any, ptr string, segs []string, fn func(ptr string, v any)) {
 	if child, ok := m[seg]; ok {
 		walk(child, ptr+"/"+seg, segs[1:], fn)
 	}
-}
-
-// field names a pointer for messages: /treatment/controls/1 -> treatment.controls[1].
-func field(ptr string) string {
-	var b strings.Builder
-	for _, t := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		if _, err := strconv.Atoi(t); err == nil {
-			b.WriteString("[" + t + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(t)
-	}
-	return b.String()
 }

@@ -218,3 +218,24 @@ func Pointer(tokens ...any) string {
 	}
 	return b.String()
 }
+
+// FieldName names the value at a JSON pointer the way a person reads it:
+// /treatment/controls/1 is treatment.controls[1]; the root is "document".
+func FieldName(ptr string) string {
+	if ptr == "" {
+		return "document"
+	}
+	var b strings.Builder
+	for _, t := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		t = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		if _, err := strconv.Atoi(t); err == nil {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}

@@ -188,14 +188,14 @@ func (v *Validator) alternatives(e *jsonschema.ValidationError, d *load.Document
 		missing = append(missing, r.Missing...)
 	}
 	ptr := pointer(e.InstanceLocation)
-	out.Add(d.At(ptr), diag.Error, CodeRequired, "%s needs one of the fields %s", where(e.InstanceLocation), quoteList(missing))
+	out.Add(d.At(ptr), diag.Error, CodeRequired, "%s needs one of the fields %s", load.FieldName(pointer(e.InstanceLocation)), quoteList(missing))
 }
 
 func (v *Validator) leaf(e *jsonschema.ValidationError, d *load.Document) diag.List {
 	var out diag.List
 	loc := e.InstanceLocation
 	ptr := pointer(loc)
-	field := where(loc)
+	field := load.FieldName(ptr)
 	switch k := e.ErrorKind.(type) {
 	case *kind.AdditionalProperties:
 		props := v.fieldsAt(e.SchemaURL)
@@ -329,26 +329,6 @@ func pointer(loc []string) string {
 }
 
 func escape(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
-
-// where names an instance location the way a person reads it:
-// treatment.controls[1].
-func where(loc []string) string {
-	if len(loc) == 0 {
-		return "document"
-	}
-	var b strings.Builder
-	for _, t := range loc {
-		if _, err := strconv.Atoi(t); err == nil {
-			b.WriteString("[" + t + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(t)
-	}
-	return b.String()
-}
 
 func article(want []string) string {
 	var parts []string
