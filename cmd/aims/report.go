@@ -44,7 +44,8 @@ report renders on GitHub and GitLab.
 
 The format is --format, else taken from the -o file name (.html or .md),
 else Markdown. Without -o (or with -o -) the report goes to standard output.
-Links to evidence files are relative to where the report is written.
+Links to evidence files and documents are relative to the -o file's folder,
+or to the current folder when the report goes to standard output.
 
 --template-dir DIR replaces the built-in templates by file name: a
 report.md.tmpl, report.html.tmpl or style.css in DIR is used instead of the

@@ -347,7 +347,7 @@ func TestDocumentControl(t *testing.T) {
 func TestHeatmap(t *testing.T) {
 	v := build(fixture(t), Options{})
 	r := v.Risk
-	if r.Scale != "4 x 4" || len(r.Inherent.Cols) != 4 || len(r.Inherent.Rows) != 4 {
+	if r.Scale != "4 × 4" || len(r.Inherent.Cols) != 4 || len(r.Inherent.Rows) != 4 {
 		t.Fatalf("scale %s with %d x %d cells, want the criteria's 4 x 4", r.Scale, len(r.Inherent.Rows), len(r.Inherent.Cols))
 	}
 	// Rows run from likelihood 4 down to 1, columns impact 1 to 4.

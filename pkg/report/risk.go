@@ -269,7 +269,7 @@ func (b *builder) risks() riskView {
 			nl, ni = max(nl, r.Residual.Likelihood), max(ni, r.Residual.Impact)
 		}
 	}
-	v.Scale = fmt.Sprintf("%d x %d", nl, ni)
+	v.Scale = fmt.Sprintf("%d × %d", nl, ni)
 	bandOf := bander(v.Threshold, nl*ni)
 	v.Bands = bandLegend(v.Threshold, nl*ni)
 

@@ -105,11 +105,9 @@ func checkTitle(name string) string {
 
 func (b *builder) result(r gap.MetricCheck) resultView {
 	rv := resultView{Type: r.Type, Metric: r.Metric, Value: num(r.Value), Measured: r.Measured, Breached: r.Breached, Tracked: r.Tracked}
-	switch {
-	case r.Attribute != "" && r.Group != "":
+	rv.Group = r.Attribute + r.Group
+	if r.Attribute != "" && r.Group != "" {
 		rv.Group = r.Attribute + " = " + r.Group
-	default:
-		rv.Group = r.Attribute + r.Group
 	}
 	op := "≤"
 	if r.Direction == "at_least" {
@@ -125,9 +123,6 @@ func (b *builder) result(r gap.MetricCheck) resultView {
 		rv.Verdict = "breached"
 	}
 	rv.Evidence = b.refLink(r.Evidence)
-	if rv.Evidence.Text == r.Evidence {
-		rv.Evidence.Text = r.Evidence
-	}
 	return rv
 }
 

@@ -64,15 +64,8 @@ type builder struct {
 
 func build(in *Input, opts Options) *view {
 	b := &builder{in: in, m: in.Model, opts: opts, verdict: map[string]gap.Support{}, status: map[string]gap.Requirement{}}
-	if t, err := time.Parse(time.DateOnly, in.AsOf); err == nil {
-		b.now = t
-	} else if t, err := time.Parse(time.DateOnly, in.Gap.AsOf); err == nil {
-		b.now = t
-	}
-	asOf := in.AsOf
-	if asOf == "" {
-		asOf = in.Gap.AsOf
-	}
+	asOf := cmp.Or(in.AsOf, in.Gap.AsOf)
+	b.now, _ = time.Parse(time.DateOnly, asOf) // zero when unknown: nothing is judged overdue
 	for _, r := range in.Gap.Requirements {
 		b.status[r.ID] = r
 		for _, s := range r.Evidence {
@@ -220,8 +213,7 @@ func (b *builder) refLink(id string) link {
 	case nil:
 		return link{Text: id}
 	case *aims.Evidence:
-		l := b.evidenceLink(d)
-		return l
+		return b.evidenceLink(d)
 	default:
 		return b.docLink(d)
 	}
@@ -343,6 +335,8 @@ func (b *builder) alert() alertView {
 
 // ---- executive summary ----
 
+// Counts tallies the statuses of a group of requirements, with the
+// coverage bar that draws them.
 type Counts struct {
 	Total, Met, Partial, Missing, Excluded int
 	Score                                  string
