@@ -87,6 +87,33 @@ func reportSource(s *workspace.Source) report.Source {
 	return out
 }
 
+// reportDocuments is document control for the report: every document but
+// evidence records, with its git history. nil (outside git) makes the
+// report say that history is unknown.
+func reportDocuments(control []workspace.DocControl) []report.DocControl {
+	if control == nil {
+		return nil
+	}
+	out := []report.DocControl{}
+	for _, c := range control {
+		m := c.Doc.Header()
+		if m.Kind == "Evidence" {
+			continue
+		}
+		d := report.DocControl{File: m.Doc.File, Kind: m.Kind, ID: m.ID, Title: m.Title, Version: m.Version,
+			ApprovedBy: m.ApprovedBy, ApprovedOn: m.ApprovedOn, ChangedAfterApproval: c.ChangedAfterApproval}
+		for _, k := range c.Commits {
+			d.Commits = append(d.Commits, report.Commit{Hash: k.Hash, Short: k.Short(), Author: k.Author,
+				Date: k.When.Format(time.DateOnly), Subject: k.Subject})
+		}
+		if len(d.Commits) > 0 {
+			d.LastChanged = d.Commits[0].Date
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 // reportFormat is the format asked for, else the one the output file's
 // extension names, else md.
 func reportFormat(format, output string) (string, error) {
@@ -124,7 +151,12 @@ func runReport(opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ws.Close()
 	res, err := analyze(ws, &opts.AnalysisOptions)
+	if err != nil {
+		return err
+	}
+	control, err := ws.DocumentControl()
 	if err != nil {
 		return err
 	}
@@ -146,7 +178,7 @@ func runReport(opts *ReportOptions) error {
 		}
 	}
 	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion(),
-		Source: reportSource(ws.Source)}
+		Source: reportSource(ws.Source), Documents: reportDocuments(control)}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: base}); err != nil {
 		return err
