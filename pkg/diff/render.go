@@ -100,7 +100,7 @@ func write(w io.Writer, r *Result, st style) error {
 	changes := func(list []FieldChange) []string {
 		var out []string
 		for _, f := range list {
-			out = append(out, fmt.Sprintf("%s %s: %s -> %s", c(f.ID), f.Field, c(or(f.From, "unset")), c(or(f.To, "unset"))))
+			out = append(out, fmt.Sprintf("%s %s: %s -> %s", c(f.ID), c(f.Field), c(or(f.From, "unset")), c(or(f.To, "unset"))))
 		}
 		return out
 	}

@@ -1,0 +1,69 @@
+package link
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
+)
+
+func check(t *testing.T, files map[string]string) ([]string, *Index) {
+	t.Helper()
+	fsys := fstest.MapFS{"aims.yaml": {Data: []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: X}\n")}}
+	for k, v := range files {
+		fsys[k] = &fstest.MapFile{Data: []byte(v)}
+	}
+	set, err := load.Load(fsys, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all diag.List
+	for _, d := range set.Docs {
+		all = append(all, NormalizeIDs(d)...)
+	}
+	idx, l := Check(set.Docs, fsys, catalog.ISO42001(), []string{"high", "low"})
+	all = append(all, l...)
+	all.Sort()
+	var out []string
+	for _, d := range all {
+		out = append(out, d.String())
+	}
+	return out, idx
+}
+
+func TestReferences(t *testing.T) {
+	got, idx := check(t, map[string]string{
+		"people.yaml": "apiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann\n",
+		"sys.yaml":    "apiVersion: aims/v1\nkind: AISystem\nid: bot\nowner: ann\nrisk_tier: hihg\nsuppliers: [ann]\n",
+		"risk.yaml":   "apiVersion: aims/v1\nkind: Risk\nid: r1\nowner: bott\nsystems: [bot]\ntreatment: {controls: [A.6, A.6.2.4]}\n",
+		"ev.yaml":     "apiVersion: aims/v1\nkind: Evidence\nid: e1\npath: ./ev/../ev.yaml\nsatisfies: [7.4, \"6.1.2\", 4]\n",
+	})
+	want := []string{
+		`ev.yaml:5:13: warning: clause id 7.4 is a number in YAML; write "7.4" so every tool reads it as text [AIMS-Y002]`,
+		`ev.yaml:5:27: error: 4 is not an ISO/IEC 42001 clause or Annex A control (it is a group; name the clause or control) [AIMS-R004]`,
+		`ev.yaml:5:27: warning: clause id 4 is a number in YAML; write "4" so every tool reads it as text [AIMS-Y002]`,
+		`risk.yaml:4:8: error: owner refers to unknown id "bott" [AIMS-R002]`,
+		`risk.yaml:6:24: error: A.6 is not an ISO/IEC 42001 Annex A control (it is a group; name the clause or control) [AIMS-R004]`,
+		`sys.yaml:5:12: error: risk tier "hihg" is not defined (did you mean "high"?) [AIMS-R007]`,
+		`sys.yaml:6:13: error: suppliers[0] must name a Supplier, but "ann" is a Person [AIMS-R003]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Resolved references are indexed for reverse lookups.
+	if in := idx.Incoming["bot"]; len(in) != 1 || in[0].From.ID != "r1" || in[0].Pointer != "/systems/0" {
+		t.Errorf("incoming references to bot = %+v", in)
+	}
+}
+
+func TestManifestPlacement(t *testing.T) {
+	got, _ := check(t, map[string]string{"sub/aims.yaml": "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Y}\n"})
+	want := []string{"sub/aims.yaml:1:1: error: a Manifest belongs in aims.yaml at the AIMS root [AIMS-R006]"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
