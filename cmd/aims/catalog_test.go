@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
@@ -65,16 +66,76 @@ func TestCatalogJSONMatchesReference(t *testing.T) {
 	}
 }
 
+// Each command turns its flags and arguments into its Options; the run
+// function is replaced so nothing is loaded.
 func TestCommandFlagsBecomeOptions(t *testing.T) {
 	s := Streams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
-	g := &GlobalOptions{}
-	var got *CheckOptions
-	cmd := NewCmdCheck(g, s, func(o *CheckOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--format", "sarif", "--fail-on", "warning", "--as-of", "2026-12-01", "--rev", "v1", "a.yaml", "b.yaml"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name  string
+		build func(g *GlobalOptions, got *any) *cobra.Command
+		args  []string
+		want  func(t *testing.T, got any)
+	}{
+		{"check", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdCheck(g, s, func(o *CheckOptions) error { *got = o; return nil })
+		}, []string{"--format", "sarif", "--fail-on", "warning", "--as-of", "2026-12-01", "--rev", "v1", "a.yaml", "b.yaml"}, func(t *testing.T, got any) {
+			o := got.(*CheckOptions)
+			if o.Format != "sarif" || o.FailOn != "warning" || o.AsOf != "2026-12-01" || o.Rev != "v1" || !cmp.Equal(o.Files, []string{"a.yaml", "b.yaml"}) {
+				t.Errorf("options = %+v (rev %q)", o, o.Rev)
+			}
+		}},
+		{"validate", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdValidate(g, s, func(o *ValidateOptions) error { *got = o; return nil })
+		}, []string{"--format", "json", "--rev", "HEAD~2"}, func(t *testing.T, got any) {
+			if o := got.(*ValidateOptions); o.Format != "json" || o.Rev != "HEAD~2" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{"gaps", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdGaps(g, s, func(o *GapsOptions) error { *got = o; return nil })
+		}, []string{"--format", "json", "--as-of", "2027-01-01"}, func(t *testing.T, got any) {
+			if o := got.(*GapsOptions); o.Format != "json" || o.AsOf != "2027-01-01" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{"report", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdReport(g, s, func(o *ReportOptions) error { *got = o; return nil })
+		}, []string{"-o", "r.html", "--template-dir", "tpl", "--rev", "v1"}, func(t *testing.T, got any) {
+			if o := got.(*ReportOptions); o.Output != "r.html" || o.TemplateDir != "tpl" || o.Rev != "v1" || o.Format != "" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{"diff", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdDiff(g, s, func(o *DiffOptions) error { *got = o; return nil })
+		}, []string{"v1", "--fail-on-regression", "--format", "md"}, func(t *testing.T, got any) {
+			if o := got.(*DiffOptions); o.From != "v1" || o.To != "" || !o.FailOnRegression || o.Format != "md" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{"init", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdInit(g, s, func(o *InitOptions) error { *got = o; return nil })
+		}, []string{"new-aims", "--example"}, func(t *testing.T, got any) {
+			if o := got.(*InitOptions); o.Dir != "new-aims" || !o.Example {
+				t.Errorf("options = %+v", o)
+			}
+		}},
+		{"schema", func(g *GlobalOptions, got *any) *cobra.Command {
+			return NewCmdSchema(s, func(o *SchemaOptions) error { *got = o; return nil })
+		}, []string{"Risk", "--out", "dir"}, func(t *testing.T, got any) {
+			if o := got.(*SchemaOptions); o.Kind != "Risk" || o.OutDir != "dir" {
+				t.Errorf("options = %+v", o)
+			}
+		}},
 	}
-	if got.Format != "sarif" || got.FailOn != "warning" || got.AsOf != "2026-12-01" || got.Rev != "v1" || !cmp.Equal(got.Files, []string{"a.yaml", "b.yaml"}) {
-		t.Errorf("options = %+v (rev %q)", got, got.Rev)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got any
+			cmd := tt.build(&GlobalOptions{}, &got)
+			cmd.SetArgs(tt.args)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			tt.want(t, got)
+		})
 	}
 }
