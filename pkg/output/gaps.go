@@ -62,6 +62,9 @@ func gapsText(w io.Writer, res *gap.Result, cat *catalog.Catalog) error {
 			for _, it := range p.Items {
 				n++
 				fmt.Fprintf(w, "  %2d. %s %s (%s)\n", n, it.ID, it.Title, it.Status)
+				if len(it.Actions) > 0 {
+					fmt.Fprintf(w, "      %s\n", oneLine(it.Actions[0]))
+				}
 			}
 		}
 	}
