@@ -73,6 +73,20 @@ type Override struct {
 	Pos      diag.Pos `json:"-"`
 }
 
+// EvidenceState is how current one Evidence is, judged once here so every
+// renderer agrees with the rules.
+type EvidenceState struct {
+	ID      string `json:"id"`
+	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated
+	Expires string `json:"expires,omitempty"` // the last day it is current, YYYY-MM-DD
+	Basis   string `json:"basis"`             // what the expiry comes from
+	Counts  bool   `json:"counts"`            // it supports what it satisfies
+	Note    string `json:"note,omitempty"`    // why it does not count, or a caveat
+}
+
+// ExpiringDays is how close to its expiry evidence is "expiring".
+const ExpiringDays = 30
+
 // Summary counts requirement statuses.
 type Summary struct {
 	Total    int `json:"total"`
@@ -94,6 +108,8 @@ type Result struct {
 	Roadmap      []Phase       `json:"roadmap"`
 	Systems      []System      `json:"systems"`
 	Overrides    []Override    `json:"overrides"`
+	// Evidence is the state of every Evidence document, sorted by id.
+	Evidence []EvidenceState `json:"evidence"`
 	// Findings are the rule findings, overrides applied, sorted.
 	Findings diag.List `json:"-"`
 }
@@ -132,6 +148,7 @@ type analyzer struct {
 	applied  []Override
 	support  map[string][]Support
 	evidence map[string]Support
+	states   []EvidenceState
 	blocking map[string]bool // requirements hit by errors on high-risk systems
 	bySystem map[[2]string][]*aims.Evidence
 	reasons  map[string][]string

@@ -300,3 +300,38 @@ func TestRulesAreDocumented(t *testing.T) {
 		t.Error("Rules() is not sorted")
 	}
 }
+
+// Every evidence item's freshness, as reports show it, comes from the same
+// rule as the stale-evidence finding.
+func TestEvidenceStates(t *testing.T) {
+	manifest := "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\ndocuments: {exclude: [evidence/]}\nsettings: {evidence_max_age_days: 100, evidence_grace_days: 10}\n"
+	tests := []struct {
+		name, fields   string
+		state, expires string
+		counts         bool
+	}{
+		{"valid until ahead", "valid_until: 2026-12-31\ncollected: 2020-01-01", "current", "2026-12-31", true},
+		{"valid until within 30 days", "valid_until: 2026-06-20", "expiring", "2026-06-20", true},
+		{"valid until yesterday: the day after still counts", "valid_until: 2026-05-31", "expiring", "2026-05-31", true},
+		{"in the grace period", "valid_until: 2026-05-25", "grace", "2026-05-25", true},
+		{"past the grace period", "valid_until: 2026-05-01", "stale", "2026-05-01", false},
+		{"review interval", "collected: 2026-05-01\nreview_interval_days: 25", "grace", "2026-05-26", true},
+		{"review interval, past the grace period", "collected: 2026-05-01\nreview_interval_days: 10", "stale", "2026-05-11", false},
+		{"manifest maximum age", "collected: 2026-03-01", "expiring", "2026-06-09", true},
+		{"undated", "", "undated", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := "apiVersion: aims/v1\nkind: Evidence\nid: e1\ntitle: E\nowner: ann\nurl: https://example.com/e\nsatisfies: [A.2.3]\n" + tt.fields + "\n"
+			fsys := fixture(t, map[string]string{"aims.yaml": manifest, "evidence.yaml": ev, "soa.yaml": ""})
+			res, _ := analyze(t, fsys, "2026-06-01")
+			st, ok := res.EvidenceState("e1")
+			if !ok {
+				t.Fatal("no state for e1")
+			}
+			if st.State != tt.state || st.Expires != tt.expires || st.Counts != tt.counts {
+				t.Errorf("state %s until %q counts %v (%s), want %s until %q counts %v", st.State, st.Expires, st.Counts, st.Note, tt.state, tt.expires, tt.counts)
+			}
+		})
+	}
+}

@@ -118,26 +118,37 @@ func (a *analyzer) checkEvidence() {
 			a.report("AIMS-G021", pos(e.Doc), "evidence %s has no owner", e.ID)
 			invalid("no owner")
 		}
-		expiry, basis, known := a.expiry(e)
+		expiry, basis, fromGit, known := a.expiry(e)
+		st := EvidenceState{ID: e.ID, State: "current", Basis: displayBasis(e, known, fromGit, a.maxAge)}
 		switch {
 		case !known:
 			invalid("no collected date, so its age is unknown")
+			st.State = "undated"
 		case a.now.After(expiry):
 			late := int(a.now.Sub(expiry).Hours() / 24)
 			sev := diag.Warning
+			st.State = "grace"
 			if late > a.grace {
 				sev = diag.Error
+				st.State = "stale"
 				invalid("stale since " + expiry.Format("2006-01-02"))
 			} else {
 				notes = append(notes, fmt.Sprintf("stale since %s (grace period)", expiry.Format("2006-01-02")))
 			}
 			a.reportSev("AIMS-G020", sev, a.freshnessPos(e), "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, basis, expiry.Format("2006-01-02"), late, plural(late))
+		case expiry.Sub(a.now).Hours()/24 <= ExpiringDays:
+			st.State = "expiring"
 		}
-		if basis == "last commit" && known {
+		if known {
+			st.Expires = expiry.AddDate(0, 0, -1).Format("2006-01-02")
+		}
+		if fromGit {
 			notes = append(notes, "age taken from the last commit that changed it")
 		}
 		s.Note = strings.Join(notes, "; ")
 		a.evidence[e.ID] = s
+		st.Counts, st.Note = s.Valid, s.Note
+		a.states = append(a.states, st)
 		a.supports(s, e.Satisfies...)
 	}
 	// The SoA links evidence to controls too.
@@ -152,30 +163,48 @@ func (a *analyzer) checkEvidence() {
 	}
 }
 
+// displayBasis says in a report what an evidence's expiry comes from.
+func displayBasis(e *aims.Evidence, known, fromGit bool, maxAge int) string {
+	var b string
+	switch {
+	case !known:
+		return "no collected date"
+	case e.ValidUntil != "":
+		return "valid until"
+	case e.ReviewIntervalDays > 0:
+		b = fmt.Sprintf("review every %d days", e.ReviewIntervalDays)
+	default:
+		b = fmt.Sprintf("maximum age %d days", maxAge)
+	}
+	if fromGit {
+		b += " from the last commit"
+	}
+	return b
+}
+
 // expiry is when evidence goes stale and on what basis.
-func (a *analyzer) expiry(e *aims.Evidence) (t time.Time, basis string, known bool) {
+func (a *analyzer) expiry(e *aims.Evidence) (t time.Time, basis string, fromGit, known bool) {
 	if d, ok := parseDate(e.ValidUntil); ok {
-		return d.AddDate(0, 0, 1), "valid_until", true
+		return d.AddDate(0, 0, 1), "valid_until", false, true
 	}
 	collected, ok := parseDate(e.Collected)
-	basis = "collected"
 	if !ok {
 		if a.opts.LastChanged == nil || e.Path == "" {
 			a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date and no git history to date it", e.ID)
-			return time.Time{}, "", false
+			return time.Time{}, "", false, false
 		}
 		lc, ok := a.opts.LastChanged(strings.TrimPrefix(e.Path, "./"))
 		if !ok {
 			a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date and its file has no git history", e.ID)
-			return time.Time{}, "", false
+			return time.Time{}, "", false, false
 		}
 		a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date; its age is taken from the last commit that changed %s (%s)", e.ID, e.Path, lc.Format("2006-01-02"))
-		collected, basis = day(lc), "last commit"
+		collected, fromGit = day(lc), true
 	}
 	if e.ReviewIntervalDays > 0 {
-		return collected.AddDate(0, 0, e.ReviewIntervalDays+1), "review interval", true
+		return collected.AddDate(0, 0, e.ReviewIntervalDays+1), "review interval", fromGit, true
 	}
-	return collected.AddDate(0, 0, a.maxAge+1), fmt.Sprintf("maximum age of %d days", a.maxAge), true
+	return collected.AddDate(0, 0, a.maxAge+1), fmt.Sprintf("maximum age of %d days", a.maxAge), fromGit, true
 }
 
 func (a *analyzer) freshnessPos(e *aims.Evidence) diag.Pos {

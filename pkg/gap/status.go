@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
@@ -42,7 +43,11 @@ const maxReasons = 8
 
 func (a *analyzer) result(prior diag.List) *Result {
 	a.findings.Sort()
-	res := &Result{AsOf: a.now.Format("2006-01-02"), Findings: a.findings, Systems: a.systems, Overrides: a.applied}
+	res := &Result{AsOf: a.now.Format("2006-01-02"), Findings: a.findings, Systems: a.systems, Overrides: a.applied, Evidence: a.states}
+	slices.SortFunc(res.Evidence, func(x, y EvidenceState) int { return strings.Compare(x.ID, y.ID) })
+	if res.Evidence == nil {
+		res.Evidence = []EvidenceState{}
+	}
 	if res.Overrides == nil {
 		res.Overrides = []Override{}
 	}
@@ -145,6 +150,15 @@ func summarize(reqs []Requirement) Summary {
 	}
 	s.Score = Score(s.Met, s.Partial, s.Total-s.Excluded)
 	return s
+}
+
+// EvidenceState returns the state of the Evidence with id.
+func (r *Result) EvidenceState(id string) (EvidenceState, bool) {
+	i, ok := slices.BinarySearchFunc(r.Evidence, id, func(e EvidenceState, id string) int { return strings.Compare(e.ID, id) })
+	if !ok {
+		return EvidenceState{}, false
+	}
+	return r.Evidence[i], true
 }
 
 // Score is the share of applicable requirements met, partial counting half,

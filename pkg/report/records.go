@@ -6,9 +6,9 @@ import (
 	"html/template"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/gap"
 )
 
 // ---- objectives ----
@@ -91,10 +91,6 @@ func (b *builder) objectives() []objectiveView {
 
 // ---- evidence ----
 
-// expiringDays: evidence that goes stale within this many days is flagged
-// as expiring soon.
-const expiringDays = 30
-
 type freshness struct {
 	State   string // current, expiring, grace, stale, undated
 	Label   string
@@ -102,51 +98,22 @@ type freshness struct {
 	Basis   string
 }
 
-// freshness mirrors the gap analysis' rule for stale evidence (G020):
-// valid_until, else collected plus review_interval_days, else collected plus
-// the manifest's evidence_max_age_days (default 365); stale when today is
-// past the day after that, an error once the grace period is over.
+var freshnessLabels = map[string]string{
+	"current":  "current",
+	"expiring": "expiring soon",
+	"grace":    "stale (grace period)",
+	"stale":    "stale",
+	"undated":  "undated",
+}
+
+// freshness is the gap analysis' verdict on an evidence item: the report
+// shows what the rules judged, never a second computation of it.
 func (b *builder) freshness(e *aims.Evidence) freshness {
-	maxAge, grace := 365, 30
-	if mf := b.m.Manifest; mf != nil {
-		if mf.Settings.EvidenceMaxAgeDays > 0 {
-			maxAge = mf.Settings.EvidenceMaxAgeDays
-		}
-		if mf.Settings.EvidenceGraceDays != nil {
-			grace = *mf.Settings.EvidenceGraceDays
-		}
+	st, ok := b.in.Gap.EvidenceState(e.ID)
+	if !ok {
+		return freshness{State: "undated", Label: "undated", Basis: "not analysed"}
 	}
-	var last time.Time
-	var f freshness
-	if t, ok := b.date(e.ValidUntil); ok {
-		last, f.Basis = t, "valid until"
-	} else if t, ok := b.date(e.Collected); ok {
-		if e.ReviewIntervalDays > 0 {
-			last, f.Basis = t.AddDate(0, 0, e.ReviewIntervalDays), fmt.Sprintf("review every %d days", e.ReviewIntervalDays)
-		} else {
-			last, f.Basis = t.AddDate(0, 0, maxAge), fmt.Sprintf("maximum age %d days", maxAge)
-		}
-	} else {
-		return freshness{State: "undated", Label: "undated", Basis: "no collected date"}
-	}
-	f.Expires = last.Format(time.DateOnly)
-	expiry := last.AddDate(0, 0, 1)
-	switch {
-	case b.now.IsZero():
-		f.State, f.Label = "current", "current"
-	case b.now.After(expiry):
-		late := int(b.now.Sub(expiry).Hours() / 24)
-		if late > grace {
-			f.State, f.Label = "stale", "stale"
-		} else {
-			f.State, f.Label = "grace", "stale (grace period)"
-		}
-	case expiry.Sub(b.now).Hours()/24 <= expiringDays:
-		f.State, f.Label = "expiring", "expiring soon"
-	default:
-		f.State, f.Label = "current", "current"
-	}
-	return f
+	return freshness{State: st.State, Label: freshnessLabels[st.State], Expires: st.Expires, Basis: st.Basis}
 }
 
 type evidenceView struct {
@@ -174,7 +141,7 @@ type evidenceRow struct {
 }
 
 func (b *builder) evidence() evidenceView {
-	v := evidenceView{Window: expiringDays}
+	v := evidenceView{Window: gap.ExpiringDays}
 	ev := slices.Clone(b.m.Evidence)
 	slices.SortStableFunc(ev, func(x, y *aims.Evidence) int { return cmp.Compare(x.ID, y.ID) })
 	for _, e := range ev {

@@ -366,39 +366,6 @@ func TestHeatmap(t *testing.T) {
 	}
 }
 
-// Freshness matches the gap analysis' stale-evidence rule.
-func TestFreshness(t *testing.T) {
-	grace := 10
-	m := &aims.Model{Manifest: &aims.Manifest{}}
-	m.Manifest.Settings.EvidenceMaxAgeDays = 100
-	m.Manifest.Settings.EvidenceGraceDays = &grace
-	b := &builder{m: m}
-	b.now, _ = time.Parse(time.DateOnly, "2026-06-01")
-	for _, tc := range []struct {
-		name    string
-		e       aims.Evidence
-		state   string
-		expires string
-	}{
-		{"valid until ahead", aims.Evidence{ValidUntil: "2026-12-31", Collected: "2020-01-01"}, "current", "2026-12-31"},
-		{"valid until within 30 days", aims.Evidence{ValidUntil: "2026-06-20"}, "expiring", "2026-06-20"},
-		{"valid until yesterday is still current (gap counts the day after)", aims.Evidence{ValidUntil: "2026-05-31"}, "expiring", "2026-05-31"},
-		{"in the grace period", aims.Evidence{ValidUntil: "2026-05-25"}, "grace", "2026-05-25"},
-		{"past the grace period", aims.Evidence{ValidUntil: "2026-05-01"}, "stale", "2026-05-01"},
-		{"review interval", aims.Evidence{Collected: "2026-05-01", ReviewIntervalDays: 25}, "grace", "2026-05-26"},
-		{"review interval, past the grace period", aims.Evidence{Collected: "2026-05-01", ReviewIntervalDays: 10}, "stale", "2026-05-11"},
-		{"manifest maximum age", aims.Evidence{Collected: "2026-03-01"}, "expiring", "2026-06-09"},
-		{"undated", aims.Evidence{}, "undated", ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			f := b.freshness(&tc.e)
-			if f.State != tc.state || f.Expires != tc.expires {
-				t.Errorf("freshness = %s until %s, want %s until %s", f.State, f.Expires, tc.state, tc.expires)
-			}
-		})
-	}
-}
-
 // The fixture's stale evidence is stale in the report exactly when gap
 // says so.
 func TestFreshnessAgreesWithGap(t *testing.T) {
