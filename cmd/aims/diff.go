@@ -100,12 +100,13 @@ func diffSide(dir, rev string, ao *AnalysisOptions) (diff.Side, error) {
 
 // sourceLabel names where an AIMS was read from, for titles and covers.
 func sourceLabel(s *workspace.Source) string {
+	dirty, _ := s.Dirty() // unknown dirtiness is not worth failing a diff over
 	switch {
 	case s == nil || !s.Versioned:
 		return "working tree (not in git)"
 	case s.Rev != "":
 		return fmt.Sprintf("%s (%s, %s)", s.Rev, s.Commit.Short(), s.Commit.Committed.Format("2006-01-02"))
-	case s.Dirty:
+	case dirty:
 		return "working tree (uncommitted changes)"
 	}
 	return fmt.Sprintf("working tree (%s)", s.Commit.Short())

@@ -75,16 +75,20 @@ exit 0 whenever the report was written, 2 when it could not be.`,
 }
 
 // reportSource is where the AIMS was read from, for the report's cover.
-func reportSource(s *workspace.Source) report.Source {
+func reportSource(s *workspace.Source) (report.Source, error) {
 	if s == nil || !s.Versioned {
-		return report.Source{}
+		return report.Source{}, nil
+	}
+	dirty, err := s.Dirty()
+	if err != nil {
+		return report.Source{}, err
 	}
 	out := report.Source{Versioned: true, Rev: s.Rev, Commit: s.Commit.Hash, Short: s.Commit.Short(),
-		Subject: s.Commit.Subject, Dirty: s.Dirty, Shallow: s.Shallow, Path: s.Prefix}
+		Subject: s.Commit.Subject, Dirty: dirty, Shallow: s.Shallow, Path: s.Prefix}
 	if !s.Commit.When.IsZero() {
 		out.Date = s.Commit.When.Format(time.DateOnly)
 	}
-	return out
+	return out, nil
 }
 
 // reportDocuments is document control for the report: every document but
@@ -160,6 +164,10 @@ func runReport(opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	source, err := reportSource(ws.Source)
+	if err != nil {
+		return err
+	}
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 
@@ -178,7 +186,7 @@ func runReport(opts *ReportOptions) error {
 		}
 	}
 	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion(),
-		Source: reportSource(ws.Source), Documents: reportDocuments(control)}
+		Source: source, Documents: reportDocuments(control)}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: base}); err != nil {
 		return err

@@ -20,7 +20,6 @@ type Source struct {
 	Versioned bool       // inside a git repository
 	Rev       string     // the revision asked for; "" means the working tree
 	Commit    vcs.Commit // the revision read, or HEAD for the working tree
-	Dirty     bool       // the working tree has uncommitted changes under the AIMS root
 	Shallow   bool       // a shallow clone: history is incomplete
 	Prefix    string     // the AIMS root inside the repository ("" = repository root)
 
@@ -28,6 +27,21 @@ type Source struct {
 	once sync.Once
 	prov vcs.Provenance
 	err  error
+
+	dirtyOnce sync.Once
+	dirty     bool
+	dirtyErr  error
+}
+
+// Dirty reports whether the working tree has uncommitted changes under the
+// AIMS root (never for a revision). It is computed on first use: a worktree
+// status costs time on a large repository, and check does not need it.
+func (s *Source) Dirty() (bool, error) {
+	if s == nil || !s.Versioned || s.Rev != "" {
+		return false, nil
+	}
+	s.dirtyOnce.Do(func() { s.dirty, s.dirtyErr = s.repo.Dirty(s.Prefix) })
+	return s.dirty, s.dirtyErr
 }
 
 // History returns the git history of every file under the AIMS root, keyed
@@ -115,10 +129,6 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		}
 		if c, err := repo.Resolve("HEAD"); err == nil {
 			src.Commit = c // an empty repository has no HEAD commit yet
-		}
-		if src.Dirty, err = repo.Dirty(src.Prefix); err != nil {
-			repo.Close()
-			return nil, err
 		}
 		w, err := OpenDir(root)
 		if err != nil {
