@@ -5,6 +5,7 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -14,12 +15,26 @@ import (
 //	git-init DIR
 //	git-commit DIR DATE MESSAGE   (stages every change in DIR's work tree)
 //	git-tag DIR NAME
+//	git-shallow DIR  (marks HEAD's parent as the shallow boundary, as a
+//	                  shallow clone of depth 1 has it)
 func gitCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"git-init":   cmdGitInit,
-		"git-commit": cmdGitCommit,
-		"git-tag":    cmdGitTag,
+		"git-init":    cmdGitInit,
+		"git-commit":  cmdGitCommit,
+		"git-tag":     cmdGitTag,
+		"git-shallow": cmdGitShallow,
 	}
+}
+
+func cmdGitShallow(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: git-shallow DIR")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	head, err := repo.Head()
+	ts.Check(err)
+	ts.Check(repo.Storer.SetShallow([]plumbing.Hash{head.Hash()}))
 }
 
 func cmdGitInit(ts *testscript.TestScript, neg bool, args []string) {
