@@ -311,14 +311,22 @@ func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnosti
 			}
 		}
 	}
-	pos := diag.Pos{File: p}
-	if line > 0 {
-		pos.Line = line + lineOffset
-		pos.Col = 1
-		lines := strings.Split(string(data), "\n")
-		if line <= len(lines) {
-			pos.Col = len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " \t")) + 1
+	lines := strings.Split(string(data), "\n")
+	if line == 0 {
+		// Some yaml.v3 errors carry no line. "end of stream" happens where
+		// the file ends; anything else is placed on the first line rather
+		// than nowhere.
+		line = 1
+		if strings.Contains(msg, "end of stream") {
+			line = len(lines)
+			if line > 1 && lines[line-1] == "" {
+				line--
+			}
 		}
+	}
+	pos := diag.Pos{File: p, Line: line + lineOffset, Col: 1}
+	if line <= len(lines) {
+		pos.Col = len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " \t")) + 1
 	}
 	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + msg}
 }
@@ -366,10 +374,10 @@ func parseMarkdown(p string, data []byte) (r fileResult) {
 		fr.diags.Add(fr.docs[1].start, diag.Error, CodeStructure, "front matter must hold one document")
 		fr.docs = fr.docs[:1]
 	}
-	body := rest[end:]
-	body = body[strings.IndexByte(body+"\n", '\n')+1:]
-	if body == rest[end:] {
-		body = ""
+	// The body starts after the closing "---" line, which may end the file.
+	body := ""
+	if i := strings.IndexByte(rest[end:], '\n'); i >= 0 {
+		body = rest[end+i+1:]
 	}
 	bodyLine := 1 + 1 + strings.Count(front, "\n") + 1
 	for _, d := range fr.docs {
