@@ -397,7 +397,8 @@ type Supplier struct {
 
 type Competence struct {
 	Meta
-	Subject  string   `json:"subject"`
+	Subject  string   `json:"subject,omitempty"` // a Person or Role
+	Group    string   `json:"group,omitempty"`   // or a group of people
 	Required []string `json:"required,omitempty"`
 	Records  []struct {
 		Activity  string `json:"activity"`

@@ -137,3 +137,14 @@ func TestAllSchemasCompile(t *testing.T) {
 		t.Errorf("%d kinds, want 20: %v", n, v.Kinds())
 	}
 }
+
+func TestCompetenceNamesSomeoneOrAGroup(t *testing.T) {
+	const doc = "apiVersion: aims/v1\nkind: Competence\nid: c\ntitle: Underwriters\n"
+	if got := validate(t, doc+"group: All underwriters\n"); len(got) != 0 {
+		t.Errorf("a group is enough: %v", got)
+	}
+	want := []string{`x.yaml:1:1: error: document needs one of the fields "subject" or "group" [AIMS-S003]`}
+	if diff := cmp.Diff(want, validate(t, doc)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
