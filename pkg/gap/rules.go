@@ -62,6 +62,7 @@ var gapRules = []Rule{
 	{ID: "AIMS-G014", Severity: diag.Error, Refs: []string{"6.1.3", "8.3"}, Title: "Excluded control used in a treatment", Description: "A control that a risk treatment or impact-assessment mitigation relies on cannot be excluded."},
 	{ID: "AIMS-G015", Severity: diag.Warning, Refs: []string{"6.1.3"}, Title: "Implemented control without evidence", Description: "A control recorded as implemented or partial must list the evidence that shows it."},
 	{ID: "AIMS-G016", Severity: diag.Warning, Refs: []string{"6.1.3"}, Title: "Applicable control without status", Description: "An applicable control needs an implementation status."},
+	{ID: "AIMS-G017", Severity: diag.Warning, Refs: []string{"6.1.3"}, Title: "SoA evidence does not claim the control", Description: "An SoA row cites evidence whose satisfies does not list that control: one of the two is probably wrong, and the trace from evidence to control is broken."},
 	// Evidence.
 	{ID: "AIMS-G020", Severity: diag.Error, Refs: []string{"7.5.3"}, Title: "Stale evidence", Description: "Evidence past its valid_until, review interval or the maximum age in aims.yaml: a warning during the grace period, then an error. Stale evidence supports nothing."},
 	{ID: "AIMS-G021", Severity: diag.Warning, Refs: []string{"7.5.2"}, Title: "Evidence without owner", Description: "Evidence needs an owner to count."},

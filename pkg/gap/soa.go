@@ -2,6 +2,7 @@ package gap
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,11 @@ func (a *analyzer) checkSoA() {
 				a.report("AIMS-G016", p, "applicable control %s has no implementation status", r.Control)
 			case r.Applicable && len(r.Evidence) == 0 && (r.Implementation == "implemented" || r.Implementation == "partial"):
 				a.report("AIMS-G015", p, "control %s is recorded as %s but lists no evidence", r.Control, r.Implementation)
+			}
+			for j, id := range r.Evidence {
+				if e, ok := a.m.ByID[id].(*aims.Evidence); ok && !slices.Contains(e.Satisfies, r.Control) {
+					a.report("AIMS-G017", pos(s.Doc, "controls", i, "evidence", j), "control %s cites evidence %s, which does not list %s in its satisfies", r.Control, id, r.Control)
+				}
 			}
 		}
 	}
