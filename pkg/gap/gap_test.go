@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -331,5 +333,29 @@ func TestEvidenceStates(t *testing.T) {
 				t.Errorf("state %s until %q counts %v (%s), want %s until %q counts %v", st.State, st.Expires, st.Counts, st.Note, tt.state, tt.expires, tt.counts)
 			}
 		})
+	}
+}
+
+// Every rule id this package can emit is in the registry, so `aims rules`,
+// docs/rules.md, SARIF metadata and overrides know it.
+func TestEveryEmittedRuleIsRegistered(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`"(AIMS-[A-Z][0-9]{3})"`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "rules.go" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := gap.LookupRule(m[1]); !ok {
+				t.Errorf("%s emits %s, which is not registered in rules.go", f, m[1])
+			}
+		}
 	}
 }
