@@ -78,7 +78,7 @@ func TestCompare(t *testing.T) {
 	if err := diff.Write(&md, "md", r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## AIMS changes from v1 to working tree", "- 7.4 Communication: met -> missing (regression)", "- re-scored r1: Risk r1, score 4 -> 6", "- bot risk\\_tier: low -> high"} {
+	for _, want := range []string{"## AIMS changes from v1 to working tree", "- 7.4 Communication: met -> missing (regression)", "- re-scored r1: Risk r1, score 4 -> 6", "- bot risk_tier: low -> high"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/aims-dev/aims/pkg/report"
 )
 
 // Write renders the diff as text, json or md (for a pull request or the
@@ -39,26 +41,11 @@ var textStyle = style{
 
 var mdStyle = style{
 	title: func(from, to string) string {
-		return fmt.Sprintf("## AIMS changes from %s to %s\n", mdEscape(from), mdEscape(to))
+		return fmt.Sprintf("## AIMS changes from %s to %s\n", report.MarkdownText(from), report.MarkdownText(to))
 	},
 	section: func(s string) string { return "\n### " + s + "\n\n" },
 	line:    func(s string) string { return "- " + s + "\n" },
-	cell:    mdEscape,
-}
-
-// mdEscape keeps user text literal in Markdown: no markup, no raw HTML, and
-// one line.
-func mdEscape(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '<', '>', '~':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	cell:    report.MarkdownText,
 }
 
 func write(w io.Writer, r *Result, st style) error {

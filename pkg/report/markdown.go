@@ -229,6 +229,10 @@ func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool
 
 var entityLike = regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);`)
 
+// MarkdownText makes user text safe as inline GitHub-flavoured Markdown (see
+// mdText); other renderers of Markdown, such as aims diff, use it too.
+func MarkdownText(s string) string { return mdText(s) }
+
 // mdText makes a YAML string safe as inline GFM text, in a table cell or
 // not: whitespace (newlines too) collapses to single spaces, | and the
 // characters that start emphasis, code or links are backslash-escaped, and
