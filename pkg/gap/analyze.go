@@ -151,6 +151,7 @@ type analyzer struct {
 	states   []EvidenceState
 	blocking map[string]bool // requirements hit by errors on high-risk systems
 	bySystem map[[2]string][]*aims.Evidence
+	todo     map[*load.Document]bool // hasTODO per document, walked once
 	reasons  map[string][]string
 	systems  []System
 }
@@ -297,11 +298,20 @@ func (a *analyzer) daysSince(s string) (int, bool) {
 func (a *analyzer) monthsAgo(n int) time.Time { return a.now.AddDate(0, -n, 0) }
 
 // hasTODO reports whether a document still holds template placeholders.
-func hasTODO(d *load.Document) bool {
+// Several rules ask about the same document; it is walked once.
+func (a *analyzer) hasTODO(d *load.Document) bool {
 	if d == nil {
 		return false
 	}
-	return containsTODO(d.Value) || strings.Contains(d.Body, "TODO")
+	if v, ok := a.todo[d]; ok {
+		return v
+	}
+	if a.todo == nil {
+		a.todo = map[*load.Document]bool{}
+	}
+	v := containsTODO(d.Value) || strings.Contains(d.Body, "TODO")
+	a.todo[d] = v
+	return v
 }
 
 func containsTODO(v any) bool {

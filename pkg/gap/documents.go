@@ -23,7 +23,7 @@ func (a *analyzer) docSupport(doc aims.Doc, needApproval bool) Support {
 		s.File, s.Line = m.Doc.File, m.Doc.Start().Line
 	}
 	var notes []string
-	if hasTODO(m.Doc) {
+	if a.hasTODO(m.Doc) {
 		notes = append(notes, "still holds template TODOs")
 	}
 	if needApproval && !approved(m) {
@@ -53,7 +53,7 @@ func (a *analyzer) checkDocuments() {
 		if m.NextReview != "" && a.past(m.NextReview) && m.Status != "retired" && m.Kind != "Risk" {
 			a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
 		}
-		if hasTODO(m.Doc) {
+		if a.hasTODO(m.Doc) {
 			a.report("AIMS-G006", pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
 		}
 	}
@@ -221,7 +221,7 @@ func (a *analyzer) linkDocuments() {
 	if len(m.All) > 0 {
 		self := Support{Kind: "AIMS", Title: fmt.Sprintf("%d AIMS documents kept as code", len(m.All)), Valid: true}
 		for _, d := range m.All {
-			if hasTODO(d.Header().Doc) {
+			if a.hasTODO(d.Header().Doc) {
 				self = when(self, false, "documents still hold template TODOs")
 				break
 			}

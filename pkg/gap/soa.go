@@ -114,7 +114,7 @@ func (a *analyzer) checkEvidence() {
 		}
 		var notes []string
 		invalid := func(n string) { s.Valid = false; notes = append(notes, n) }
-		if hasTODO(e.Doc) {
+		if a.hasTODO(e.Doc) {
 			invalid("still holds template TODOs")
 		}
 		if e.Path != "" && a.opts.FileExists != nil && !a.opts.FileExists(e.Path) {
