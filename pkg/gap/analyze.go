@@ -110,6 +110,14 @@ type Result struct {
 	Overrides    []Override    `json:"overrides"`
 	// Evidence is the state of every Evidence document, sorted by id.
 	Evidence []EvidenceState `json:"evidence"`
+	// The verdicts every renderer shows, judged here once; lists sorted by id.
+	RiskThreshold    Threshold              `json:"risk_threshold"`
+	Risks            []RiskVerdict          `json:"risks"`
+	Objectives       []ObjectiveVerdict     `json:"objectives"`
+	Reviews          []ReviewVerdict        `json:"management_reviews"`
+	Nonconformities  []NonconformityVerdict `json:"nonconformities"`
+	Suppliers        []SupplierVerdict      `json:"suppliers"`
+	DocumentsOverdue []DocumentReview       `json:"documents_overdue"` // past next_review, in file order
 	// Findings are the rule findings, overrides applied, sorted.
 	Findings diag.List `json:"-"`
 }
@@ -125,6 +133,7 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkSoA()
 	a.checkEvidence()
 	a.checkRisks()
+	a.judgeSuppliers()
 	a.systems = a.checkSystems()
 	a.checkAudits()
 	a.checkReviews()
@@ -141,7 +150,7 @@ type analyzer struct {
 	now  time.Time
 
 	maxAge, grace, auditCycle, programme, reviewCycle, biasAge int
-	threshold                                                  int
+	risk                                                       Threshold
 
 	findings diag.List
 	override map[string]aims.RuleOverride
@@ -154,6 +163,13 @@ type analyzer struct {
 	todo     map[*load.Document]bool // hasTODO per document, walked once
 	reasons  map[string][]string
 	systems  []System
+
+	risks       []RiskVerdict
+	objectives  []ObjectiveVerdict
+	reviews     []ReviewVerdict
+	ncs         []NonconformityVerdict
+	suppliers   []SupplierVerdict
+	overdueDocs []DocumentReview
 }
 
 func (a *analyzer) settings() {
@@ -170,13 +186,7 @@ func (a *analyzer) settings() {
 	a.programme = or(s.AuditProgrammeMonths, 36)
 	a.reviewCycle = or(s.ReviewCycleMonths, 12)
 	a.biasAge = or(s.BiasResultMaxAgeDays, 180)
-	a.threshold = s.RiskAcceptanceThreshold
-	for _, c := range a.m.RiskCriteria {
-		if c.AcceptanceThreshold > 0 {
-			a.threshold = c.AcceptanceThreshold
-			break
-		}
-	}
+	a.risk = a.riskThreshold()
 }
 
 func or(v, def int) int {

@@ -2,6 +2,7 @@ package gap
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aims-dev/aims/pkg/aims"
@@ -39,6 +40,34 @@ func (a *analyzer) docSupport(doc aims.Doc, needApproval bool) Support {
 	return s
 }
 
+// DocumentReview is a document past its next_review date.
+type DocumentReview struct {
+	Kind       string `json:"kind"`
+	ID         string `json:"id,omitempty"`
+	File       string `json:"file"`
+	NextReview string `json:"next_review"`
+}
+
+// ReviewOverdue reports whether the document with id in file is past its
+// next_review date.
+func (r *Result) ReviewOverdue(file, id string) bool {
+	return slices.ContainsFunc(r.DocumentsOverdue, func(d DocumentReview) bool { return d.File == file && d.ID == id })
+}
+
+// reviewOverdue: a document is due for review once its next_review date
+// has passed, unless it is retired; a risk unless it is closed, whatever
+// its document status (G034 judges risks, G004 every other document).
+func (a *analyzer) reviewOverdue(doc aims.Doc) bool {
+	m := doc.Header()
+	if m.Doc == nil || m.NextReview == "" || !a.past(m.NextReview) {
+		return false
+	}
+	if r, ok := doc.(*aims.Risk); ok {
+		return r.State != "closed"
+	}
+	return m.Status != "retired"
+}
+
 func (a *analyzer) checkDocuments() {
 	for _, doc := range a.m.All {
 		m := doc.Header()
@@ -50,8 +79,11 @@ func (a *analyzer) checkDocuments() {
 			a.report("AIMS-G005", pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
 		}
 		// Risks have their own, stricter review rule (G034).
-		if m.NextReview != "" && a.past(m.NextReview) && m.Status != "retired" && m.Kind != "Risk" {
-			a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
+		if a.reviewOverdue(doc) {
+			a.overdueDocs = append(a.overdueDocs, DocumentReview{Kind: m.Kind, ID: m.ID, File: m.Doc.File, NextReview: m.NextReview})
+			if m.Kind != "Risk" {
+				a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
+			}
 		}
 		if a.hasTODO(m.Doc) {
 			a.report("AIMS-G006", pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
@@ -192,7 +224,7 @@ func (a *analyzer) linkDocuments() {
 	for _, s := range m.Suppliers {
 		sup := a.docSupport(s, false)
 		dd := s.DueDiligence
-		a.supports(when(sup, dd != nil && dd.Result != "rejected" && (dd.NextReview == "" || !a.past(dd.NextReview)), "has no current positive due diligence"), "A.10.3")
+		a.supports(when(sup, dd != nil && dd.Result != "rejected" && !a.diligenceOverdue(s), "has no current positive due diligence"), "A.10.3")
 		a.supports(when(sup, len(s.Responsibilities) > 0, "splits no responsibilities"), "A.10.2")
 	}
 	for _, au := range m.Audits {
@@ -203,10 +235,10 @@ func (a *analyzer) linkDocuments() {
 		a.supports(when(sup, !a.before(au.Date, a.monthsAgo(a.auditCycle)), fmt.Sprintf("older than the %d-month audit cycle", a.auditCycle)), "9.2.1")
 		a.supports(sup, "9.2.2")
 	}
-	for _, r := range m.Reviews {
+	for i, r := range m.Reviews {
 		sup := when(a.docSupport(r, false), !a.before(r.Date, a.monthsAgo(a.reviewCycle)), fmt.Sprintf("older than the %d-month review cycle", a.reviewCycle))
 		a.supports(sup, "9.3.1")
-		a.supports(when(sup, len(missingInputs(r)) == 0, "does not cover every required input"), "9.3.2")
+		a.supports(when(sup, len(a.reviews[i].Missing) == 0, "does not cover every required input"), "9.3.2")
 		a.supports(when(sup, len(r.Decisions)+len(r.Actions) > 0, "records no decisions or actions"), "9.3.3")
 	}
 	for _, n := range m.Nonconformities {

@@ -86,38 +86,67 @@ func clauseGroup(id string) string {
 	return g
 }
 
-// requiredInputs are the management review inputs the gap rule asks for.
-var requiredInputs = []string{"previous_actions", "context_changes", "interested_parties", "nonconformities",
-	"monitoring_results", "audit_results", "objectives", "risks", "opportunities"}
+// ReviewInputs are the inputs 9.3.2 asks a management review to consider,
+// as recorded in a review's inputs list. The list lives here only: the
+// rule and every renderer read it through ReviewVerdict.
+func ReviewInputs() []string {
+	return []string{"previous_actions", "context_changes", "interested_parties", "nonconformities",
+		"monitoring_results", "audit_results", "objectives", "risks", "opportunities"}
+}
 
-func missingInputs(r *aims.ManagementReview) []string {
-	var missing []string
-	for _, in := range requiredInputs {
-		if !slices.Contains(r.Inputs, in) {
-			missing = append(missing, in)
+// ReviewVerdict is a management review judged: held or planned, the
+// required inputs it does not cover, and which of its actions are overdue.
+type ReviewVerdict struct {
+	ID       string   `json:"id"`
+	Planned  bool     `json:"planned"` // dated after today
+	Required int      `json:"required_inputs"`
+	Covered  int      `json:"covered_inputs"`
+	Missing  []string `json:"missing_inputs"`
+	// OverdueActions are the indexes of its actions that are not done and
+	// past their due date, whenever the review was held: an action carried
+	// over from an older review is no less late.
+	OverdueActions []int `json:"overdue_actions"`
+}
+
+// Review returns the verdict on the management review with id.
+func (r *Result) Review(id string) (ReviewVerdict, bool) {
+	return find(r.Reviews, id, func(v ReviewVerdict) string { return v.ID })
+}
+
+func (a *analyzer) judgeReview(r *aims.ManagementReview) ReviewVerdict {
+	req := ReviewInputs()
+	v := ReviewVerdict{ID: r.ID, Planned: a.after(r.Date), Required: len(req), Missing: []string{}, OverdueActions: []int{}}
+	for _, in := range req {
+		if slices.Contains(r.Inputs, in) {
+			v.Covered++
+		} else {
+			v.Missing = append(v.Missing, in)
 		}
 	}
-	return missing
+	for i, act := range r.Actions {
+		if act.State != "done" && act.Due != "" && a.past(act.Due) {
+			v.OverdueActions = append(v.OverdueActions, i)
+		}
+	}
+	return v
 }
 
 func (a *analyzer) checkReviews() {
 	cycleStart := a.monthsAgo(a.reviewCycle)
 	recent := false
 	for _, r := range a.m.Reviews {
-		if a.after(r.Date) {
-			continue // planned
+		v := a.judgeReview(r)
+		a.reviews = append(a.reviews, v)
+		for _, i := range v.OverdueActions {
+			act := r.Actions[i]
+			a.report("AIMS-G066", pos(r.Doc, "actions", i, "due"), "action %q from management review %s was due on %s", act.Action, r.ID, act.Due)
 		}
-		if a.before(r.Date, cycleStart) {
-			continue // history: the current cycle's reviews are what count
+		if v.Planned || a.before(r.Date, cycleStart) {
+			continue // planned, or history: the current cycle's reviews are what count
 		}
 		recent = true
-		if m := missingInputs(r); len(m) > 0 {
-			a.report("AIMS-G065", pos(r.Doc, "inputs"), "management review %s does not cover: %s", r.ID, strings.Join(m, ", "))
-		}
-		for i, act := range r.Actions {
-			if act.State != "done" && act.Due != "" && a.past(act.Due) {
-				a.report("AIMS-G066", pos(r.Doc, "actions", i, "due"), "action %q from management review %s was due on %s", act.Action, r.ID, act.Due)
-			}
+		if len(v.Missing) > 0 {
+			a.report("AIMS-G065", pos(r.Doc, "inputs"), "management review %s does not cover: %s", r.ID, strings.Join(v.Missing, ", "))
 		}
 	}
 	if !recent {
@@ -125,9 +154,43 @@ func (a *analyzer) checkReviews() {
 	}
 }
 
+// NonconformityVerdict is a nonconformity judged against the calendar. An
+// open one is overdue when its own due date or one of its corrective
+// actions' has passed; a closed one is never overdue.
+type NonconformityVerdict struct {
+	ID             string `json:"id"`
+	Open           bool   `json:"open"`
+	DueOverdue     bool   `json:"due_overdue"`     // its own due date has passed
+	OverdueActions []int  `json:"overdue_actions"` // indexes of late corrective actions
+}
+
+// Overdue reports whether the nonconformity or any of its actions is late.
+func (v NonconformityVerdict) Overdue() bool { return v.DueOverdue || len(v.OverdueActions) > 0 }
+
+// Nonconformity returns the verdict on the nonconformity with id.
+func (r *Result) Nonconformity(id string) (NonconformityVerdict, bool) {
+	return find(r.Nonconformities, id, func(v NonconformityVerdict) string { return v.ID })
+}
+
+func (a *analyzer) judgeNonconformity(n *aims.Nonconformity) NonconformityVerdict {
+	v := NonconformityVerdict{ID: n.ID, Open: n.Open(), OverdueActions: []int{}}
+	if !v.Open {
+		return v
+	}
+	v.DueOverdue = n.Due != "" && a.past(n.Due)
+	for i, ca := range n.CorrectiveActions {
+		if ca.State != "done" && ca.Due != "" && a.past(ca.Due) {
+			v.OverdueActions = append(v.OverdueActions, i)
+		}
+	}
+	return v
+}
+
 func (a *analyzer) checkNonconformities() {
 	for _, n := range a.m.Nonconformities {
 		d := n.Doc
+		v := a.judgeNonconformity(n)
+		a.ncs = append(a.ncs, v)
 		if n.RootCause == "" || len(n.CorrectiveActions) == 0 {
 			missing := "root cause"
 			switch {
@@ -142,14 +205,13 @@ func (a *analyzer) checkNonconformities() {
 			}
 			a.reportSev("AIMS-G070", sev, pos(d), "nonconformity %s has no %s", n.ID, missing)
 		}
-		if n.Open() {
-			if n.Due != "" && a.past(n.Due) {
+		if v.Open {
+			if v.DueOverdue {
 				a.report("AIMS-G071", pos(d, "due"), "nonconformity %s was due to be closed on %s", n.ID, n.Due)
 			}
-			for i, ca := range n.CorrectiveActions {
-				if ca.State != "done" && a.past(ca.Due) {
-					a.report("AIMS-G071", pos(d, "corrective_actions", i, "due"), "corrective action %q of %s was due on %s", ca.Action, n.ID, ca.Due)
-				}
+			for _, i := range v.OverdueActions {
+				ca := n.CorrectiveActions[i]
+				a.report("AIMS-G071", pos(d, "corrective_actions", i, "due"), "corrective action %q of %s was due on %s", ca.Action, n.ID, ca.Due)
 			}
 		} else if n.Effectiveness == nil {
 			a.report("AIMS-G072", pos(d, "state"), "nonconformity %s is closed without an effectiveness review", n.ID)
@@ -157,12 +219,51 @@ func (a *analyzer) checkNonconformities() {
 	}
 }
 
+// ObjectiveVerdict is an objective judged: overdue (past its due date and
+// not achieved) and whether its latest measurement meets the target.
+type ObjectiveVerdict struct {
+	ID       string `json:"id"`
+	Overdue  bool   `json:"overdue"`
+	OnTarget string `json:"on_target"`        // met, not met, not measured
+	Latest   string `json:"latest,omitempty"` // date of the measurement judged
+}
+
+// Objective returns the verdict on the objective with id.
+func (r *Result) Objective(id string) (ObjectiveVerdict, bool) {
+	return find(r.Objectives, id, func(v ObjectiveVerdict) string { return v.ID })
+}
+
+func (a *analyzer) judgeObjective(o *aims.Objective) ObjectiveVerdict {
+	v := ObjectiveVerdict{ID: o.ID, Overdue: o.Progress != "achieved" && a.past(o.Due), OnTarget: "not measured"}
+	// The latest measurement is the last by date; among equal dates, the
+	// last written.
+	var last *aims.Measurement
+	for i := range o.Measurements {
+		if m := &o.Measurements[i]; last == nil || m.Date >= last.Date {
+			last = m
+		}
+	}
+	if last != nil {
+		v.Latest, v.OnTarget = last.Date, "not met"
+		met := last.Value <= o.Target.Value
+		if o.Target.Direction == "at_least" {
+			met = last.Value >= o.Target.Value
+		}
+		if met {
+			v.OnTarget = "met"
+		}
+	}
+	return v
+}
+
 func (a *analyzer) checkObjectives() {
 	if len(a.m.Objectives) == 0 && !a.m.HasInvalid("Objective") {
 		a.report("AIMS-G080", diag.Pos{}, "no AI objectives: add measurable, owned Objective documents (6.2)")
 	}
 	for _, o := range a.m.Objectives {
-		if o.Progress != "achieved" && a.past(o.Due) {
+		v := a.judgeObjective(o)
+		a.objectives = append(a.objectives, v)
+		if v.Overdue {
 			a.report("AIMS-G081", pos(o.Doc, "due"), "objective %s was due on %s and is not achieved", o.ID, o.Due)
 		}
 		if len(o.Measurements) == 0 {

@@ -43,7 +43,18 @@ const maxReasons = 8
 
 func (a *analyzer) result(prior diag.List) *Result {
 	a.findings.Sort()
-	res := &Result{AsOf: a.now.Format("2006-01-02"), Findings: a.findings, Systems: a.systems, Overrides: a.applied, Evidence: a.states}
+	res := &Result{AsOf: a.now.Format("2006-01-02"), Findings: a.findings, Systems: a.systems, Overrides: a.applied, Evidence: a.states,
+		RiskThreshold:    a.risk,
+		Risks:            sortByID(a.risks, func(v RiskVerdict) string { return v.ID }),
+		Objectives:       sortByID(a.objectives, func(v ObjectiveVerdict) string { return v.ID }),
+		Reviews:          sortByID(a.reviews, func(v ReviewVerdict) string { return v.ID }),
+		Nonconformities:  sortByID(a.ncs, func(v NonconformityVerdict) string { return v.ID }),
+		Suppliers:        sortByID(a.suppliers, func(v SupplierVerdict) string { return v.ID }),
+		DocumentsOverdue: a.overdueDocs,
+	}
+	if res.DocumentsOverdue == nil {
+		res.DocumentsOverdue = []DocumentReview{}
+	}
 	slices.SortFunc(res.Evidence, func(x, y EvidenceState) int { return strings.Compare(x.ID, y.ID) })
 	if res.Evidence == nil {
 		res.Evidence = []EvidenceState{}

@@ -304,11 +304,34 @@ func (a *analyzer) checkSuppliers(c *sysCtx) {
 			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "supplier %s has no due diligence", id)
 		case dd.Result == "rejected":
 			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "supplier %s failed due diligence", id)
-		case dd.NextReview != "" && a.past(dd.NextReview):
+		case a.diligenceOverdue(sup):
 			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "due diligence of supplier %s was due for renewal on %s", id, dd.NextReview)
 		default:
 			c.record("suppliers", true, "")
 		}
+	}
+}
+
+// SupplierVerdict is a supplier judged: its due diligence is overdue for
+// renewal once its next review date has passed.
+type SupplierVerdict struct {
+	ID               string `json:"id"`
+	DiligenceOverdue bool   `json:"due_diligence_overdue"`
+}
+
+// Supplier returns the verdict on the supplier with id.
+func (r *Result) Supplier(id string) (SupplierVerdict, bool) {
+	return find(r.Suppliers, id, func(v SupplierVerdict) string { return v.ID })
+}
+
+func (a *analyzer) diligenceOverdue(s *aims.Supplier) bool {
+	dd := s.DueDiligence
+	return dd != nil && dd.NextReview != "" && a.past(dd.NextReview)
+}
+
+func (a *analyzer) judgeSuppliers() {
+	for _, s := range a.m.Suppliers {
+		a.suppliers = append(a.suppliers, SupplierVerdict{ID: s.ID, DiligenceOverdue: a.diligenceOverdue(s)})
 	}
 }
 
