@@ -359,3 +359,85 @@ func TestEveryEmittedRuleIsRegistered(t *testing.T) {
 		}
 	}
 }
+
+// One rule decides the risk acceptance threshold: the first RiskCriteria
+// in file order (every valid one sets a threshold), else aims.yaml, else
+// none; the report shows this value and where it comes from.
+func TestRiskThreshold(t *testing.T) {
+	stricter := `apiVersion: aims/v1
+kind: RiskCriteria
+id: group-criteria
+title: Group risk criteria
+owner: aims-manager
+likelihood: [{level: 1, name: Low}, {level: 2, name: Medium}, {level: 3, name: High}]
+impact: [{level: 1, name: Low}, {level: 2, name: Medium}, {level: 3, name: High}]
+acceptance_threshold: 9
+`
+	manifest := `apiVersion: aims/v1
+kind: Manifest
+organization:
+  name: Mini Org
+documents:
+  exclude: [evidence/]
+settings:
+  risk_acceptance_threshold: 8
+`
+	tests := []struct {
+		name  string
+		edits map[string]string
+		want  gap.Threshold
+		above bool // R-1 scores 9
+	}{
+		{"criteria", nil, gap.Threshold{Value: 4, Source: "RiskCriteria criteria", File: "criteria.yaml"}, true},
+		{"first criteria", map[string]string{"a-criteria.yaml": stricter}, gap.Threshold{Value: 9, Source: "RiskCriteria group-criteria", File: "a-criteria.yaml"}, false},
+		{"criteria before manifest", map[string]string{"aims.yaml": manifest}, gap.Threshold{Value: 4, Source: "RiskCriteria criteria", File: "criteria.yaml"}, true},
+		{"manifest", map[string]string{"criteria.yaml": "", "aims.yaml": manifest}, gap.Threshold{Value: 8, Source: "aims.yaml settings", File: "aims.yaml"}, true},
+		{"none", map[string]string{"criteria.yaml": ""}, gap.Threshold{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := analyze(t, fixture(t, tt.edits), "2026-12-01")
+			if diff := cmp.Diff(tt.want, res.RiskThreshold); diff != "" {
+				t.Errorf("threshold (-want +got):\n%s", diff)
+			}
+			v, ok := res.Risk("R-1")
+			if !ok || v.Above != tt.above || v.ResidualAbove {
+				t.Errorf("R-1 (score 9, residual 3): %+v, want above %v, residual within", v, tt.above)
+			}
+		})
+	}
+}
+
+// The verdicts the report shows are the ones the rules fire on.
+func TestVerdictsMatchRules(t *testing.T) {
+	review := `apiVersion: aims/v1
+kind: ManagementReview
+id: mr-old
+title: Management review 2024
+date: 2024-10-01
+chair: ann
+attendees: [ann]
+inputs: [previous_actions, risks]
+actions:
+  - {action: Done long ago, owner: ann, due: 2024-12-01, state: done}
+  - {action: Still open, owner: ann, due: 2025-01-31, state: open}
+`
+	res, l := analyze(t, fixture(t, map[string]string{"review.yaml": review}), "2027-01-15")
+	r, ok := res.Review("mr-old")
+	if !ok || r.Planned || r.Covered != 2 || r.Required != len(gap.ReviewInputs()) || !slices.Equal(r.OverdueActions, []int{1}) {
+		t.Errorf("mr-old verdict %+v, want held, 2 inputs covered, action 1 overdue", r)
+	}
+	// An action carried over from a review before the current cycle is late
+	// all the same; the review's inputs are judged only in its cycle.
+	want := []string{`review.yaml:11:38: warning: action "Still open" from management review mr-old was due on 2025-01-31`}
+	if diff := cmp.Diff(want, findings(l, "AIMS-G066")); diff != "" {
+		t.Errorf("G066 (-want +got):\n%s", diff)
+	}
+	if got := findings(l, "AIMS-G065"); len(got) != 0 {
+		t.Errorf("G065 = %v, want nothing for a review of an earlier cycle", got)
+	}
+	v, _ := res.Risk("R-1")
+	if !v.TreatmentOverdue || len(findings(l, "AIMS-G035")) != 1 {
+		t.Errorf("R-1 treatment due 2026-12-31: verdict overdue %v, G035 %v", v.TreatmentOverdue, findings(l, "AIMS-G035"))
+	}
+}

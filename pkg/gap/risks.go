@@ -26,10 +26,7 @@ func (t Threshold) Above(score int) bool { return t.Value > 0 && score > t.Value
 // (within the threshold), medium (above it), high (more than twice it).
 // Without a threshold, thirds of the scale.
 func (t Threshold) Band(score, maxScore int) string {
-	lo, hi := t.Value, 2*t.Value
-	if t.Value <= 0 {
-		lo, hi = maxScore/3, 2*maxScore/3
-	}
+	lo, hi := t.Bounds(maxScore)
 	switch {
 	case score <= lo:
 		return "low"
@@ -37,6 +34,14 @@ func (t Threshold) Band(score, maxScore int) string {
 		return "medium"
 	}
 	return "high"
+}
+
+// Bounds are the highest scores of the low and medium bands.
+func (t Threshold) Bounds(maxScore int) (lo, hi int) {
+	if t.Value <= 0 {
+		return maxScore / 3, 2 * maxScore / 3
+	}
+	return t.Value, 2 * t.Value
 }
 
 func (a *analyzer) riskThreshold() Threshold {

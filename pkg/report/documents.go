@@ -57,7 +57,7 @@ func (b *builder) documents() docsView {
 		if doc, ok := b.m.ByID[d.ID]; ok && d.ID != "" {
 			m := doc.Header()
 			r.Status, r.NextReview = m.Status, m.NextReview
-			r.ReviewOverdue = m.Status != "retired" && b.overdue(m.NextReview)
+			r.ReviewOverdue = m.Doc != nil && b.in.Gap.ReviewOverdue(m.Doc.File, m.ID)
 		}
 		r.Commits = d.Commits
 		if len(r.Commits) > maxCommits {
@@ -79,7 +79,7 @@ func (b *builder) docRow(d aims.Doc) docRow {
 	if m.ApprovedBy != "" {
 		r.ApprovedBy = b.who(m.ApprovedBy)
 	}
-	r.ReviewOverdue = m.Status != "retired" && b.overdue(m.NextReview)
+	r.ReviewOverdue = b.in.Gap.ReviewOverdue(m.Doc.File, m.ID)
 	return r
 }
 

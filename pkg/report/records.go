@@ -52,7 +52,8 @@ func (b *builder) objectives() []objectiveView {
 		}
 		ov := objectiveView{ID: o.ID, Anchor: anchor("obj", o.ID), Link: b.docLink(o), Metric: o.Metric,
 			Target: op + " " + num(o.Target.Value) + suffix, Due: o.Due, Progress: human(cmp.Or(o.Progress, "planned")), Owner: b.who(o.Owner)}
-		ov.Overdue = o.Progress != "achieved" && b.overdue(o.Due)
+		verdict, _ := b.in.Gap.Objective(o.ID)
+		ov.Overdue = verdict.Overdue
 		if o.Baseline != nil {
 			ov.Baseline = num(*o.Baseline) + suffix
 		}
@@ -67,18 +68,10 @@ func (b *builder) objectives() []objectiveView {
 				pts = append(pts, point{date: t, label: m.Date, value: m.Value})
 			}
 		}
-		ov.OnTarget = "not measured"
+		ov.OnTarget = cmp.Or(verdict.OnTarget, "not measured")
 		if n := len(ms); n > 0 {
 			last := ms[n-1]
 			ov.Latest, ov.LatestDate = num(last.Value)+suffix, last.Date
-			met := last.Value <= o.Target.Value
-			if o.Target.Direction == "at_least" {
-				met = last.Value >= o.Target.Value
-			}
-			ov.OnTarget = "not met"
-			if met {
-				ov.OnTarget = "met"
-			}
 		}
 		if len(pts) == len(ms) {
 			ov.Chart = newLineChart(anchor("chart", o.ID), o.Name(), pts, o.Target.Value, "target "+ov.Target, suffix)
@@ -273,10 +266,6 @@ type actionView struct {
 	Overdue                              bool
 }
 
-// requiredInputs mirrors the inputs gap asks a management review to cover.
-var requiredInputs = []string{"previous_actions", "context_changes", "interested_parties", "nonconformities",
-	"monitoring_results", "audit_results", "objectives", "risks", "opportunities"}
-
 func (b *builder) reviews() []reviewView {
 	rs := slices.Clone(b.m.Reviews)
 	slices.SortStableFunc(rs, func(x, y *aims.ManagementReview) int {
@@ -285,22 +274,20 @@ func (b *builder) reviews() []reviewView {
 	var out []reviewView
 	for _, r := range rs {
 		rv := reviewView{Link: b.docLink(r), ID: r.ID, Date: r.Date, Chair: b.who(r.Chair), Attendees: len(r.Attendees), Decisions: r.Decisions}
-		if t, ok := b.date(r.Date); ok && !b.now.IsZero() && t.After(b.now) {
-			rv.Planned = true
+		verdict, ok := b.in.Gap.Review(r.ID)
+		if !ok {
+			verdict.Required = len(gap.ReviewInputs())
+			verdict.Missing = gap.ReviewInputs()
 		}
-		have := 0
+		rv.Planned = verdict.Planned
 		var missing []string
-		for _, in := range requiredInputs {
-			if slices.Contains(r.Inputs, in) {
-				have++
-			} else {
-				missing = append(missing, human(in))
-			}
+		for _, in := range verdict.Missing {
+			missing = append(missing, human(in))
 		}
-		rv.Inputs = fmt.Sprintf("%d of %d required", have, len(requiredInputs))
+		rv.Inputs = fmt.Sprintf("%d of %d required", verdict.Covered, verdict.Required)
 		rv.Missing = strings.Join(missing, ", ")
-		for _, a := range r.Actions {
-			rv.Actions = append(rv.Actions, b.action(a, a.State == "done"))
+		for i, a := range r.Actions {
+			rv.Actions = append(rv.Actions, b.action(a, slices.Contains(verdict.OverdueActions, i)))
 		}
 		if r.Minutes != "" {
 			rv.Minutes = b.refLink(r.Minutes)
@@ -310,10 +297,9 @@ func (b *builder) reviews() []reviewView {
 	return out
 }
 
-func (b *builder) action(a aims.Action, done bool) actionView {
-	av := actionView{Action: a.Action, Owner: b.who(a.Owner), Due: a.Due, State: human(cmp.Or(a.State, "open")), Completed: a.Completed}
-	av.Overdue = !done && a.Due != "" && b.overdue(a.Due)
-	return av
+// action words an action; overdue is gap's verdict on it.
+func (b *builder) action(a aims.Action, overdue bool) actionView {
+	return actionView{Action: a.Action, Owner: b.who(a.Owner), Due: a.Due, State: human(cmp.Or(a.State, "open")), Completed: a.Completed, Overdue: overdue}
 }
 
 type ncsView struct {
@@ -353,15 +339,10 @@ func (b *builder) nonconformities() ncsView {
 			sys = append(sys, b.name(s))
 		}
 		nv.Systems = strings.Join(sys, ", ")
-		if nv.Open {
-			nv.Overdue = n.Due != "" && b.overdue(n.Due)
-		}
-		for _, a := range n.CorrectiveActions {
-			av := b.action(a, a.State == "done" || !nv.Open)
-			nv.Actions = append(nv.Actions, av)
-			if av.Overdue {
-				nv.Overdue = true
-			}
+		verdict, _ := b.in.Gap.Nonconformity(n.ID)
+		nv.Overdue = verdict.Overdue()
+		for i, a := range n.CorrectiveActions {
+			nv.Actions = append(nv.Actions, b.action(a, slices.Contains(verdict.OverdueActions, i)))
 		}
 		switch e := n.Effectiveness; {
 		case e != nil:

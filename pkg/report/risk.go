@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/gap"
 )
 
 // ---- risks ----
@@ -99,9 +100,12 @@ func (b *builder) risks() riskView {
 		}
 	}
 	lNames, iNames := map[int]string{}, map[int]string{}
+	// The scales come from the first criteria; the threshold is gap's, which
+	// says which criteria (or aims.yaml) it comes from.
+	th := b.in.Gap.RiskThreshold
+	v.Threshold = th.Value
 	if crit != nil {
 		v.Method = crit.Method
-		v.Threshold = crit.AcceptanceThreshold
 		for _, l := range crit.Likelihood {
 			nl = max(nl, l.Level)
 			lNames[l.Level] = l.Name
@@ -110,9 +114,6 @@ func (b *builder) risks() riskView {
 			ni = max(ni, l.Level)
 			iNames[l.Level] = l.Name
 		}
-	}
-	if v.Threshold == 0 && b.m.Manifest != nil {
-		v.Threshold = b.m.Manifest.Settings.RiskAcceptanceThreshold
 	}
 	if nl == 0 {
 		nl = 5
@@ -128,8 +129,8 @@ func (b *builder) risks() riskView {
 		}
 	}
 	v.Scale = fmt.Sprintf("%d × %d", nl, ni)
-	bandOf := bander(v.Threshold, nl*ni)
-	v.Bands = bandLegend(v.Threshold, nl*ni)
+	bandOf := func(score int) string { return th.Band(score, nl*ni) }
+	v.Bands = bandLegend(th, nl*ni)
 
 	risks := slices.Clone(b.m.Risks)
 	slices.SortStableFunc(risks, func(x, y *aims.Risk) int {
@@ -147,12 +148,13 @@ func (b *builder) risks() riskView {
 		for _, s := range r.Systems {
 			row.Systems = append(row.Systems, b.name(s))
 		}
-		row.Above = v.Threshold > 0 && row.Score > v.Threshold
+		verdict, _ := b.in.Gap.Risk(r.ID)
+		row.Above = verdict.Above
 		row.Residual = "not evaluated"
 		if r.Residual != nil {
 			row.ResScore = r.ResidualScore()
 			row.Residual = fmt.Sprintf("%d × %d = %d", r.Residual.Likelihood, r.Residual.Impact, row.ResScore)
-			row.ResAbove = v.Threshold > 0 && row.ResScore > v.Threshold
+			row.ResAbove = verdict.ResidualAbove
 		}
 		row.Treatment = "none"
 		if r.Treatment != nil {
@@ -176,12 +178,12 @@ func (b *builder) risks() riskView {
 		if t := r.Treatment; t != nil {
 			tr := treatmentRow{Risk: link{Text: r.Name(), Href: "#" + row.Anchor}, ID: r.ID, Option: human(t.Option), Plan: t.Plan,
 				Owner: b.who(cmp.Or(t.Owner, r.Owner)), Due: t.Due, Progress: human(cmp.Or(t.Progress, "planned"))}
-			tr.Overdue = t.Due != "" && t.Progress != "done" && b.overdue(t.Due)
+			tr.Overdue = verdict.TreatmentOverdue
 			for _, c := range t.Controls {
 				tr.Controls = append(tr.Controls, link{Text: c, Href: "#" + anchor("soa", c)})
 			}
-			if a := r.Acceptance; a != nil && a.ApprovedBy != "" {
-				tr.Acceptance = fmt.Sprintf("accepted by %s on %s", b.who(a.ApprovedBy), a.ApprovedOn)
+			if verdict.Accepted {
+				tr.Acceptance = fmt.Sprintf("accepted by %s on %s", b.who(verdict.AcceptedBy), verdict.AcceptedOn)
 			}
 			v.Treatments = append(v.Treatments, tr)
 		}
@@ -197,27 +199,10 @@ func (b *builder) risks() riskView {
 	return v
 }
 
-// bander classes a score: within the acceptance threshold, above it, or
-// high (more than twice it). Without a threshold, thirds of the scale.
-func bander(threshold, maxScore int) func(int) string {
-	lo, hi := threshold, 2*threshold
-	if threshold <= 0 {
-		lo, hi = maxScore/3, 2*maxScore/3
-	}
-	return func(s int) string {
-		switch {
-		case s <= lo:
-			return "low"
-		case s <= hi:
-			return "medium"
-		}
-		return "high"
-	}
-}
-
-func bandLegend(threshold, maxScore int) []band {
-	if threshold <= 0 {
-		lo, hi := maxScore/3, 2*maxScore/3
+// bandLegend words gap's bands (gap.Threshold.Band) for the heat maps.
+func bandLegend(th gap.Threshold, maxScore int) []band {
+	lo, hi := th.Bounds(maxScore)
+	if th.Value <= 0 {
 		return []band{
 			{"low", fmt.Sprintf("score %d or less: low (no acceptance threshold is set)", lo)},
 			{"medium", fmt.Sprintf("score %d to %d: medium", lo+1, hi)},
@@ -225,9 +210,9 @@ func bandLegend(threshold, maxScore int) []band {
 		}
 	}
 	return []band{
-		{"low", fmt.Sprintf("score %d or less: within the acceptance threshold", threshold)},
-		{"medium", fmt.Sprintf("score %d to %d: above the threshold", threshold+1, 2*threshold)},
-		{"high", fmt.Sprintf("score above %d: high, more than twice the threshold", 2*threshold)},
+		{"low", fmt.Sprintf("score %d or less: within the acceptance threshold", lo)},
+		{"medium", fmt.Sprintf("score %d to %d: above the threshold", lo+1, hi)},
+		{"high", fmt.Sprintf("score above %d: high, more than twice the threshold", hi)},
 	}
 }
 

@@ -260,7 +260,8 @@ func (b *builder) suppliers() []supplierView {
 			}
 			sv.Result = human(dd.Result)
 			sv.NextReview = dd.NextReview
-			sv.Overdue = b.overdue(dd.NextReview)
+			verdict, _ := b.in.Gap.Supplier(s.ID)
+			sv.Overdue = verdict.DiligenceOverdue
 		}
 		out = append(out, sv)
 	}

@@ -56,7 +56,6 @@ type builder struct {
 	in   *Input
 	m    *aims.Model
 	opts Options
-	now  time.Time
 	// evidence verdicts of the gap analysis, by evidence id
 	verdict map[string]gap.Support
 	status  map[string]gap.Requirement
@@ -65,7 +64,6 @@ type builder struct {
 func build(in *Input, opts Options) *view {
 	b := &builder{in: in, m: in.Model, opts: opts, verdict: map[string]gap.Support{}, status: map[string]gap.Requirement{}}
 	asOf := cmp.Or(in.AsOf, in.Gap.AsOf)
-	b.now, _ = time.Parse(time.DateOnly, asOf) // zero when unknown: nothing is judged overdue
 	for _, r := range in.Gap.Requirements {
 		b.status[r.ID] = r
 		for _, s := range r.Evidence {
@@ -222,12 +220,6 @@ func (b *builder) refLink(id string) link {
 func (b *builder) date(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	return t, err == nil
-}
-
-// overdue reports whether date s is before the report date.
-func (b *builder) overdue(s string) bool {
-	t, ok := b.date(s)
-	return ok && !b.now.IsZero() && t.Before(b.now)
 }
 
 // num formats a measured value without trailing zeros.
