@@ -28,17 +28,20 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 const asOf = "2026-09-01"
 
 // open opens an AIMS and runs the gap analysis the way aims report does.
-func open(t *testing.T, fsys fs.FS) *Input {
+func open(t *testing.T, fsys fs.FS) *Input { return openAt(t, fsys, asOf) }
+
+// openAt opens an AIMS as of date.
+func openAt(t *testing.T, fsys fs.FS, date string) *Input {
 	t.Helper()
 	ws, err := workspace.Open(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now, _ := time.Parse(time.DateOnly, asOf)
+	now, _ := time.Parse(time.DateOnly, date)
 	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists})
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
-	return &Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: asOf, Tool: "v0.0.0-test"}
+	return &Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: "v0.0.0-test"}
 }
 
 // fixture is testdata/aims with provenance and document control filled in,
