@@ -8,4 +8,14 @@
 // template TODOs counts. Analyze is a pure function of the model, the
 // catalog and Options (today's date, git provenance): it reads no files and
 // never calls time.Now.
+//
+// gap is the only judge. Every verdict a renderer shows is decided here and
+// carried in Result: requirement statuses, evidence freshness, the risk
+// acceptance threshold and where it comes from, each risk's standing
+// against it, overdue flags (risk reviews and treatments, objectives,
+// management review actions, nonconformities and their corrective actions,
+// supplier due diligence, document reviews), the management review inputs
+// 9.3.2 asks for, and the tier requirements each system meets. The rules
+// fire from the same verdicts, so a finding and what the report shows
+// cannot disagree. Renderers (report, diff, output) must not judge again.
 package gap

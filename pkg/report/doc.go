@@ -7,6 +7,12 @@
 // precomputed) and hands it to templates that only lay it out, so a user can
 // restyle the report with --template-dir without touching logic.
 //
+// The report displays; it does not judge. Every verdict it shows (status,
+// freshness, threshold and bands, above threshold, accepted, overdue,
+// missing review inputs, tier requirements met) is read from gap.Result,
+// and a test checks the two agree on the shipped examples. A new verdict
+// belongs in gap first.
+//
 // It must not read files, open repositories or call time.Now: everything
 // comes in through Input, so the same input gives the same bytes. It must not
 // trust the AIMS: every YAML string is escaped, user Markdown is rendered
