@@ -122,9 +122,8 @@ func Compare(a, b Side) *Result {
 
 	ea, eb := byID(a.Model.Evidence), byID(b.Model.Evidence)
 	r.EvidenceAdded, r.EvidenceRemoved = addedRemoved(ea, eb)
-	va, vb := validEvidence(a.Gap), validEvidence(b.Gap)
 	for _, id := range sortedKeys(eb) {
-		if _, ok := ea[id]; ok && va[id] && !vb[id] {
+		if _, ok := ea[id]; ok && counts(a.Gap, id) && !counts(b.Gap, id) {
 			r.EvidenceExpired = append(r.EvidenceExpired, Item{id, eb[id].Name()})
 		}
 	}
@@ -213,16 +212,10 @@ func applicability(c aims.ControlRow) string {
 	return "not applicable"
 }
 
-func validEvidence(g *gap.Result) map[string]bool {
-	v := map[string]bool{}
-	for _, q := range g.Requirements {
-		for _, s := range q.Evidence {
-			if s.Kind == "Evidence" {
-				v[s.ID] = s.Valid
-			}
-		}
-	}
-	return v
+// counts is gap's verdict: the evidence with id supports what it satisfies.
+func counts(g *gap.Result, id string) bool {
+	st, ok := g.EvidenceState(id)
+	return ok && st.Counts
 }
 
 type named interface {

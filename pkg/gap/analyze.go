@@ -80,7 +80,7 @@ type EvidenceState struct {
 	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated
 	Expires string `json:"expires,omitempty"` // the last day it is current, YYYY-MM-DD
 	Basis   string `json:"basis"`             // what the expiry comes from
-	Counts  bool   `json:"counts"`            // it supports what it satisfies
+	Counts  bool   `json:"counts"`            // it supports what it satisfies (false when that is no known requirement)
 	Note    string `json:"note,omitempty"`    // why it does not count, or a caveat
 }
 

@@ -441,3 +441,20 @@ actions:
 		t.Errorf("R-1 treatment due 2026-12-31: verdict overdue %v, G035 %v", v.TreatmentOverdue, findings(l, "AIMS-G035"))
 	}
 }
+
+// Evidence that supports no requirement counts for nothing, and gap says
+// why: the report's evidence index and aims diff read this verdict.
+func TestEvidenceForNoKnownRequirement(t *testing.T) {
+	ev := "apiVersion: aims/v1\nkind: Evidence\nid: e1\ntitle: E\nowner: ann\nurl: https://example.com/e\ncollected: 2026-05-01\nsatisfies: [A.2.9]\n"
+	fsys := fixture(t, map[string]string{"evidence.yaml": ev, "soa.yaml": ""})
+	ws, err := workspace.Open(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := time.Parse(time.DateOnly, "2026-06-01")
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers})
+	st, ok := res.EvidenceState("e1")
+	if !ok || st.State != "current" || st.Counts || st.Note != "satisfies no known requirement" {
+		t.Errorf("e1 = %+v, want current but not counting: satisfies no known requirement", st)
+	}
+}

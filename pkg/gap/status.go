@@ -136,6 +136,21 @@ func (a *analyzer) result(prior diag.List) *Result {
 		r.Blocking = r.Status != Met && r.Status != Excluded && (e.Documented && r.Status == Missing || a.blocking[e.ID])
 		res.Requirements = append(res.Requirements, r)
 	}
+	// Evidence that supports no requirement of the catalog (it names only
+	// unknown ids and no SoA row cites it) counts for nothing.
+	used := map[string]bool{}
+	for _, r := range res.Requirements {
+		for _, s := range r.Evidence {
+			if s.Kind == "Evidence" {
+				used[s.ID] = true
+			}
+		}
+	}
+	for i := range res.Evidence {
+		if st := &res.Evidence[i]; !used[st.ID] {
+			st.Counts, st.Note = false, "satisfies no known requirement"
+		}
+	}
 	res.Summary = summarize(res.Requirements)
 	res.Roadmap = roadmap(res.Requirements)
 	return res

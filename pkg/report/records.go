@@ -154,10 +154,10 @@ func (b *builder) evidence() evidenceView {
 		for _, s := range e.Systems {
 			r.Systems = append(r.Systems, b.name(s))
 		}
-		if s, ok := b.verdict[e.ID]; ok {
-			r.Counts, r.Note = s.Valid, s.Note
+		if st, ok := b.in.Gap.EvidenceState(e.ID); ok {
+			r.Counts, r.Note = st.Counts, st.Note
 		} else {
-			r.Note = "satisfies no known requirement"
+			r.Note = "not analysed"
 		}
 		if !r.Counts {
 			v.NotCounted++

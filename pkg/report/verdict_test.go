@@ -131,6 +131,7 @@ func TestReportAgreesWithGap(t *testing.T) {
 					t.Errorf("evidence %s: no state from gap", e.ID)
 				}
 				agree(e.ID+" freshness", e.Fresh, st.State)
+				agree(e.ID+" counts", e.Counts, st.Counts)
 			}
 			// Guard against comparing nothing: each example has risks and
 			// systems, and something judged true.

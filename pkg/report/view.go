@@ -53,24 +53,17 @@ type link struct {
 
 // builder carries what every section needs.
 type builder struct {
-	in   *Input
-	m    *aims.Model
-	opts Options
-	// evidence verdicts of the gap analysis, by evidence id
-	verdict map[string]gap.Support
-	status  map[string]gap.Requirement
+	in     *Input
+	m      *aims.Model
+	opts   Options
+	status map[string]gap.Requirement
 }
 
 func build(in *Input, opts Options) *view {
-	b := &builder{in: in, m: in.Model, opts: opts, verdict: map[string]gap.Support{}, status: map[string]gap.Requirement{}}
+	b := &builder{in: in, m: in.Model, opts: opts, status: map[string]gap.Requirement{}}
 	asOf := cmp.Or(in.AsOf, in.Gap.AsOf)
 	for _, r := range in.Gap.Requirements {
 		b.status[r.ID] = r
-		for _, s := range r.Evidence {
-			if s.Kind == "Evidence" && s.ID != "" {
-				b.verdict[s.ID] = s
-			}
-		}
 	}
 	v := &view{AsOf: asOf, Tool: cmp.Or(in.Tool, "dev")}
 	v.Org = b.m.Organization()
