@@ -1,0 +1,106 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/gap"
+)
+
+// ---- evidence ----
+
+type freshness struct {
+	State   string // current, expiring, grace, stale, undated
+	Label   string
+	Expires string // last day it is current, YYYY-MM-DD
+	Basis   string
+}
+
+var freshnessLabels = map[string]string{
+	"current":  "current",
+	"expiring": "expiring soon",
+	"grace":    "stale (grace period)",
+	"stale":    "stale",
+	"undated":  "undated",
+}
+
+// freshness is the gap analysis' verdict on an evidence item: the report
+// shows what the rules judged, never a second computation of it.
+func (b *builder) freshness(e *aims.Evidence) freshness {
+	st, ok := b.in.Gap.EvidenceState(e.ID)
+	if !ok {
+		return freshness{State: "undated", Label: "undated", Basis: "not analysed"}
+	}
+	return freshness{State: st.State, Label: freshnessLabels[st.State], Expires: st.Expires, Basis: st.Basis}
+}
+
+type evidenceView struct {
+	Rows                                     []evidenceRow
+	Current, Expiring, Grace, Stale, Undated int
+	NotCounted                               int
+	Window                                   int
+}
+
+type evidenceRow struct {
+	ID, Anchor string
+	Link       link
+	Type       string
+	Satisfies  []string
+	Systems    []string
+	Owner      string
+	Collected  string
+	Expires    string
+	Basis      string
+	Fresh      string
+	FreshLabel string
+	Counts     bool
+	Note       string
+	Source     string // "file", "url" or ""
+}
+
+func (b *builder) evidence() evidenceView {
+	v := evidenceView{Window: gap.ExpiringDays}
+	ev := slices.Clone(b.m.Evidence)
+	slices.SortStableFunc(ev, func(x, y *aims.Evidence) int { return cmp.Compare(x.ID, y.ID) })
+	for _, e := range ev {
+		f := b.freshness(e)
+		r := evidenceRow{ID: e.ID, Anchor: anchor("ev", e.ID), Link: b.evidenceLink(e), Type: human(cmp.Or(e.Type, "other")),
+			Satisfies: e.Satisfies, Owner: b.who(e.Owner), Collected: e.Collected, Expires: f.Expires, Basis: f.Basis,
+			Fresh: f.State, FreshLabel: f.Label}
+		if r.Owner == "" {
+			r.Owner = "none"
+		}
+		switch {
+		case e.Path != "":
+			r.Source = "file"
+		case e.URL != "":
+			r.Source = "url"
+		}
+		for _, s := range e.Systems {
+			r.Systems = append(r.Systems, b.name(s))
+		}
+		if st, ok := b.in.Gap.EvidenceState(e.ID); ok {
+			r.Counts, r.Note = st.Counts, st.Note
+		} else {
+			r.Note = "not analysed"
+		}
+		if !r.Counts {
+			v.NotCounted++
+		}
+		switch f.State {
+		case "current":
+			v.Current++
+		case "expiring":
+			v.Expiring++
+		case "grace":
+			v.Grace++
+		case "stale":
+			v.Stale++
+		default:
+			v.Undated++
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return v
+}
