@@ -1,9 +1,6 @@
 package gap
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/aims-dev/aims/pkg/aims"
 )
 
@@ -133,23 +130,4 @@ func (a *analyzer) checkRisks() {
 			a.report("AIMS-G035", pos(d, "treatment", "due"), "the treatment plan of risk %s was due on %s and is not done", r.ID, t.Due)
 		}
 	}
-}
-
-// find looks a verdict up by id in a list sorted by id.
-func find[T any](list []T, id string, key func(T) string) (T, bool) {
-	i, ok := slices.BinarySearchFunc(list, id, func(v T, id string) int { return strings.Compare(key(v), id) })
-	if !ok {
-		var zero T
-		return zero, false
-	}
-	return list[i], true
-}
-
-// sortByID sorts verdicts by id, for find and for stable output.
-func sortByID[T any](list []T, key func(T) string) []T {
-	slices.SortStableFunc(list, func(x, y T) int { return strings.Compare(key(x), key(y)) })
-	if list == nil {
-		list = []T{}
-	}
-	return list
 }

@@ -55,10 +55,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 	if res.DocumentsOverdue == nil {
 		res.DocumentsOverdue = []DocumentReview{}
 	}
-	slices.SortFunc(res.Evidence, func(x, y EvidenceState) int { return strings.Compare(x.ID, y.ID) })
-	if res.Evidence == nil {
-		res.Evidence = []EvidenceState{}
-	}
+	res.Evidence = sortByID(res.Evidence, func(e EvidenceState) string { return e.ID })
 	if res.Overrides == nil {
 		res.Overrides = []Override{}
 	}
@@ -180,11 +177,26 @@ func summarize(reqs []Requirement) Summary {
 
 // EvidenceState returns the state of the Evidence with id.
 func (r *Result) EvidenceState(id string) (EvidenceState, bool) {
-	i, ok := slices.BinarySearchFunc(r.Evidence, id, func(e EvidenceState, id string) int { return strings.Compare(e.ID, id) })
+	return find(r.Evidence, id, func(e EvidenceState) string { return e.ID })
+}
+
+// find looks a verdict up by id in a list sorted by id.
+func find[T any](list []T, id string, key func(T) string) (T, bool) {
+	i, ok := slices.BinarySearchFunc(list, id, func(v T, id string) int { return strings.Compare(key(v), id) })
 	if !ok {
-		return EvidenceState{}, false
+		var zero T
+		return zero, false
 	}
-	return r.Evidence[i], true
+	return list[i], true
+}
+
+// sortByID sorts verdicts by id, for find and for stable output.
+func sortByID[T any](list []T, key func(T) string) []T {
+	slices.SortStableFunc(list, func(x, y T) int { return strings.Compare(key(x), key(y)) })
+	if list == nil {
+		list = []T{}
+	}
+	return list
 }
 
 // Score is the share of applicable requirements met, partial counting half,
