@@ -13,18 +13,21 @@ import (
 // ---- risks ----
 
 type riskView struct {
-	Criteria   []link
-	Method     string
-	Threshold  int
-	Scale      string // "5 x 5"
-	Inherent   heatmap
-	Residual   heatmap
-	Bands      []band
-	Rows       []riskRow
-	Treatments []treatmentRow
-	Open       int
-	Above      int
-	Closed     int
+	Criteria  []link
+	Method    string
+	Threshold int // gap's acceptance threshold; 0: none
+	// ThresholdFrom is where the threshold comes from, shown when no
+	// criteria are listed (then it is aims.yaml's).
+	ThresholdFrom string
+	Scale         string // "5 x 5"
+	Inherent      heatmap
+	Residual      heatmap
+	Bands         []band
+	Rows          []riskRow
+	Treatments    []treatmentRow
+	Open          int
+	Above         int
+	Closed        int
 }
 
 type band struct{ Key, Label string }
@@ -103,7 +106,7 @@ func (b *builder) risks() riskView {
 	// The scales come from the first criteria; the threshold is gap's, which
 	// says which criteria (or aims.yaml) it comes from.
 	th := b.in.Gap.RiskThreshold
-	v.Threshold = th.Value
+	v.Threshold, v.ThresholdFrom = th.Value, th.Source
 	if crit != nil {
 		v.Method = crit.Method
 		for _, l := range crit.Likelihood {

@@ -143,3 +143,19 @@ func TestReportAgreesWithGap(t *testing.T) {
 		})
 	}
 }
+
+// Without risk criteria the threshold in force is aims.yaml's: the report
+// says so instead of flagging risks above a threshold it never shows.
+func TestThresholdWithoutCriteria(t *testing.T) {
+	in := fixture(t)
+	in.Model.RiskCriteria = nil
+	in.Gap.RiskThreshold = gap.Threshold{Value: 9, Source: "aims.yaml settings", File: "aims.yaml"}
+	for format, want := range map[string]string{
+		"md":   "**No risk criteria**: scales default to 5 × 5, acceptance threshold 9 from aims.yaml settings.",
+		"html": "<strong>No risk criteria</strong>: the scales default to 5 × 5, acceptance threshold <strong>9</strong> from aims.yaml settings.",
+	} {
+		if got := render(t, format, in, Options{}); !strings.Contains(got, want) {
+			t.Errorf("%s: no %q", format, want)
+		}
+	}
+}
