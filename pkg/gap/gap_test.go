@@ -458,3 +458,23 @@ func TestEvidenceForNoKnownRequirement(t *testing.T) {
 		t.Errorf("e1 = %+v, want current but not counting: satisfies no known requirement", st)
 	}
 }
+
+// A risk is due for review while it is open, whatever its document status;
+// a closed one is not (the report's document control once flagged it).
+func TestRiskReviewOverdue(t *testing.T) {
+	risk := func(state string) string {
+		return "apiVersion: aims/v1\nkind: Risk\nid: R-1\ntitle: Unfair scores\nowner: ann\nsystems: [scorer]\nsource: fairness\n" +
+			"likelihood: 1\nimpact: 1\nnext_review: 2026-11-01\nstate: " + state + "\n"
+	}
+	for _, tt := range []struct {
+		state   string
+		overdue bool
+	}{{"open", true}, {"closed", false}} {
+		res, l := analyze(t, fixture(t, map[string]string{"risks.yaml": risk(tt.state)}), "2026-12-01")
+		v, _ := res.Risk("R-1")
+		if v.ReviewOverdue != tt.overdue || res.ReviewOverdue("risks.yaml", "R-1") != tt.overdue || len(findings(l, "AIMS-G034")) == 0 == tt.overdue {
+			t.Errorf("%s risk past next_review: verdict %v, document overdue %v, G034 %v; want overdue %v",
+				tt.state, v.ReviewOverdue, res.ReviewOverdue("risks.yaml", "R-1"), findings(l, "AIMS-G034"), tt.overdue)
+		}
+	}
+}
