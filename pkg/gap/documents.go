@@ -8,6 +8,28 @@ import (
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
+// documentRule are the rules about the documents every AIMS needs and their approval and review; each sits beside the check that
+// applies it and is registered by being a field here.
+var documentRule = struct {
+	NoScope            *diag.Rule
+	NoAIPolicy         *diag.Rule
+	NoRoles            *diag.Rule
+	ReviewOverdue      *diag.Rule
+	ApprovalIncomplete *diag.Rule
+	TemplateTODOs      *diag.Rule
+	NoRiskCriteria     *diag.Rule
+	RoleHeldByNobody   *diag.Rule
+}{
+	NoScope:            &diag.Rule{ID: "AIMS-G001", Severity: diag.Error, Refs: []string{"4.3"}, Title: "No approved scope", Description: "The AIMS needs an approved Scope document stating its boundaries and what is in and out.", Configurable: true},
+	NoAIPolicy:         &diag.Rule{ID: "AIMS-G002", Severity: diag.Error, Refs: []string{"5.2", "A.2.2"}, Title: "No approved AI policy", Description: "A Policy of type ai_policy must be approved (approved_by, approved_on, status approved).", Configurable: true},
+	NoRoles:            &diag.Rule{ID: "AIMS-G003", Severity: diag.Error, Refs: []string{"5.3", "A.3.2"}, Title: "No AIMS roles", Description: "Roles with responsibilities must be defined, each held by a person.", Configurable: true},
+	ReviewOverdue:      &diag.Rule{ID: "AIMS-G004", Severity: diag.Warning, Refs: []string{"7.5.2"}, Title: "Document overdue for review", Description: "A document's next_review date has passed.", Configurable: true},
+	ApprovalIncomplete: &diag.Rule{ID: "AIMS-G005", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Approval incomplete", Description: "A document marked approved lacks approved_by or approved_on.", Configurable: true},
+	TemplateTODOs:      &diag.Rule{ID: "AIMS-G006", Severity: diag.Info, Refs: []string{"7.5.2"}, Title: "Template TODOs remain", Description: "A document still holds TODO placeholders; it evidences nothing until they are replaced.", Configurable: true},
+	NoRiskCriteria:     &diag.Rule{ID: "AIMS-G007", Severity: diag.Error, Refs: []string{"6.1.1", "6.1.2"}, Title: "No risk criteria", Description: "An approved RiskCriteria document must define the scales and the acceptance threshold.", Configurable: true},
+	RoleHeldByNobody:   &diag.Rule{ID: "AIMS-G008", Severity: diag.Warning, Refs: []string{"5.3"}, Title: "Role held by nobody", Description: "A role that no person holds cannot carry its responsibilities.", Configurable: true},
+}
+
 // approved reports whether a document carries a complete approval.
 func approved(m *aims.Meta) bool {
 	return m.ApprovedBy != "" && m.ApprovedOn != "" && m.Status != "draft" && m.Status != "retired"
@@ -47,23 +69,23 @@ func (a *analyzer) checkDocuments() {
 			if m.ApprovedBy != "" {
 				missing = "approved_on"
 			}
-			a.report("AIMS-G005", pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
+			a.report(documentRule.ApprovalIncomplete, pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
 		}
 		// Risks have their own, stricter review rule (G034).
 		if m.NextReview != "" && a.past(m.NextReview) && m.Status != "retired" && m.Kind != "Risk" {
-			a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
+			a.report(documentRule.ReviewOverdue, pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
 		}
 		if a.hasTODO(m.Doc) {
-			a.report("AIMS-G006", pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
+			a.report(documentRule.TemplateTODOs, pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
 		}
 	}
 
 	if len(a.m.Scopes) == 0 && !a.m.HasInvalid("Scope") {
-		a.report("AIMS-G001", diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
+		a.report(documentRule.NoScope, diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
 	}
 	for _, s := range a.m.Scopes {
 		if !approved(&s.Meta) {
-			a.report("AIMS-G001", pos(s.Doc), "scope %s is not approved (set approved_by and approved_on)", s.ID)
+			a.report(documentRule.NoScope, pos(s.Doc), "scope %s is not approved (set approved_by and approved_on)", s.ID)
 		}
 	}
 
@@ -74,16 +96,16 @@ func (a *analyzer) checkDocuments() {
 		}
 	}
 	if len(aiPolicies) == 0 && !a.m.HasInvalid("Policy") {
-		a.report("AIMS-G002", diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
+		a.report(documentRule.NoAIPolicy, diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
 	}
 	for _, p := range aiPolicies {
 		if !approved(&p.Meta) {
-			a.report("AIMS-G002", pos(p.Doc), "AI policy %s is not approved by top management (set approved_by and approved_on)", p.ID)
+			a.report(documentRule.NoAIPolicy, pos(p.Doc), "AI policy %s is not approved by top management (set approved_by and approved_on)", p.ID)
 		}
 	}
 
 	if len(a.m.Roles) == 0 && !a.m.HasInvalid("Role") {
-		a.report("AIMS-G003", diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
+		a.report(documentRule.NoRoles, diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
 	}
 	held := map[string]bool{}
 	for _, p := range a.m.People {
@@ -93,16 +115,16 @@ func (a *analyzer) checkDocuments() {
 	}
 	for _, r := range a.m.Roles {
 		if !held[r.ID] {
-			a.report("AIMS-G008", pos(r.Doc), "role %s is held by nobody: add it to a Person's roles", r.ID)
+			a.report(documentRule.RoleHeldByNobody, pos(r.Doc), "role %s is held by nobody: add it to a Person's roles", r.ID)
 		}
 	}
 
 	if len(a.m.RiskCriteria) == 0 && !a.m.HasInvalid("RiskCriteria") {
-		a.report("AIMS-G007", diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
+		a.report(documentRule.NoRiskCriteria, diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
 	}
 	for _, c := range a.m.RiskCriteria {
 		if !approved(&c.Meta) {
-			a.report("AIMS-G007", pos(c.Doc), "risk criteria %s are not approved", c.ID)
+			a.report(documentRule.NoRiskCriteria, pos(c.Doc), "risk criteria %s are not approved", c.ID)
 		}
 	}
 }

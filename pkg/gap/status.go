@@ -63,7 +63,9 @@ func (a *analyzer) result(prior diag.List) *Result {
 		}
 		refs := d.Refs
 		if refs == nil {
-			refs = ruleByID[d.Code].Refs
+			if r, ok := registry.Lookup(d.Code); ok {
+				refs = r.Refs
+			}
 		}
 		msg := d.Msg
 		if d.Pos.IsValid() {

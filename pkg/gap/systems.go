@@ -6,8 +6,51 @@ import (
 	"strings"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/load"
 )
+
+// systemRule are the rules about AI systems, proportional to their risk tier; each sits beside the check that
+// applies it and is registered by being a field here.
+var systemRule = struct {
+	ImpactAssessment         *diag.Rule
+	BiasTestingUndefined     *diag.Rule
+	NoRecentBiasResult       *diag.Rule
+	BiasBreached             *diag.Rule
+	HumanOversight           *diag.Rule
+	FallbackOrShutdown       *diag.Rule
+	Monitoring               *diag.Rule
+	Explainability           *diag.Rule
+	RobustnessTesting        *diag.Rule
+	EventLogging             *diag.Rule
+	DatasetControls          *diag.Rule
+	VerificationOrDeployment *diag.Rule
+	PersonalData             *diag.Rule
+	SupplierDueDiligence     *diag.Rule
+	Prohibited               *diag.Rule
+	TierBelowEUClass         *diag.Rule
+	DriftBreached            *diag.Rule
+	DataQualityFailed        *diag.Rule
+}{
+	ImpactAssessment:         &diag.Rule{ID: "AIMS-G040", Severity: diag.Error, Refs: []string{"6.1.4", "8.4", "A.5.2", "A.5.3"}, Title: "Impact assessment missing or not current", Description: "The system's tier requires an approved, current impact assessment.", Configurable: true},
+	BiasTestingUndefined:     &diag.Rule{ID: "AIMS-G041", Severity: diag.Error, Refs: []string{"A.5.4", "A.6.2.4"}, Title: "Bias testing not defined", Description: "The tier requires bias testing across named protected attributes with metric thresholds.", Configurable: true},
+	NoRecentBiasResult:       &diag.Rule{ID: "AIMS-G042", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"}, Title: "No recent bias result", Description: "The tier requires a bias_test result (aims-result/v1) for the system, recent enough (settings.bias_result_max_age_days).", Configurable: true},
+	BiasBreached:             &diag.Rule{ID: "AIMS-G043", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"}, Title: "Bias threshold breached", Description: "A bias result is beyond the system's threshold and no remediation is tracked: an open nonconformity naming the system, or an unfinished treatment of a fairness risk naming it, raised on or after the measurement.", Configurable: true},
+	HumanOversight:           &diag.Rule{ID: "AIMS-G044", Severity: diag.Error, Refs: []string{"A.9.4"}, Title: "Human oversight not defined", Description: "The tier requires a human oversight mode and when a person must review.", Configurable: true},
+	FallbackOrShutdown:       &diag.Rule{ID: "AIMS-G045", Severity: diag.Error, Refs: []string{"A.6.2.6"}, Title: "Fallback or shutdown criteria missing", Description: "The tier requires a fallback and criteria for shutting the system down.", Configurable: true},
+	Monitoring:               &diag.Rule{ID: "AIMS-G046", Severity: diag.Error, Refs: []string{"A.6.2.6", "9.1"}, Title: "Monitoring not defined", Description: "The tier requires monitored metrics with thresholds, and drift thresholds where required.", Configurable: true},
+	Explainability:           &diag.Rule{ID: "AIMS-G047", Severity: diag.Error, Refs: []string{"A.6.2.7", "A.8.2"}, Title: "Explainability documentation incomplete", Description: "The tier requires model type, inputs, outputs, decision logic and a user-facing explanation.", Configurable: true},
+	RobustnessTesting:        &diag.Rule{ID: "AIMS-G048", Severity: diag.Error, Refs: []string{"A.6.2.4"}, Title: "No robustness testing", Description: "The tier requires adversarial robustness test evidence (type robustness_test) for the system.", Configurable: true},
+	EventLogging:             &diag.Rule{ID: "AIMS-G049", Severity: diag.Error, Refs: []string{"A.6.2.8"}, Title: "Event logging not defined", Description: "The tier requires the events the system logs and their retention.", Configurable: true},
+	DatasetControls:          &diag.Rule{ID: "AIMS-G050", Severity: diag.Error, Refs: []string{"A.7.4", "A.7.5"}, Title: "Dataset controls missing", Description: "The tier requires datasets with provenance, quality checks and a representativeness review.", Configurable: true},
+	VerificationOrDeployment: &diag.Rule{ID: "AIMS-G051", Severity: diag.Error, Refs: []string{"A.6.2.4", "A.6.2.5"}, Title: "No V&V or deployment approval", Description: "The tier requires validation evidence (type validation_report), and a recorded deployment approval before the deployed stage.", Configurable: true},
+	PersonalData:             &diag.Rule{ID: "AIMS-G052", Severity: diag.Error, Refs: []string{"6.1.4", "A.7.3"}, Title: "Personal data without DPIA or legal basis", Description: "A system processing personal data needs a legal basis and a DPIA.", Configurable: true},
+	SupplierDueDiligence:     &diag.Rule{ID: "AIMS-G053", Severity: diag.Error, Refs: []string{"A.10.3"}, Title: "Supplier due diligence missing", Description: "A system built on a supplier's model or service needs that supplier's current, positive due diligence.", Configurable: true},
+	Prohibited:               &diag.Rule{ID: "AIMS-G054", Severity: diag.Error, Refs: []string{"A.9.4"}, Title: "Prohibited AI practice", Description: "A system classed prohibited under the EU AI Act must be retired.", Configurable: true},
+	TierBelowEUClass:         &diag.Rule{ID: "AIMS-G055", Severity: diag.Warning, Refs: []string{"6.1.4"}, Title: "Tier below EU AI Act class", Description: "A system classed high-risk under the EU AI Act sits in a tier that requires neither impact assessment nor human oversight.", Configurable: true},
+	DriftBreached:            &diag.Rule{ID: "AIMS-G056", Severity: diag.Warning, Refs: []string{"A.6.2.6", "9.1"}, Title: "Drift threshold breached", Description: "A drift result is beyond the system's threshold and no remediation raised on or after the measurement tracks it (open nonconformity, or unfinished treatment of a robustness, reliability or data-quality risk).", Configurable: true},
+	DataQualityFailed:        &diag.Rule{ID: "AIMS-G057", Severity: diag.Warning, Refs: []string{"A.7.4"}, Title: "Failed data quality check", Description: "A dataset's latest quality check failed.", Configurable: true},
+}
 
 // System is an AI system's standing against what its tier requires.
 type System struct {
@@ -45,29 +88,67 @@ type MetricCheck struct {
 	Evidence  string  `json:"evidence"`
 }
 
-// checkTitles name tier requirements in reports.
-var checkTitles = map[string]string{
-	"impact_assessment":   "Impact assessment",
-	"bias_testing":        "Bias testing",
-	"human_oversight":     "Human oversight",
-	"fallback":            "Fallback",
-	"shutdown_criteria":   "Shutdown criteria",
-	"monitoring":          "Monitoring",
-	"drift_thresholds":    "Drift thresholds",
-	"explainability":      "Explainability",
-	"robustness_testing":  "Robustness testing",
-	"event_logging":       "Event logging",
-	"dataset_provenance":  "Dataset provenance",
-	"dataset_quality":     "Dataset quality",
-	"representativeness":  "Representativeness",
-	"verification":        "Verification & validation",
-	"deployment_approval": "Deployment approval",
+// TierRequirement is something a risk tier can require of its AI systems:
+// its key in aims.yaml (settings.tiers.NAME.requires), its title in
+// reports, the rule that reports a system lacking it, and the check. The
+// manifest schema's list of names and the default tiers are tested against
+// this table, so a new requirement is one row here plus its check.
+type TierRequirement struct {
+	Name  string     `json:"name"`
+	Title string     `json:"title"`
+	Rule  *diag.Rule `json:"-"`
+	check func(a *analyzer, c *sysCtx, name string)
+}
+
+var tierRequirements = []TierRequirement{
+	{"impact_assessment", "Impact assessment", systemRule.ImpactAssessment, (*analyzer).tierImpactAssessment},
+	{"bias_testing", "Bias testing", systemRule.BiasTestingUndefined, (*analyzer).tierBiasTesting},
+	{"human_oversight", "Human oversight", systemRule.HumanOversight, (*analyzer).tierHumanOversight},
+	{"fallback", "Fallback", systemRule.FallbackOrShutdown, (*analyzer).tierFallback},
+	{"shutdown_criteria", "Shutdown criteria", systemRule.FallbackOrShutdown, (*analyzer).tierShutdown},
+	{"monitoring", "Monitoring", systemRule.Monitoring, (*analyzer).tierMonitoring},
+	{"drift_thresholds", "Drift thresholds", systemRule.Monitoring, (*analyzer).tierDrift},
+	{"explainability", "Explainability", systemRule.Explainability, (*analyzer).tierExplainability},
+	{"robustness_testing", "Robustness testing", systemRule.RobustnessTesting, (*analyzer).tierRobustness},
+	{"event_logging", "Event logging", systemRule.EventLogging, (*analyzer).tierLogging},
+	{"dataset_provenance", "Dataset provenance", systemRule.DatasetControls, (*analyzer).tierDatasets},
+	{"dataset_quality", "Dataset quality", systemRule.DatasetControls, (*analyzer).tierDatasets},
+	{"representativeness", "Representativeness", systemRule.DatasetControls, (*analyzer).tierDatasets},
+	{"verification", "Verification & validation", systemRule.VerificationOrDeployment, (*analyzer).tierVerification},
+	{"deployment_approval", "Deployment approval", systemRule.VerificationOrDeployment, (*analyzer).tierDeployment},
+}
+
+// TierRequirements lists what a risk tier can require, in report order.
+func TierRequirements() []TierRequirement { return slices.Clone(tierRequirements) }
+
+func tierRequirement(name string) (TierRequirement, bool) {
+	i := slices.IndexFunc(tierRequirements, func(t TierRequirement) bool { return t.Name == name })
+	if i < 0 {
+		return TierRequirement{}, false
+	}
+	return tierRequirements[i], true
+}
+
+// DefaultTiers are the risk tiers in force when aims.yaml defines none:
+// what each requires of an AI system, proportional to its risk. Each call
+// returns a new map.
+func DefaultTiers() map[string]aims.Tier {
+	return map[string]aims.Tier{
+		"high": {Description: "Significant impact on people's rights, safety or livelihood (e.g. EU AI Act high-risk).", Requires: []string{
+			"impact_assessment", "bias_testing", "human_oversight", "fallback", "shutdown_criteria", "monitoring",
+			"drift_thresholds", "explainability", "robustness_testing", "event_logging", "dataset_provenance",
+			"dataset_quality", "representativeness", "verification", "deployment_approval"}},
+		"medium": {Description: "Interacts with people or informs decisions with moderate impact.", Requires: []string{
+			"impact_assessment", "human_oversight", "monitoring", "explainability", "event_logging", "dataset_provenance",
+			"verification", "deployment_approval"}},
+		"low": {Description: "Internal or low-impact use.", Requires: []string{"verification"}},
+	}
 }
 
 // CheckTitle is the display name of a tier requirement.
 func CheckTitle(name string) string {
-	if t, ok := checkTitles[name]; ok {
-		return t
+	if t, ok := tierRequirement(name); ok {
+		return t.Title
 	}
 	return name
 }
@@ -80,14 +161,12 @@ type sysCtx struct {
 }
 
 // fail records an unmet requirement: a finding, and a failed check.
-func (c *sysCtx) fail(check, rule string, ptr []any, format string, args ...any) {
+func (c *sysCtx) fail(check string, rule *diag.Rule, ptr []any, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	c.a.report(rule, pos(c.s.Doc, ptr...), "system %s (%s tier): %s", c.s.ID, c.s.RiskTier, msg)
 	if c.high {
-		if r, ok := LookupRule(rule); ok {
-			for _, ref := range r.Refs {
-				c.a.blocking[ref] = true
-			}
+		for _, ref := range rule.Refs {
+			c.a.blocking[ref] = true
 		}
 	}
 	c.record(check, false, msg)
@@ -122,152 +201,187 @@ func (a *analyzer) checkSystems() []System {
 		tier := a.opts.Tiers[s.RiskTier]
 
 		if s.EUClass() == "prohibited" && s.Stage != "retired" {
-			a.report("AIMS-G054", pos(s.Doc, "eu_ai_act", "class"), "system %s is classed prohibited under the EU AI Act but is at stage %s: retire it", s.ID, s.Stage)
+			a.report(systemRule.Prohibited, pos(s.Doc, "eu_ai_act", "class"), "system %s is classed prohibited under the EU AI Act but is at stage %s: retire it", s.ID, s.Stage)
 		}
 		if s.Stage == "retired" {
 			out = append(out, sys)
 			continue
 		}
 		if s.EUClass() == "high" && !slices.Contains(tier.Requires, "impact_assessment") && !slices.Contains(tier.Requires, "human_oversight") {
-			a.report("AIMS-G055", pos(s.Doc, "risk_tier"), "system %s is high-risk under the EU AI Act but its tier %q requires neither an impact assessment nor human oversight", s.ID, s.RiskTier)
+			a.report(systemRule.TierBelowEUClass, pos(s.Doc, "risk_tier"), "system %s is high-risk under the EU AI Act but its tier %q requires neither an impact assessment nor human oversight", s.ID, s.RiskTier)
 		}
 		a.checkPrivacy(c)
 		a.checkSuppliers(c)
 		a.checkResults(c)
 		for _, req := range tier.Requires {
 			c.record(req, true, "")
-			a.checkRequirement(c, req)
+			if t, ok := tierRequirement(req); ok {
+				t.check(a, c, req)
+			}
 		}
 		out = append(out, sys)
 	}
 	return out
 }
 
-func (a *analyzer) checkRequirement(c *sysCtx, req string) {
+func (a *analyzer) tierImpactAssessment(c *sysCtx, req string) {
 	s := c.s
-	switch req {
-	case "impact_assessment":
-		var found []*aims.ImpactAssessment
-		for _, ia := range a.m.ImpactAssessments {
-			if ia.System == s.ID {
-				found = append(found, ia)
+	var found []*aims.ImpactAssessment
+	for _, ia := range a.m.ImpactAssessments {
+		if ia.System == s.ID {
+			found = append(found, ia)
+		}
+	}
+	if len(found) == 0 {
+		c.fail(req, systemRule.ImpactAssessment, nil, "no impact assessment")
+		return
+	}
+	best := a.docSupport(found[0], true)
+	for _, ia := range found[1:] {
+		if sup := a.docSupport(ia, true); sup.Valid {
+			best = sup
+		}
+	}
+	if !best.Valid {
+		c.fail(req, systemRule.ImpactAssessment, nil, "impact assessment %s %s", best.ID, best.Note)
+	}
+}
+
+func (a *analyzer) tierBiasTesting(c *sysCtx, req string) {
+	s := c.s
+	b := s.BiasTesting
+	if b == nil || len(b.ProtectedAttributes) == 0 || len(b.Metrics) == 0 {
+		c.fail(req, systemRule.BiasTestingUndefined, []any{"bias_testing"}, "no bias testing defined (protected attributes and metric thresholds)")
+		return
+	}
+	latest, ev := a.latestResult(s.ID, "bias_test")
+	switch {
+	case latest == nil:
+		c.fail(req, systemRule.NoRecentBiasResult, []any{"bias_testing"}, "no bias test result (an Evidence of type bias_test in the aims-result/v1 format) for this system")
+	default:
+		if age, ok := a.daysSince(latest.Measured); ok && age > a.biasAge {
+			c.fail(req, systemRule.NoRecentBiasResult, []any{"bias_testing"}, "latest bias result (%s, measured %s) is %d days old, over the %d-day limit", ev, latest.Measured, age, a.biasAge)
+		}
+	}
+}
+
+func (a *analyzer) tierHumanOversight(c *sysCtx, req string) {
+	s := c.s
+	h := s.HumanOversight
+	switch {
+	case h == nil:
+		c.fail(req, systemRule.HumanOversight, nil, "no human oversight defined")
+	case h.Mode == "none":
+		c.fail(req, systemRule.HumanOversight, []any{"human_oversight", "mode"}, "human oversight mode is none")
+	case h.Description == "" && len(h.ReviewRequiredWhen) == 0:
+		c.fail(req, systemRule.HumanOversight, []any{"human_oversight"}, "human oversight does not say who reviews or when review is required")
+	}
+}
+
+func (a *analyzer) tierFallback(c *sysCtx, req string) {
+	s := c.s
+	if strings.TrimSpace(s.Fallback) == "" {
+		c.fail(req, systemRule.FallbackOrShutdown, nil, "no fallback defined")
+	}
+}
+
+func (a *analyzer) tierShutdown(c *sysCtx, req string) {
+	s := c.s
+	if len(s.ShutdownCriteria) == 0 {
+		c.fail(req, systemRule.FallbackOrShutdown, nil, "no shutdown criteria defined")
+	}
+}
+
+func (a *analyzer) tierMonitoring(c *sysCtx, req string) {
+	s := c.s
+	if s.Monitoring == nil || len(s.Monitoring.Metrics) == 0 {
+		c.fail(req, systemRule.Monitoring, []any{"monitoring"}, "no monitored metrics with thresholds")
+	}
+}
+
+func (a *analyzer) tierDrift(c *sysCtx, req string) {
+	s := c.s
+	if s.Monitoring == nil || len(s.Monitoring.Drift) == 0 {
+		c.fail(req, systemRule.Monitoring, []any{"monitoring"}, "no drift thresholds")
+	}
+}
+
+func (a *analyzer) tierExplainability(c *sysCtx, req string) {
+	s := c.s
+	var missing []string
+	if s.Model == nil || s.Model.Type == "" {
+		missing = append(missing, "model.type")
+	}
+	if len(s.Inputs) == 0 {
+		missing = append(missing, "inputs")
+	}
+	if len(s.Outputs) == 0 {
+		missing = append(missing, "outputs")
+	}
+	if s.Explainability == nil || s.Explainability.DecisionLogic == "" {
+		missing = append(missing, "explainability.decision_logic")
+	}
+	if s.Explainability == nil || s.Explainability.UserExplanation == "" {
+		missing = append(missing, "explainability.user_explanation")
+	}
+	if len(missing) > 0 {
+		c.fail(req, systemRule.Explainability, []any{"explainability"}, "explainability documentation lacks %s", strings.Join(missing, ", "))
+	}
+}
+
+func (a *analyzer) tierRobustness(c *sysCtx, req string) {
+	s := c.s
+	if !a.hasEvidence(s.ID, "robustness_test") {
+		c.fail(req, systemRule.RobustnessTesting, nil, "no current robustness test evidence (type robustness_test)")
+	}
+}
+
+func (a *analyzer) tierLogging(c *sysCtx, req string) {
+	s := c.s
+	if s.Logging == nil || len(s.Logging.Events) == 0 {
+		c.fail(req, systemRule.EventLogging, []any{"logging"}, "no logged events defined")
+	}
+}
+
+func (a *analyzer) tierDatasets(c *sysCtx, req string) {
+	s := c.s
+	if len(s.Datasets) == 0 {
+		c.fail(req, systemRule.DatasetControls, []any{"datasets"}, "no datasets listed")
+		return
+	}
+	for _, id := range s.Datasets {
+		d, ok := a.m.ByID[id].(*aims.Dataset)
+		if !ok {
+			continue // link reports unknown ids
+		}
+		switch req {
+		case "dataset_provenance":
+			if d.Provenance == nil || len(d.Provenance.Lineage) == 0 {
+				c.fail(req, systemRule.DatasetControls, []any{"datasets"}, "dataset %s records no provenance", id)
+			}
+		case "dataset_quality":
+			if d.Quality == nil || len(d.Quality.Checks) == 0 {
+				c.fail(req, systemRule.DatasetControls, []any{"datasets"}, "dataset %s records no quality checks", id)
+			}
+		case "representativeness":
+			if d.Representativeness == nil {
+				c.fail(req, systemRule.DatasetControls, []any{"datasets"}, "dataset %s has no representativeness review", id)
 			}
 		}
-		if len(found) == 0 {
-			c.fail(req, "AIMS-G040", nil, "no impact assessment")
-			return
-		}
-		best := a.docSupport(found[0], true)
-		for _, ia := range found[1:] {
-			if sup := a.docSupport(ia, true); sup.Valid {
-				best = sup
-			}
-		}
-		if !best.Valid {
-			c.fail(req, "AIMS-G040", nil, "impact assessment %s %s", best.ID, best.Note)
-		}
-	case "bias_testing":
-		b := s.BiasTesting
-		if b == nil || len(b.ProtectedAttributes) == 0 || len(b.Metrics) == 0 {
-			c.fail(req, "AIMS-G041", []any{"bias_testing"}, "no bias testing defined (protected attributes and metric thresholds)")
-			return
-		}
-		latest, ev := a.latestResult(s.ID, "bias_test")
-		switch {
-		case latest == nil:
-			c.fail(req, "AIMS-G042", []any{"bias_testing"}, "no bias test result (an Evidence of type bias_test in the aims-result/v1 format) for this system")
-		default:
-			if age, ok := a.daysSince(latest.Measured); ok && age > a.biasAge {
-				c.fail(req, "AIMS-G042", []any{"bias_testing"}, "latest bias result (%s, measured %s) is %d days old, over the %d-day limit", ev, latest.Measured, age, a.biasAge)
-			}
-		}
-	case "human_oversight":
-		h := s.HumanOversight
-		switch {
-		case h == nil:
-			c.fail(req, "AIMS-G044", nil, "no human oversight defined")
-		case h.Mode == "none":
-			c.fail(req, "AIMS-G044", []any{"human_oversight", "mode"}, "human oversight mode is none")
-		case h.Description == "" && len(h.ReviewRequiredWhen) == 0:
-			c.fail(req, "AIMS-G044", []any{"human_oversight"}, "human oversight does not say who reviews or when review is required")
-		}
-	case "fallback":
-		if strings.TrimSpace(s.Fallback) == "" {
-			c.fail(req, "AIMS-G045", nil, "no fallback defined")
-		}
-	case "shutdown_criteria":
-		if len(s.ShutdownCriteria) == 0 {
-			c.fail(req, "AIMS-G045", nil, "no shutdown criteria defined")
-		}
-	case "monitoring":
-		if s.Monitoring == nil || len(s.Monitoring.Metrics) == 0 {
-			c.fail(req, "AIMS-G046", []any{"monitoring"}, "no monitored metrics with thresholds")
-		}
-	case "drift_thresholds":
-		if s.Monitoring == nil || len(s.Monitoring.Drift) == 0 {
-			c.fail(req, "AIMS-G046", []any{"monitoring"}, "no drift thresholds")
-		}
-	case "explainability":
-		var missing []string
-		if s.Model == nil || s.Model.Type == "" {
-			missing = append(missing, "model.type")
-		}
-		if len(s.Inputs) == 0 {
-			missing = append(missing, "inputs")
-		}
-		if len(s.Outputs) == 0 {
-			missing = append(missing, "outputs")
-		}
-		if s.Explainability == nil || s.Explainability.DecisionLogic == "" {
-			missing = append(missing, "explainability.decision_logic")
-		}
-		if s.Explainability == nil || s.Explainability.UserExplanation == "" {
-			missing = append(missing, "explainability.user_explanation")
-		}
-		if len(missing) > 0 {
-			c.fail(req, "AIMS-G047", []any{"explainability"}, "explainability documentation lacks %s", strings.Join(missing, ", "))
-		}
-	case "robustness_testing":
-		if !a.hasEvidence(s.ID, "robustness_test") {
-			c.fail(req, "AIMS-G048", nil, "no current robustness test evidence (type robustness_test)")
-		}
-	case "event_logging":
-		if s.Logging == nil || len(s.Logging.Events) == 0 {
-			c.fail(req, "AIMS-G049", []any{"logging"}, "no logged events defined")
-		}
-	case "dataset_provenance", "dataset_quality", "representativeness":
-		if len(s.Datasets) == 0 {
-			c.fail(req, "AIMS-G050", []any{"datasets"}, "no datasets listed")
-			return
-		}
-		for _, id := range s.Datasets {
-			d, ok := a.m.ByID[id].(*aims.Dataset)
-			if !ok {
-				continue // link reports unknown ids
-			}
-			switch req {
-			case "dataset_provenance":
-				if d.Provenance == nil || len(d.Provenance.Lineage) == 0 {
-					c.fail(req, "AIMS-G050", []any{"datasets"}, "dataset %s records no provenance", id)
-				}
-			case "dataset_quality":
-				if d.Quality == nil || len(d.Quality.Checks) == 0 {
-					c.fail(req, "AIMS-G050", []any{"datasets"}, "dataset %s records no quality checks", id)
-				}
-			case "representativeness":
-				if d.Representativeness == nil {
-					c.fail(req, "AIMS-G050", []any{"datasets"}, "dataset %s has no representativeness review", id)
-				}
-			}
-		}
-	case "verification":
-		if !a.hasEvidence(s.ID, "validation_report") {
-			c.fail(req, "AIMS-G051", nil, "no current verification and validation evidence (type validation_report)")
-		}
-	case "deployment_approval":
-		if s.Stage == "deployed" && s.Deployment == nil {
-			c.fail(req, "AIMS-G051", []any{"stage"}, "deployed without a recorded deployment approval")
-		}
+	}
+}
+
+func (a *analyzer) tierVerification(c *sysCtx, req string) {
+	s := c.s
+	if !a.hasEvidence(s.ID, "validation_report") {
+		c.fail(req, systemRule.VerificationOrDeployment, nil, "no current verification and validation evidence (type validation_report)")
+	}
+}
+
+func (a *analyzer) tierDeployment(c *sysCtx, req string) {
+	s := c.s
+	if s.Stage == "deployed" && s.Deployment == nil {
+		c.fail(req, systemRule.VerificationOrDeployment, []any{"stage"}, "deployed without a recorded deployment approval")
 	}
 }
 
@@ -277,13 +391,13 @@ func (a *analyzer) checkPrivacy(c *sysCtx) {
 		return
 	}
 	if p.LegalBasis == "" {
-		c.fail("privacy", "AIMS-G052", []any{"privacy"}, "processes personal data without a legal basis")
+		c.fail("privacy", systemRule.PersonalData, []any{"privacy"}, "processes personal data without a legal basis")
 	}
 	switch sup, ok := a.evidence[p.DPIA]; {
 	case p.DPIA == "":
-		c.fail("privacy", "AIMS-G052", []any{"privacy"}, "processes personal data without a DPIA")
+		c.fail("privacy", systemRule.PersonalData, []any{"privacy"}, "processes personal data without a DPIA")
 	case ok && !sup.Valid:
-		c.fail("privacy", "AIMS-G052", []any{"privacy", "dpia"}, "its DPIA %s does not count: %s", p.DPIA, sup.Note)
+		c.fail("privacy", systemRule.PersonalData, []any{"privacy", "dpia"}, "its DPIA %s does not count: %s", p.DPIA, sup.Note)
 	}
 	c.record("privacy", true, "")
 }
@@ -301,11 +415,11 @@ func (a *analyzer) checkSuppliers(c *sysCtx) {
 		dd := sup.DueDiligence
 		switch {
 		case dd == nil:
-			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "supplier %s has no due diligence", id)
+			c.fail("suppliers", systemRule.SupplierDueDiligence, []any{"suppliers"}, "supplier %s has no due diligence", id)
 		case dd.Result == "rejected":
-			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "supplier %s failed due diligence", id)
+			c.fail("suppliers", systemRule.SupplierDueDiligence, []any{"suppliers"}, "supplier %s failed due diligence", id)
 		case dd.NextReview != "" && a.past(dd.NextReview):
-			c.fail("suppliers", "AIMS-G053", []any{"suppliers"}, "due diligence of supplier %s was due for renewal on %s", id, dd.NextReview)
+			c.fail("suppliers", systemRule.SupplierDueDiligence, []any{"suppliers"}, "due diligence of supplier %s was due for renewal on %s", id, dd.NextReview)
 		default:
 			c.record("suppliers", true, "")
 		}
@@ -354,11 +468,13 @@ func (a *analyzer) latestResult(system, typ string) (*aims.Result, string) {
 func (a *analyzer) checkResults(c *sysCtx) {
 	s := c.s
 	kinds := []struct {
-		evType, label, rule, source string
-		thresholds                  []aims.Threshold
+		evType, label string
+		rule          *diag.Rule
+		source        string
+		thresholds    []aims.Threshold
 	}{
-		{"bias_test", "bias", "AIMS-G043", "fairness", nil},
-		{"drift_report", "drift", "AIMS-G056", "robustness", nil},
+		{"bias_test", "bias", systemRule.BiasBreached, "fairness", nil},
+		{"drift_report", "drift", systemRule.DriftBreached, "robustness", nil},
 	}
 	if s.BiasTesting != nil {
 		kinds[0].thresholds = s.BiasTesting.Metrics
@@ -396,8 +512,8 @@ func (a *analyzer) checkResults(c *sysCtx) {
 					p := r.Doc.ValueAt(load.Pointer("results", i, "value"))
 					a.report(k.rule, p, "system %s: %s %s is %g%s, %s the threshold %g (no open nonconformity or %s risk treatment tracks it)",
 						s.ID, k.label, v.Metric, v.Value, group, word, th.Threshold, k.source)
-					if c.high && k.rule == "AIMS-G043" {
-						for _, ref := range ruleByID[k.rule].Refs {
+					if c.high && k.rule == systemRule.BiasBreached {
+						for _, ref := range k.rule.Refs {
 							a.blocking[ref] = true
 						}
 					}

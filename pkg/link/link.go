@@ -24,6 +24,20 @@ const (
 	CodeUnknownTier = "AIMS-R007" // an AI system's risk tier is not defined
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{ID: CodeDuplicate, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Duplicate id", Description: "Two documents share an id; both places are named."},
+		{ID: CodeUnknownRef, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Unknown reference", Description: "A reference to an id that no document defines."},
+		{ID: CodeWrongKind, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Reference to the wrong kind", Description: "A reference names a document of the wrong kind (an owner that is not a Person or Role, ...)."},
+		{ID: CodeUnknownReq, Severity: diag.Error, Refs: []string{"6.1.3"}, Title: "Unknown clause or control", Description: "A clause or Annex A control id that is not in ISO/IEC 42001:2023."},
+		{ID: CodePath, Severity: diag.Error, Refs: []string{"7.5.3"}, Title: "Evidence file missing", Description: "An evidence path that does not exist, is a folder or a symlink, or leaves the AIMS root."},
+		{ID: CodeManifest, Severity: diag.Error, Refs: []string{"4.4"}, Title: "Manifest problem", Description: "aims.yaml is missing its Manifest, holds more than one, or a Manifest is elsewhere."},
+		{ID: CodeUnknownTier, Severity: diag.Error, Refs: []string{"6.1.2"}, Title: "Unknown risk tier", Description: "An AI system's risk tier is not defined in aims.yaml (default tiers: high, medium, low)."},
+		{ID: CodeNumericID, Severity: diag.Warning, Title: "Clause id written as a number", Description: "An unquoted clause id such as 7.4 is a number to YAML; aims reads it as the id, other tools do not. Quote it.", Configurable: true},
+	}
+}
+
 // Ref is one resolved reference, for reverse lookups ("which risks name
 // this system").
 type Ref struct {

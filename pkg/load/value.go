@@ -28,6 +28,19 @@ const (
 	CodeYAML11Bool = "AIMS-Y001" // unquoted yes/no/on/off
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs. They
+// cannot be switched off (except the YAML 1.1 warning): a document that does
+// not parse cannot be analysed.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{ID: CodeSyntax, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "YAML syntax error", Description: "The file is not valid YAML."},
+		{ID: CodeStructure, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Malformed structure", Description: "Duplicate keys, non-string keys, nesting or alias expansion beyond limits, or a document that is not a mapping."},
+		{ID: CodeNotAIMS, Severity: diag.Error, Refs: []string{"7.5.1"}, Title: "Not an AIMS document", Description: "A YAML document where AIMS documents live has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude."},
+		{ID: CodeBinary, Severity: diag.Error, Refs: []string{"7.5.3"}, Title: "Unreadable file", Description: "A binary, non-UTF-8, oversized or unreadable file."},
+		{ID: CodeYAML11Bool, Severity: diag.Warning, Title: "YAML 1.1 boolean", Description: "An unquoted yes/no/on/off is a string to aims but a boolean to YAML 1.1 tools; quote it.", Configurable: true},
+	}
+}
+
 // span is where a value sits and, for a mapping member, where its key sits.
 type span struct{ key, val diag.Pos }
 

@@ -30,6 +30,18 @@ const (
 	CodeDate     = "AIMS-S006" // not a YYYY-MM-DD date
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{ID: CodeHeader, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Unknown document header", Description: "apiVersion or kind is missing or unknown."},
+		{ID: CodeUnknown, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Unknown field", Description: "A field the schema does not define (often a typo)."},
+		{ID: CodeRequired, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Missing required field", Description: "A field the schema requires is absent."},
+		{ID: CodeType, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Wrong type", Description: "A value of the wrong type (text for a number, a list for a mapping...)."},
+		{ID: CodeValue, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Value not allowed", Description: "A value outside its allowed set, pattern, range or length."},
+		{ID: CodeDate, Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Invalid date", Description: "A date that is not YYYY-MM-DD."},
+	}
+}
+
 const base = "mem:///schemas/"
 
 // Validator validates documents. It is safe for concurrent use.
