@@ -12,12 +12,17 @@ import (
 	"github.com/aims-dev/aims/pkg/load"
 )
 
-// configRule are the rules about the rule overrides in aims.yaml; each sits beside the check that
-// applies it and is registered by being a field here.
+// configRule are the rules about the rule overrides in aims.yaml; each sits
+// beside the check that applies it and is registered by being a field here.
 var configRule = struct {
 	InvalidOverride *diag.Rule
 }{
-	InvalidOverride: &diag.Rule{ID: "AIMS-C001", Severity: diag.Error, Title: "Invalid rule override", Description: "aims.yaml overrides a rule that does not exist or cannot be changed."},
+	InvalidOverride: &diag.Rule{
+		ID: "AIMS-C001", Severity: diag.Error,
+		Title: "Invalid rule override", Description: "aims.yaml overrides a rule that does not exist or cannot be changed.",
+		Why: "An override in `aims.yaml` changes what the gap report says about the AIMS, so an auditor reading the report must be able to trust that every override names a real, configurable rule and nothing else was quietly edited (4.4). A mistyped id silently overrides nothing, and validation rules guard whether the documents can be read at all, so they cannot be relaxed.",
+		Fix: "Correct the key under `rules:` in `aims.yaml` to an existing configurable id (every `AIMS-G*` rule, `AIMS-Y001`, `AIMS-Y002`; `aims rules` lists them and the message suggests the nearest id), or delete the entry. L, S, R and C rules cannot be overridden: fix the document they point at instead.",
+	},
 }
 
 // Options are the inputs that are not documents.
@@ -134,6 +139,7 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkEvidence()
 	a.checkRisks()
 	a.systems = a.checkSystems()
+	a.checkDatasets()
 	a.checkAudits()
 	a.checkReviews()
 	a.checkNonconformities()

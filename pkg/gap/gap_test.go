@@ -405,3 +405,30 @@ func TestRuleConfigurability(t *testing.T) {
 		}
 	}
 }
+
+// A dataset's quality check is judged on its latest run: a failure that a
+// later passing run follows is history; a failure that is the latest run is
+// a finding at that run's result.
+func TestDatasetQualityCheck(t *testing.T) {
+	dataset := func(checks string) string {
+		return "apiVersion: aims/v1\nkind: Dataset\nid: ds1\ntitle: Applications\nowner: ann\nsource: {type: internal}\nquality:\n  checks:\n" + checks
+	}
+	tests := []struct {
+		name, checks string
+		want         []string
+	}{
+		{"latest run failed", "    - {check: completeness, result: pass, date: 2026-01-01}\n    - {check: completeness, result: fail, date: 2026-05-01}\n",
+			[]string{`dataset.yaml:10:29: warning: dataset ds1: quality check "completeness" failed on 2026-05-01`}},
+		{"failure fixed by a later run", "    - {check: completeness, result: fail, date: 2026-01-01}\n    - {check: completeness, result: pass, date: 2026-05-01}\n", nil},
+		{"runs listed newest first", "    - {check: completeness, result: pass, date: 2026-05-01}\n    - {check: completeness, result: fail, date: 2026-01-01}\n", nil},
+		{"a warning is not a failure", "    - {check: ranges, result: warning, date: 2026-05-01}\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := analyze(t, fixture(t, map[string]string{"dataset.yaml": dataset(tt.checks)}), "2026-06-01")
+			if diff := cmp.Diff(tt.want, findings(res.Findings, "AIMS-G057")); diff != "" {
+				t.Errorf("G057 findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -10,8 +10,9 @@ import (
 	"github.com/aims-dev/aims/pkg/load"
 )
 
-// systemRule are the rules about AI systems, proportional to their risk tier; each sits beside the check that
-// applies it and is registered by being a field here.
+// systemRule are the rules about AI systems, proportional to their risk
+// tier; each sits beside the check that applies it and is registered by
+// being a field here.
 var systemRule = struct {
 	ImpactAssessment         *diag.Rule
 	BiasTestingUndefined     *diag.Rule
@@ -30,26 +31,126 @@ var systemRule = struct {
 	Prohibited               *diag.Rule
 	TierBelowEUClass         *diag.Rule
 	DriftBreached            *diag.Rule
-	DataQualityFailed        *diag.Rule
 }{
-	ImpactAssessment:         &diag.Rule{ID: "AIMS-G040", Severity: diag.Error, Refs: []string{"6.1.4", "8.4", "A.5.2", "A.5.3"}, Title: "Impact assessment missing or not current", Description: "The system's tier requires an approved, current impact assessment.", Configurable: true},
-	BiasTestingUndefined:     &diag.Rule{ID: "AIMS-G041", Severity: diag.Error, Refs: []string{"A.5.4", "A.6.2.4"}, Title: "Bias testing not defined", Description: "The tier requires bias testing across named protected attributes with metric thresholds.", Configurable: true},
-	NoRecentBiasResult:       &diag.Rule{ID: "AIMS-G042", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"}, Title: "No recent bias result", Description: "The tier requires a bias_test result (aims-result/v1) for the system, recent enough (settings.bias_result_max_age_days).", Configurable: true},
-	BiasBreached:             &diag.Rule{ID: "AIMS-G043", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"}, Title: "Bias threshold breached", Description: "A bias result is beyond the system's threshold and no remediation is tracked: an open nonconformity naming the system, or an unfinished treatment of a fairness risk naming it, raised on or after the measurement.", Configurable: true},
-	HumanOversight:           &diag.Rule{ID: "AIMS-G044", Severity: diag.Error, Refs: []string{"A.9.4"}, Title: "Human oversight not defined", Description: "The tier requires a human oversight mode and when a person must review.", Configurable: true},
-	FallbackOrShutdown:       &diag.Rule{ID: "AIMS-G045", Severity: diag.Error, Refs: []string{"A.6.2.6"}, Title: "Fallback or shutdown criteria missing", Description: "The tier requires a fallback and criteria for shutting the system down.", Configurable: true},
-	Monitoring:               &diag.Rule{ID: "AIMS-G046", Severity: diag.Error, Refs: []string{"A.6.2.6", "9.1"}, Title: "Monitoring not defined", Description: "The tier requires monitored metrics with thresholds, and drift thresholds where required.", Configurable: true},
-	Explainability:           &diag.Rule{ID: "AIMS-G047", Severity: diag.Error, Refs: []string{"A.6.2.7", "A.8.2"}, Title: "Explainability documentation incomplete", Description: "The tier requires model type, inputs, outputs, decision logic and a user-facing explanation.", Configurable: true},
-	RobustnessTesting:        &diag.Rule{ID: "AIMS-G048", Severity: diag.Error, Refs: []string{"A.6.2.4"}, Title: "No robustness testing", Description: "The tier requires adversarial robustness test evidence (type robustness_test) for the system.", Configurable: true},
-	EventLogging:             &diag.Rule{ID: "AIMS-G049", Severity: diag.Error, Refs: []string{"A.6.2.8"}, Title: "Event logging not defined", Description: "The tier requires the events the system logs and their retention.", Configurable: true},
-	DatasetControls:          &diag.Rule{ID: "AIMS-G050", Severity: diag.Error, Refs: []string{"A.7.4", "A.7.5"}, Title: "Dataset controls missing", Description: "The tier requires datasets with provenance, quality checks and a representativeness review.", Configurable: true},
-	VerificationOrDeployment: &diag.Rule{ID: "AIMS-G051", Severity: diag.Error, Refs: []string{"A.6.2.4", "A.6.2.5"}, Title: "No V&V or deployment approval", Description: "The tier requires validation evidence (type validation_report), and a recorded deployment approval before the deployed stage.", Configurable: true},
-	PersonalData:             &diag.Rule{ID: "AIMS-G052", Severity: diag.Error, Refs: []string{"6.1.4", "A.7.3"}, Title: "Personal data without DPIA or legal basis", Description: "A system processing personal data needs a legal basis and a DPIA.", Configurable: true},
-	SupplierDueDiligence:     &diag.Rule{ID: "AIMS-G053", Severity: diag.Error, Refs: []string{"A.10.3"}, Title: "Supplier due diligence missing", Description: "A system built on a supplier's model or service needs that supplier's current, positive due diligence.", Configurable: true},
-	Prohibited:               &diag.Rule{ID: "AIMS-G054", Severity: diag.Error, Refs: []string{"A.9.4"}, Title: "Prohibited AI practice", Description: "A system classed prohibited under the EU AI Act must be retired.", Configurable: true},
-	TierBelowEUClass:         &diag.Rule{ID: "AIMS-G055", Severity: diag.Warning, Refs: []string{"6.1.4"}, Title: "Tier below EU AI Act class", Description: "A system classed high-risk under the EU AI Act sits in a tier that requires neither impact assessment nor human oversight.", Configurable: true},
-	DriftBreached:            &diag.Rule{ID: "AIMS-G056", Severity: diag.Warning, Refs: []string{"A.6.2.6", "9.1"}, Title: "Drift threshold breached", Description: "A drift result is beyond the system's threshold and no remediation raised on or after the measurement tracks it (open nonconformity, or unfinished treatment of a robustness, reliability or data-quality risk).", Configurable: true},
-	DataQualityFailed:        &diag.Rule{ID: "AIMS-G057", Severity: diag.Warning, Refs: []string{"A.7.4"}, Title: "Failed data quality check", Description: "A dataset's latest quality check failed.", Configurable: true},
+	ImpactAssessment: &diag.Rule{
+		ID: "AIMS-G040", Severity: diag.Error, Refs: []string{"6.1.4", "8.4", "A.5.2", "A.5.3"},
+		Title: "Impact assessment missing or not current", Description: "The system's tier requires an approved, current impact assessment.",
+		Why:          "Clauses 6.1.4 and 8.4 with controls A.5.2 and A.5.3 expect a documented, current assessment of how each AI system may affect individuals, groups and society; for systems of this tier the auditor will ask for it by name and check that it is approved and still within its review date.",
+		Fix:          "Add a `kind: ImpactAssessment` with `system: <system id>`, `assessed`, `individuals` and `societal` impacts (each with `severity`), `mitigations` and a `conclusion`, approved with `approved_by`, `approved_on`, `status: approved` and free of `TODO`s; if one exists, renew it and move its `next_review` forward. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	BiasTestingUndefined: &diag.Rule{
+		ID: "AIMS-G041", Severity: diag.Error, Refs: []string{"A.5.4", "A.6.2.4"},
+		Title: "Bias testing not defined", Description: "The tier requires bias testing across named protected attributes with metric thresholds.",
+		Why:          "Controls A.5.4 and A.6.2.4 expect impacts on individuals and groups to be assessed and verified; for systems of this tier an auditor expects fairness to be tested against named protected attributes with pass/fail thresholds agreed in advance, not judged after the fact.",
+		Fix:          "Add `bias_testing` to the AISystem with `protected_attributes` (e.g. `[sex, age_band]`), `metrics` (e.g. `- {metric: demographic_parity_difference, threshold: 0.05, direction: at_most}`) and a `frequency`. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	NoRecentBiasResult: &diag.Rule{
+		ID: "AIMS-G042", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"},
+		Title: "No recent bias result", Description: "The tier requires a bias_test result (aims-result/v1) for the system, recent enough (settings.bias_result_max_age_days).",
+		Why:          "Defined bias tests only help if they are run; A.5.4 and the monitoring clause 9.1 expect measurement results to be retained, and an auditor will ask for the latest fairness result of each high-risk system and its date.",
+		Fix:          "Add a `kind: Evidence` with `type: bias_test`, `systems: [<system id>]`, `owner`, `collected` and a `path` to a result file in the `aims-result/v1` format (`format`, `type: bias`, `system`, `measured`, `results`), measured within `settings.bias_result_max_age_days` (default 180). If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	BiasBreached: &diag.Rule{
+		ID: "AIMS-G043", Severity: diag.Error, Refs: []string{"A.5.4", "9.1"},
+		Title: "Bias threshold breached", Description: "A bias result is beyond the system's threshold and no remediation is tracked: an open nonconformity naming the system, or an unfinished treatment of a fairness risk naming it, raised on or after the measurement.",
+		Why:          "A measured bias beyond the system's own threshold is a fairness harm to individuals or groups (A.5.4) found by your own monitoring (9.1); an auditor accepts a breach that is being handled, but not one that nobody has picked up.",
+		Fix:          "Raise a `kind: Nonconformity` (`source: monitoring`, `systems: [<system id>]`, `detected` on or after the result's `measured` date, `state: open`), or a `kind: Risk` with `source: fairness`, the system in `systems`, `identified` on or after the measurement and an unfinished `treatment`; then fix the model and commit a new result. If the threshold itself was wrong, change `bias_testing.metrics[].threshold` with a reason in git; an override is not honest for a real breach.",
+		Configurable: true,
+	},
+	HumanOversight: &diag.Rule{
+		ID: "AIMS-G044", Severity: diag.Error, Refs: []string{"A.9.4"},
+		Title: "Human oversight not defined", Description: "The tier requires a human oversight mode and when a person must review.",
+		Why:          "Control A.9.4 expects AI systems to be used as intended, which for systems of this tier includes meaningful human oversight; an auditor will ask who can intervene, in what situations, and how that is shown.",
+		Fix:          "Add `human_oversight` to the AISystem with `mode` (`in_the_loop`, `on_the_loop` or `in_command`; `none` does not satisfy the tier) and either a `description` of who oversees and how or `review_required_when` (e.g. `[\"score within 0.05 of the cut-off\", \"applicant contests the decision\"]`). If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	FallbackOrShutdown: &diag.Rule{
+		ID: "AIMS-G045", Severity: diag.Error, Refs: []string{"A.6.2.6"},
+		Title: "Fallback or shutdown criteria missing", Description: "The tier requires a fallback and criteria for shutting the system down.",
+		Why:          "Control A.6.2.6 covers operating the system safely, including what happens when it fails or must be stopped; an auditor will ask for the fallback procedure and the conditions that trigger a shutdown, decided before an incident rather than during it.",
+		Fix:          "Set `fallback` on the AISystem (e.g. `fallback: \"Applications go to manual underwriting.\"`) and list `shutdown_criteria` (e.g. `[\"approval-rate drift above 10% for 2 days\", \"confirmed discriminatory outcome\"]`). If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	Monitoring: &diag.Rule{
+		ID: "AIMS-G046", Severity: diag.Error, Refs: []string{"A.6.2.6", "9.1"},
+		Title: "Monitoring not defined", Description: "The tier requires monitored metrics with thresholds, and drift thresholds where required.",
+		Why:          "Control A.6.2.6 and clause 9.1 expect operational performance to be monitored against defined criteria; without metrics, thresholds and (where required) drift limits, an auditor cannot see how the organisation would notice the system degrading.",
+		Fix:          "Add `monitoring` to the AISystem with `frequency`, `metrics` (e.g. `- {metric: auc, threshold: 0.75, direction: at_least}`) and, where the tier requires drift thresholds, `drift` (e.g. `- {metric: psi, threshold: 0.2}`). If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	Explainability: &diag.Rule{
+		ID: "AIMS-G047", Severity: diag.Error, Refs: []string{"A.6.2.7", "A.8.2"},
+		Title: "Explainability documentation incomplete", Description: "The tier requires model type, inputs, outputs, decision logic and a user-facing explanation.",
+		Why:          "Controls A.6.2.7 and A.8.2 expect technical documentation and information for users and affected people; an auditor checks that the model, its inputs and outputs, how it decides and what affected people are told are written down.",
+		Fix:          "Fill in the AISystem fields the message lists: `model.type` (e.g. `gradient-boosted trees`), `inputs`, `outputs`, `explainability.decision_logic` and `explainability.user_explanation`. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	RobustnessTesting: &diag.Rule{
+		ID: "AIMS-G048", Severity: diag.Error, Refs: []string{"A.6.2.4"},
+		Title: "No robustness testing", Description: "The tier requires adversarial robustness test evidence (type robustness_test) for the system.",
+		Why:          "Verification under A.6.2.4 for systems of this tier includes showing the system holds up against adversarial or unexpected inputs; an auditor will ask for the robustness test report and check it is current.",
+		Fix:          "Add a `kind: Evidence` with `type: robustness_test`, `systems: [<system id>]`, `owner`, `collected`, a `path` or `url` to the test report and `satisfies: [\"A.6.2.4\"]`; it must be current and free of `TODO`s to count. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	EventLogging: &diag.Rule{
+		ID: "AIMS-G049", Severity: diag.Error, Refs: []string{"A.6.2.8"},
+		Title: "Event logging not defined", Description: "The tier requires the events the system logs and their retention.",
+		Why:          "Control A.6.2.8 expects a decision on which events an AI system records and for how long; without it an auditor cannot see how incidents, contested decisions or drift could be reconstructed.",
+		Fix:          "Add `logging` to the AISystem with `events` (e.g. `[inputs, score, decision, reviewer_override, model_version]`) and `retention` (e.g. `\"7 years\"`). If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	DatasetControls: &diag.Rule{
+		ID: "AIMS-G050", Severity: diag.Error, Refs: []string{"A.7.4", "A.7.5"},
+		Title: "Dataset controls missing", Description: "The tier requires datasets with provenance, quality checks and a representativeness review.",
+		Why:          "Controls A.7.4 and A.7.5 expect data quality requirements and the provenance of data to be documented; for systems of this tier an auditor will trace the system's datasets back to their origin and ask how quality and representativeness were checked.",
+		Fix:          "List the system's `kind: Dataset` ids in `datasets`, and in each Dataset record `provenance.lineage`, `quality.checks` (each with `check`, `result` and `date`) and a `representativeness` block with `assessment`, `reviewed_on` and `reviewed_by`, as the message asks. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	VerificationOrDeployment: &diag.Rule{
+		ID: "AIMS-G051", Severity: diag.Error, Refs: []string{"A.6.2.4", "A.6.2.5"},
+		Title: "No V&V or deployment approval", Description: "The tier requires validation evidence (type validation_report), and a recorded deployment approval before the deployed stage.",
+		Why:          "Controls A.6.2.4 and A.6.2.5 expect verification and validation results and a documented release decision; an auditor will ask what evidence showed the system met its acceptance criteria and who authorised it to go live.",
+		Fix:          "Add a `kind: Evidence` with `type: validation_report`, `systems: [<system id>]`, `owner`, `collected` and the report's `path`; for a system at `stage: deployed` add `deployment` with `approved_by`, `approved_on` and `environment`. If the tier truly should not require this, change `settings.tiers.<tier>.requires` in `aims.yaml` (it applies to every system of the tier) rather than overriding; an override hides the finding but the system's check stays unmet in the report.",
+		Configurable: true,
+	},
+	PersonalData: &diag.Rule{
+		ID: "AIMS-G052", Severity: diag.Error, Refs: []string{"6.1.4", "A.7.3"},
+		Title: "Personal data without DPIA or legal basis", Description: "A system processing personal data needs a legal basis and a DPIA.",
+		Why:          "Where an AI system processes personal data, the impact assessment under 6.1.4 and data acquisition under A.7.3 must account for privacy law; an auditor will ask for the legal basis and the data protection impact assessment, and a missing DPIA is often a legal breach as well.",
+		Fix:          "Under `privacy` in the AISystem set `legal_basis` (e.g. `\"GDPR Art. 6(1)(b)\"`) and `dpia:` with the id of a current, owned `kind: Evidence` (ideally `type: dpia`); if the system does not in fact process personal data, set `personal_data: false`. An override is honest only if no privacy law applies to you, stated in the reason.",
+		Configurable: true,
+	},
+	SupplierDueDiligence: &diag.Rule{
+		ID: "AIMS-G053", Severity: diag.Error, Refs: []string{"A.10.3"},
+		Title: "Supplier due diligence missing", Description: "A system built on a supplier's model or service needs that supplier's current, positive due diligence.",
+		Why:          "Control A.10.3 expects suppliers' services, products and data to be checked against your responsible-AI approach; a model or service used without current, positive due diligence leaves part of the system outside the AIMS's control.",
+		Fix:          "In the `kind: Supplier` named in `suppliers` or `model.supplier`, record `due_diligence` with `performed`, `performed_by`, `result` (`approved` or `conditional`; `rejected` fails), `evidence` and a future `next_review`. If the supplier failed, replace it or record a risk acceptance; an override is not honest while the system depends on it.",
+		Configurable: true,
+	},
+	Prohibited: &diag.Rule{
+		ID: "AIMS-G054", Severity: diag.Error, Refs: []string{"A.9.4"},
+		Title: "Prohibited AI practice", Description: "A system classed prohibited under the EU AI Act must be retired.",
+		Why:          "A system in a practice banned under the EU AI Act cannot be operated lawfully; for the auditor that breaks the commitment to meet applicable requirements and the intended-use control A.9.4, and it puts the certificate at risk.",
+		Fix:          "Stop the system and set `stage: retired` on the AISystem; if the classification was wrong, correct `eu_ai_act.class` and give the legal reasoning in `eu_ai_act.basis`. Do not override: running a prohibited system is not something a reason can make acceptable.",
+		Configurable: true,
+	},
+	TierBelowEUClass: &diag.Rule{
+		ID: "AIMS-G055", Severity: diag.Warning, Refs: []string{"6.1.4"},
+		Title: "Tier below EU AI Act class", Description: "A system classed high-risk under the EU AI Act sits in a tier that requires neither impact assessment nor human oversight.",
+		Why:          "A system the EU AI Act classes as high-risk carries legal duties around impact assessment and human oversight; if its internal tier asks for neither, the impact assessment process of 6.1.4 is weaker than the law, and the auditor will see risk tiering that does not match the organisation's own legal analysis.",
+		Fix:          "Move the system to a stricter tier (`risk_tier: high`), or add `impact_assessment` and `human_oversight` to that tier's `requires` under `settings.tiers` in `aims.yaml`; if the legal class is wrong, correct `eu_ai_act.class` and `eu_ai_act.basis`. An override is honest only with a reason showing the duties are met elsewhere (e.g. by a deployer under contract).",
+		Configurable: true,
+	},
+	DriftBreached: &diag.Rule{
+		ID: "AIMS-G056", Severity: diag.Warning, Refs: []string{"A.6.2.6", "9.1"},
+		Title: "Drift threshold breached", Description: "A drift result is beyond the system's threshold and no remediation raised on or after the measurement tracks it (open nonconformity, or unfinished treatment of a robustness, reliability or data-quality risk).",
+		Why:          "Drift beyond the system's own threshold means it may no longer behave as validated (A.6.2.6), found by your own monitoring (9.1); an auditor wants to see such signals picked up and acted on.",
+		Fix:          "Raise a `kind: Nonconformity` (`source: monitoring`, `systems: [<system id>]`, `detected` on or after the result's `measured` date, `state: open`), or a `kind: Risk` with `source` `robustness`, `reliability` or `data_quality`, the system in `systems`, `identified` on or after the measurement and an unfinished `treatment`; then retrain or recalibrate and commit a new drift result. If the threshold was set too tight, change `monitoring.drift[].threshold` with the reason in the commit; an override is not honest for real drift.",
+		Configurable: true,
+	},
 }
 
 // System is an AI system's standing against what its tier requires.
