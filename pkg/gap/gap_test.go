@@ -293,8 +293,8 @@ func TestRulesAreDocumented(t *testing.T) {
 			t.Errorf("duplicate rule %s", r.ID)
 		}
 		ids[r.ID] = true
-		if r.Title == "" || r.Description == "" {
-			t.Errorf("%s lacks a title or description", r.ID)
+		if r.Title == "" || r.Description == "" || r.Why == "" || r.Fix == "" {
+			t.Errorf("%s lacks a title, description, why or fix text (aims explain shows all four)", r.ID)
 		}
 	}
 	if !slices.IsSortedFunc(gap.Rules(), func(a, b gap.Rule) int { return strings.Compare(a.ID, b.ID) }) {
