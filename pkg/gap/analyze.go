@@ -12,6 +12,19 @@ import (
 	"github.com/aims-dev/aims/pkg/load"
 )
 
+// configRule are the rules about the rule overrides in aims.yaml; each sits
+// beside the check that applies it and is registered by being a field here.
+var configRule = struct {
+	InvalidOverride *diag.Rule
+}{
+	InvalidOverride: &diag.Rule{
+		ID: "AIMS-C001", Severity: diag.Error,
+		Title: "Invalid rule override", Description: "aims.yaml overrides a rule that does not exist or cannot be changed.",
+		Why: "An override in `aims.yaml` changes what the gap report says about the AIMS, so an auditor reading the report must be able to trust that every override names a real, configurable rule and nothing else was quietly edited (4.4). A mistyped id silently overrides nothing, and validation rules guard whether the documents can be read at all, so they cannot be relaxed.",
+		Fix: "Correct the key under `rules:` in `aims.yaml` to an existing configurable id (every `AIMS-G*` rule, `AIMS-Y001`, `AIMS-Y002`; `aims rules` lists them and the message suggests the nearest id), or delete the entry. L, S, R and C rules cannot be overridden: fix the document they point at instead.",
+	},
+}
+
 // Options are the inputs that are not documents.
 type Options struct {
 	// Now is "today" for every date rule (--as-of, or the commit date).
@@ -117,6 +130,7 @@ type Result struct {
 	Reviews          []ReviewVerdict        `json:"management_reviews"`
 	Nonconformities  []NonconformityVerdict `json:"nonconformities"`
 	Suppliers        []SupplierVerdict      `json:"suppliers"`
+	Datasets         []DatasetVerdict       `json:"datasets"`
 	DocumentsOverdue []DocumentReview       `json:"documents_overdue"` // past next_review, in file order
 	// Findings are the rule findings, overrides applied, sorted.
 	Findings diag.List `json:"-"`
@@ -135,6 +149,7 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkRisks()
 	a.judgeSuppliers()
 	a.systems = a.checkSystems()
+	a.checkDatasets()
 	a.checkAudits()
 	a.checkReviews()
 	a.checkNonconformities()
@@ -169,6 +184,7 @@ type analyzer struct {
 	reviews     []ReviewVerdict
 	ncs         []NonconformityVerdict
 	suppliers   []SupplierVerdict
+	datasets    []DatasetVerdict
 	overdueDocs []DocumentReview
 }
 
@@ -229,7 +245,7 @@ func (a *analyzer) overrides() {
 			} else {
 				msg += ": validation rules guard the documents the analysis reads"
 			}
-			a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: "AIMS-C001", Msg: msg})
+			a.findings.Report(configRule.InvalidOverride, pos, "%s", msg)
 			continue
 		}
 		a.override[id] = o
@@ -237,30 +253,23 @@ func (a *analyzer) overrides() {
 	}
 }
 
-// report records a finding of rule id. Extra refs (a system's controls)
-// join the rule's own.
-func (a *analyzer) report(id string, pos diag.Pos, format string, args ...any) {
-	a.reportSev(id, -1, pos, format, args...)
+// report records a finding of rule r.
+func (a *analyzer) report(r *diag.Rule, pos diag.Pos, format string, args ...any) {
+	a.reportSev(r, -1, pos, format, args...)
 }
 
 // reportSev records a finding with an explicit severity (for rules whose
 // severity depends on the case, such as stale evidence in its grace period).
-func (a *analyzer) reportSev(id string, sev diag.Severity, pos diag.Pos, format string, args ...any) {
-	a.emit(id, sev, pos, nil, fmt.Sprintf(format, args...))
+func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, format string, args ...any) {
+	a.emit(r, sev, pos, nil, fmt.Sprintf(format, args...))
 }
 
 // emit applies overrides and records the finding.
-func (a *analyzer) emit(id string, sev diag.Severity, pos diag.Pos, related []diag.Pos, msg string) {
-	// Every id used here is registered (TestEveryEmittedRuleIsRegistered);
-	// an unknown one would still be reported, as an error without refs.
-	r, ok := LookupRule(id)
-	if !ok {
-		r = Rule{ID: id, Severity: diag.Error}
-	}
+func (a *analyzer) emit(r *diag.Rule, sev diag.Severity, pos diag.Pos, related []diag.Pos, msg string) {
 	if sev < 0 {
 		sev = r.Severity
 	}
-	if o, ok := a.override[id]; ok {
+	if o, ok := a.override[r.ID]; ok {
 		s, err := diag.ParseSeverity(o.Severity)
 		if err == nil {
 			sev = s
@@ -269,7 +278,7 @@ func (a *analyzer) emit(id string, sev diag.Severity, pos diag.Pos, related []di
 	if sev == diag.Off {
 		return
 	}
-	a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: sev, Code: id, Msg: msg, Refs: r.Refs, Related: related})
+	a.findings = append(a.findings, diag.Diagnostic{Pos: pos, Severity: sev, Code: r.ID, Msg: msg, Refs: r.Refs, Related: related})
 }
 
 // support records that something supports requirement ids.

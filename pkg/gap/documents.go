@@ -9,6 +9,77 @@ import (
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
+// documentRule are the rules about the documents every AIMS needs and their
+// approval and review; each sits beside the check that applies it and is
+// registered by being a field here.
+var documentRule = struct {
+	NoScope            *diag.Rule
+	NoAIPolicy         *diag.Rule
+	NoRoles            *diag.Rule
+	ReviewOverdue      *diag.Rule
+	ApprovalIncomplete *diag.Rule
+	TemplateTODOs      *diag.Rule
+	NoRiskCriteria     *diag.Rule
+	RoleHeldByNobody   *diag.Rule
+}{
+	NoScope: &diag.Rule{
+		ID: "AIMS-G001", Severity: diag.Error, Refs: []string{"4.3"},
+		Title: "No approved scope", Description: "The AIMS needs an approved Scope document stating its boundaries and what is in and out.",
+		Why:          "The scope is mandatory documented information under 4.3 and the first thing a certification auditor reads: it fixes which AI systems, units and sites the certificate will cover, so without an approved scope there is nothing to certify against. A draft or unapproved scope suggests top management has not agreed the boundaries.",
+		Fix:          "Add a `kind: Scope` document with `summary`, `boundaries`, `systems.included` (AISystem ids), `systems.excluded` and `units.excluded` entries each with a `justification`, plus `issues` and `interested_parties` for 4.1/4.2. Approve it with `approved_by: ceo` (a Person or Role id), `approved_on: 2026-01-15` and `status: approved` (not `draft`). Overriding this is not honest: no scope means no certifiable AIMS.",
+		Configurable: true,
+	},
+	NoAIPolicy: &diag.Rule{
+		ID: "AIMS-G002", Severity: diag.Error, Refs: []string{"5.2", "A.2.2"},
+		Title: "No approved AI policy", Description: "A Policy of type ai_policy must be approved (approved_by, approved_on, status approved).",
+		Why:          "An approved AI policy is mandatory documented information under 5.2 and control A.2.2, and auditors treat its approval by top management as the main evidence of leadership commitment (5.1). A missing or unsigned policy is typically raised as a major nonconformity.",
+		Fix:          "Add a Markdown policy whose front matter has `kind: Policy`, `type: ai_policy`, `owner`, `approved_by` (a Person or Role id of top management), `approved_on: YYYY-MM-DD` and `status: approved`, and list who it was shared with in `communicated_to`. A topic policy (`type: topic`) does not count. Do not override: the policy is required by the standard itself.",
+		Configurable: true,
+	},
+	NoRoles: &diag.Rule{
+		ID: "AIMS-G003", Severity: diag.Error, Refs: []string{"5.3", "A.3.2"},
+		Title: "No AIMS roles", Description: "Roles with responsibilities must be defined, each held by a person.",
+		Why:          "Clause 5.3 and control A.3.2 expect AIMS responsibilities and authorities to be assigned and communicated; an auditor will ask who is accountable for the AIMS conforming and who reports its performance to top management. With no roles, no record can show that anyone owns anything.",
+		Fix:          "Add `kind: Role` documents with `responsibilities` (a list of plain sentences) and optionally `authorities` and `reports_to`, e.g. `id: aims-manager`. Give each role to a `kind: Person` through its `roles: [aims-manager]`. An override is not honest here: roles are the basis of every `owner` and `approver` in the AIMS.",
+		Configurable: true,
+	},
+	ReviewOverdue: &diag.Rule{
+		ID: "AIMS-G004", Severity: diag.Warning, Refs: []string{"7.5.2"},
+		Title: "Document overdue for review", Description: "A document's next_review date has passed.",
+		Why:          "Documented information must be kept suitable and up to date (7.5.2); a document past its own review date tells the auditor the review process you defined is not followed, and they may question whether its content still reflects practice.",
+		Fix:          "Review the document, then move `next_review` forward (e.g. `next_review: 2027-06-30`) and, if the content changed, bump `version` and record a fresh `approved_by`/`approved_on`; set `status: retired` if it is no longer in use. An override is only honest briefly, e.g. `severity: info` with a reason naming the scheduled review meeting; it does not make the overdue document count as support again.",
+		Configurable: true,
+	},
+	ApprovalIncomplete: &diag.Rule{
+		ID: "AIMS-G005", Severity: diag.Error, Refs: []string{"7.5.2"},
+		Title: "Approval incomplete", Description: "A document marked approved lacks approved_by or approved_on.",
+		Why:          "Approval is part of controlling documented information (7.5.2): the auditor will ask who approved a document and when, and a document marked approved without both facts cannot show that. It also means the document does not count as support for its clause.",
+		Fix:          "Add the missing `approved_by` (a Person or Role id) and `approved_on: YYYY-MM-DD` to the document, or set `status: draft` if it has not actually been approved yet. An override does not make the document count; only use one (with a reason) for a document kind where your organisation deliberately does not record approval.",
+		Configurable: true,
+	},
+	TemplateTODOs: &diag.Rule{
+		ID: "AIMS-G006", Severity: diag.Info, Refs: []string{"7.5.2"},
+		Title: "Template TODOs remain", Description: "A document still holds TODO placeholders; it evidences nothing until they are replaced.",
+		Why:          "A document still holding template placeholders shows the AIMS has been generated, not operated; an auditor will not accept it as evidence for its clause (7.5.2), and aims does not count it either.",
+		Fix:          "Replace every `TODO` in the YAML values or Markdown body with the real content, or delete the sentence if it does not apply. aims matches the literal text `TODO` anywhere in the document, so reword it if you use that word legitimately. Overriding the rule only hides the message: the document still does not count as support while the placeholder remains.",
+		Configurable: true,
+	},
+	NoRiskCriteria: &diag.Rule{
+		ID: "AIMS-G007", Severity: diag.Error, Refs: []string{"6.1.1", "6.1.2"},
+		Title: "No risk criteria", Description: "An approved RiskCriteria document must define the scales and the acceptance threshold.",
+		Why:          "Clauses 6.1.1 and 6.1.2 require defined criteria for judging AI risks, including what level is acceptable, so that assessments are consistent and comparable; without approved criteria every risk score and every acceptance decision lacks a basis the auditor can check.",
+		Fix:          "Add a `kind: RiskCriteria` document with `likelihood` and `impact` scales (lists of `level`, `name`, `description`, e.g. `level: 1`, `name: rare`) and an integer `acceptance_threshold` (e.g. `8`, compared with likelihood x impact), then approve it with `approved_by`, `approved_on` and `status: approved`. Do not override: risk criteria are required documented information.",
+		Configurable: true,
+	},
+	RoleHeldByNobody: &diag.Rule{
+		ID: "AIMS-G008", Severity: diag.Warning, Refs: []string{"5.3"},
+		Title: "Role held by nobody", Description: "A role that no person holds cannot carry its responsibilities.",
+		Why:          "A role that nobody holds means its responsibilities are not actually allocated (5.3); an auditor sampling a responsibility will find no one accountable for it.",
+		Fix:          "Add the role id to the `roles` list of the `kind: Person` who holds it (e.g. `roles: [aims-manager]`), or retire the role (`status: retired`) and move its responsibilities to another one. An override with a reason is honest only for a short vacancy, e.g. `severity: info` with `reason: \"Post vacant since the DPO left; recruitment closes in March.\"`.",
+		Configurable: true,
+	},
+}
+
 // approved reports whether a document carries a complete approval.
 func approved(m *aims.Meta) bool {
 	return m.ApprovedBy != "" && m.ApprovedOn != "" && m.Status != "draft" && m.Status != "retired"
@@ -76,26 +147,26 @@ func (a *analyzer) checkDocuments() {
 			if m.ApprovedBy != "" {
 				missing = "approved_on"
 			}
-			a.report("AIMS-G005", pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
+			a.report(documentRule.ApprovalIncomplete, pos(m.Doc, "status"), "%s %s is marked approved but has no %s", m.Kind, m.Name(), missing)
 		}
 		// Risks have their own, stricter review rule (G034).
 		if a.reviewOverdue(doc) {
 			a.overdueDocs = append(a.overdueDocs, DocumentReview{Kind: m.Kind, ID: m.ID, File: m.Doc.File, NextReview: m.NextReview})
 			if m.Kind != "Risk" {
-				a.report("AIMS-G004", pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
+				a.report(documentRule.ReviewOverdue, pos(m.Doc, "next_review"), "%s %s was due for review on %s", m.Kind, m.Name(), m.NextReview)
 			}
 		}
 		if a.hasTODO(m.Doc) {
-			a.report("AIMS-G006", pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
+			a.report(documentRule.TemplateTODOs, pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
 		}
 	}
 
 	if len(a.m.Scopes) == 0 && !a.m.HasInvalid("Scope") {
-		a.report("AIMS-G001", diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
+		a.report(documentRule.NoScope, diag.Pos{}, "no Scope document: the AIMS scope (4.3) must be documented")
 	}
 	for _, s := range a.m.Scopes {
 		if !approved(&s.Meta) {
-			a.report("AIMS-G001", pos(s.Doc), "scope %s is not approved (set approved_by and approved_on)", s.ID)
+			a.report(documentRule.NoScope, pos(s.Doc), "scope %s is not approved (set approved_by and approved_on)", s.ID)
 		}
 	}
 
@@ -106,16 +177,16 @@ func (a *analyzer) checkDocuments() {
 		}
 	}
 	if len(aiPolicies) == 0 && !a.m.HasInvalid("Policy") {
-		a.report("AIMS-G002", diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
+		a.report(documentRule.NoAIPolicy, diag.Pos{}, "no AI policy: add a Policy with type ai_policy (5.2)")
 	}
 	for _, p := range aiPolicies {
 		if !approved(&p.Meta) {
-			a.report("AIMS-G002", pos(p.Doc), "AI policy %s is not approved by top management (set approved_by and approved_on)", p.ID)
+			a.report(documentRule.NoAIPolicy, pos(p.Doc), "AI policy %s is not approved by top management (set approved_by and approved_on)", p.ID)
 		}
 	}
 
 	if len(a.m.Roles) == 0 && !a.m.HasInvalid("Role") {
-		a.report("AIMS-G003", diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
+		a.report(documentRule.NoRoles, diag.Pos{}, "no Role documents: define AIMS roles with their responsibilities (5.3)")
 	}
 	held := map[string]bool{}
 	for _, p := range a.m.People {
@@ -125,16 +196,16 @@ func (a *analyzer) checkDocuments() {
 	}
 	for _, r := range a.m.Roles {
 		if !held[r.ID] {
-			a.report("AIMS-G008", pos(r.Doc), "role %s is held by nobody: add it to a Person's roles", r.ID)
+			a.report(documentRule.RoleHeldByNobody, pos(r.Doc), "role %s is held by nobody: add it to a Person's roles", r.ID)
 		}
 	}
 
 	if len(a.m.RiskCriteria) == 0 && !a.m.HasInvalid("RiskCriteria") {
-		a.report("AIMS-G007", diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
+		a.report(documentRule.NoRiskCriteria, diag.Pos{}, "no RiskCriteria document: define likelihood and impact scales and the acceptance threshold (6.1.1)")
 	}
 	for _, c := range a.m.RiskCriteria {
 		if !approved(&c.Meta) {
-			a.report("AIMS-G007", pos(c.Doc), "risk criteria %s are not approved", c.ID)
+			a.report(documentRule.NoRiskCriteria, pos(c.Doc), "risk criteria %s are not approved", c.ID)
 		}
 	}
 }

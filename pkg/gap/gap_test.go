@@ -1,11 +1,10 @@
 package gap_test
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,9 +13,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/workspace"
+	"github.com/aims-dev/aims/schemas"
 	"github.com/aims-dev/aims/templates"
 )
 
@@ -292,8 +293,8 @@ func TestRulesAreDocumented(t *testing.T) {
 			t.Errorf("duplicate rule %s", r.ID)
 		}
 		ids[r.ID] = true
-		if r.Title == "" || r.Description == "" {
-			t.Errorf("%s lacks a title or description", r.ID)
+		if r.Title == "" || r.Description == "" || r.Why == "" || r.Fix == "" {
+			t.Errorf("%s lacks a title, description, why or fix text (aims explain shows all four)", r.ID)
 		}
 	}
 	if !slices.IsSortedFunc(gap.Rules(), func(a, b gap.Rule) int { return strings.Compare(a.ID, b.ID) }) {
@@ -336,27 +337,99 @@ func TestEvidenceStates(t *testing.T) {
 	}
 }
 
-// Every rule id this package can emit is in the registry, so `aims rules`,
-// docs/rules.md, SARIF metadata and overrides know it.
-func TestEveryEmittedRuleIsRegistered(t *testing.T) {
-	files, err := filepath.Glob("*.go")
+// The tier requirements table is the one source: the manifest schema offers
+// exactly its names, and the default tiers use nothing else.
+func TestTierRequirementsTable(t *testing.T) {
+	var names []string
+	for _, r := range gap.TierRequirements() {
+		if r.Title == "" || r.Rule == nil {
+			t.Errorf("tier requirement %s lacks a title or rule", r.Name)
+		}
+		if _, ok := gap.LookupRule(r.Rule.ID); !ok {
+			t.Errorf("tier requirement %s reports %s, which is not registered", r.Name, r.Rule.ID)
+		}
+		names = append(names, r.Name)
+	}
+	src, err := schemas.FS.ReadFile("manifest.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`"(AIMS-[A-Z][0-9]{3})"`)
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") || f == "rules.go" {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			if _, ok := gap.LookupRule(m[1]); !ok {
-				t.Errorf("%s emits %s, which is not registered in rules.go", f, m[1])
+	var sch struct {
+		Properties struct {
+			Settings struct {
+				Properties struct {
+					Tiers struct {
+						AdditionalProperties struct {
+							Properties struct {
+								Requires struct {
+									Items struct {
+										Enum []string `json:"enum"`
+									} `json:"items"`
+								} `json:"requires"`
+							} `json:"properties"`
+						} `json:"additionalProperties"`
+					} `json:"tiers"`
+				} `json:"properties"`
+			} `json:"settings"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(src, &sch); err != nil {
+		t.Fatal(err)
+	}
+	enum := sch.Properties.Settings.Properties.Tiers.AdditionalProperties.Properties.Requires.Items.Enum
+	if diff := cmp.Diff(names, enum); diff != "" {
+		t.Errorf("manifest schema settings.tiers.*.requires enum differs from gap.TierRequirements() (-table +schema):\n%s", diff)
+	}
+	for tier, def := range gap.DefaultTiers() {
+		for _, req := range def.Requires {
+			if !slices.Contains(names, req) {
+				t.Errorf("default tier %s requires unknown %q", tier, req)
 			}
 		}
+	}
+	// Each call hands out its own map: no caller can change the defaults.
+	gap.DefaultTiers()["high"] = aims.Tier{}
+	if len(gap.DefaultTiers()["high"].Requires) == 0 {
+		t.Error("DefaultTiers is shared mutable state")
+	}
+}
+
+// Every rule of the analysis can be overridden in aims.yaml; the stages
+// before it cannot (a document that does not parse cannot be analysed),
+// except the YAML warnings.
+func TestRuleConfigurability(t *testing.T) {
+	for _, r := range gap.Rules() {
+		want := strings.HasPrefix(r.ID, "AIMS-G") || r.ID == "AIMS-Y001" || r.ID == "AIMS-Y002"
+		if r.Configurable != want {
+			t.Errorf("%s configurable = %v, want %v", r.ID, r.Configurable, want)
+		}
+	}
+}
+
+// A dataset's quality check is judged on its latest run: a failure that a
+// later passing run follows is history; a failure that is the latest run is
+// a finding at that run's result.
+func TestDatasetQualityCheck(t *testing.T) {
+	dataset := func(checks string) string {
+		return "apiVersion: aims/v1\nkind: Dataset\nid: ds1\ntitle: Applications\nowner: ann\nsource: {type: internal}\nquality:\n  checks:\n" + checks
+	}
+	tests := []struct {
+		name, checks string
+		want         []string
+	}{
+		{"latest run failed", "    - {check: completeness, result: pass, date: 2026-01-01}\n    - {check: completeness, result: fail, date: 2026-05-01}\n",
+			[]string{`dataset.yaml:10:29: warning: dataset ds1: quality check "completeness" failed on 2026-05-01`}},
+		{"failure fixed by a later run", "    - {check: completeness, result: fail, date: 2026-01-01}\n    - {check: completeness, result: pass, date: 2026-05-01}\n", nil},
+		{"runs listed newest first", "    - {check: completeness, result: pass, date: 2026-05-01}\n    - {check: completeness, result: fail, date: 2026-01-01}\n", nil},
+		{"a warning is not a failure", "    - {check: ranges, result: warning, date: 2026-05-01}\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := analyze(t, fixture(t, map[string]string{"dataset.yaml": dataset(tt.checks)}), "2026-06-01")
+			if diff := cmp.Diff(tt.want, findings(res.Findings, "AIMS-G057")); diff != "" {
+				t.Errorf("G057 findings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -2,7 +2,62 @@ package gap
 
 import (
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/diag"
 )
+
+// riskRule are the rules about the risk register; each sits beside the check
+// that applies it and is registered by being a field here.
+var riskRule = struct {
+	UntreatedAboveThreshold  *diag.Rule
+	TreatmentWithoutControls *diag.Rule
+	ResidualNotEvaluated     *diag.Rule
+	AcceptedWithoutApproval  *diag.Rule
+	ReviewOverdue            *diag.Rule
+	TreatmentOverdue         *diag.Rule
+}{
+	UntreatedAboveThreshold: &diag.Rule{
+		ID: "AIMS-G030", Severity: diag.Error, Refs: []string{"6.1.3", "8.3"},
+		Title: "Risk above threshold untreated", Description: "A risk scoring above the acceptance threshold needs a treatment.",
+		Why:          "Risk treatment must be planned for every risk the criteria say is unacceptable (6.1.3) and then carried out (8.3); a risk scoring above the threshold with no treatment is exactly the kind of unmanaged risk an auditor raises a nonconformity for.",
+		Fix:          "Add a `treatment` to the Risk: `option` (`mitigate`, `avoid`, `transfer` or `accept`), `controls` (Annex A ids), `plan`, `owner`, `due` and `progress`; or, if the score is wrong, reassess `likelihood` and `impact` and update `assessed`. Accepting an above-threshold risk needs `option: accept` plus an `acceptance` with `approved_by`, `approved_on` and `rationale`, which is more honest than an override.",
+		Configurable: true,
+	},
+	TreatmentWithoutControls: &diag.Rule{
+		ID: "AIMS-G031", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "Treatment without controls", Description: "A mitigate, avoid or transfer treatment must name the Annex A controls it relies on.",
+		Why:          "Clause 6.1.3 expects the controls needed for each treatment to be determined and checked against Annex A; a treatment that names none cannot be traced to the SoA, so the auditor cannot verify that anything actually reduces the risk.",
+		Fix:          "List the Annex A controls the treatment relies on in `treatment.controls` (e.g. `controls: [\"A.6.2.4\", \"A.7.4\"]`) and make sure they are applicable in the SoA. If the organisation uses its own controls beyond Annex A, still name the nearest Annex A control; an override (with a reason) is honest only if your treatment is purely contractual or organisational with no matching control.",
+		Configurable: true,
+	},
+	ResidualNotEvaluated: &diag.Rule{
+		ID: "AIMS-G032", Severity: diag.Warning, Refs: []string{"8.3"},
+		Title: "Residual risk not evaluated", Description: "A treated risk needs its residual likelihood and impact.",
+		Why:          "Treatment results have to be retained and their effect judged (8.3); without a residual score an auditor cannot see whether the treatment brought the risk to an acceptable level or whether the remaining risk needs formal acceptance.",
+		Fix:          "Add `residual` with the expected or measured `likelihood` and `impact` after treatment (e.g. `residual: {likelihood: 2, impact: 3}`), on the same scales as the RiskCriteria. An override is honest only briefly, e.g. `severity: info` while a just-started treatment has no measurable effect yet, with that reason.",
+		Configurable: true,
+	},
+	AcceptedWithoutApproval: &diag.Rule{
+		ID: "AIMS-G033", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "Risk accepted without approval", Description: "A risk accepted as it is, or whose residual score is above the threshold, needs acceptance by an approver.",
+		Why:          "Clause 6.1.3 requires the designated risk owners or management to approve the treatment plan and accept the remaining AI risk; an accepted or above-threshold residual risk with no named approver is a decision nobody is accountable for.",
+		Fix:          "Add `acceptance` to the Risk with `approved_by` (a Person or Role id with authority to accept risk), `approved_on: YYYY-MM-DD` and a `rationale`; or treat the risk further until `residual` is at or below the acceptance threshold. Do not override: formal acceptance is what the clause asks for.",
+		Configurable: true,
+	},
+	ReviewOverdue: &diag.Rule{
+		ID: "AIMS-G034", Severity: diag.Error, Refs: []string{"8.2"},
+		Title: "Risk review overdue", Description: "A risk's next_review date has passed.",
+		Why:          "Clause 8.2 expects risk assessments at planned intervals; a risk whose own review date has passed is direct evidence to the auditor that the planned reassessment did not happen.",
+		Fix:          "Reassess the risk: update `likelihood`, `impact`, `residual` and `assessed`, then move `next_review` forward (e.g. `next_review: 2027-03-31`); if the risk no longer exists set `state: closed`. An override is not honest here; if the intervals are too tight, plan later `next_review` dates instead.",
+		Configurable: true,
+	},
+	TreatmentOverdue: &diag.Rule{
+		ID: "AIMS-G035", Severity: diag.Error, Refs: []string{"8.3"},
+		Title: "Treatment plan overdue", Description: "A treatment plan is past its due date and not done.",
+		Why:          "Clause 8.3 requires the treatment plan to be implemented; an overdue treatment means the risk stays above what was planned and the auditor will ask why the plan slipped and who decided to accept the delay.",
+		Fix:          "Finish the work and set `treatment.progress: done`, or re-plan it by moving `treatment.due` to a realistic date and recording who agreed (e.g. in a ManagementReview `decisions` entry or the treatment `plan`). An override is only honest as `severity: warning` or `info` with a reason naming the approved new date.",
+		Configurable: true,
+	},
+}
 
 // Threshold is the risk acceptance threshold in force and where it comes
 // from. One rule decides it: the first RiskCriteria (in file order) that
@@ -108,26 +163,26 @@ func (a *analyzer) checkRisks() {
 		t := r.Treatment
 		switch {
 		case v.Above && t == nil:
-			a.report("AIMS-G030", pos(d, "likelihood"), "risk %s scores %d (likelihood %d x impact %d), above the acceptance threshold %d, and has no treatment", r.ID, v.Score, r.Likelihood, r.Impact, th)
+			a.report(riskRule.UntreatedAboveThreshold, pos(d, "likelihood"), "risk %s scores %d (likelihood %d x impact %d), above the acceptance threshold %d, and has no treatment", r.ID, v.Score, r.Likelihood, r.Impact, th)
 		case t != nil && t.Option != "accept" && len(t.Controls) == 0:
-			a.report("AIMS-G031", pos(d, "treatment", "option"), "risk %s is treated (%s) but names no Annex A controls", r.ID, t.Option)
+			a.report(riskRule.TreatmentWithoutControls, pos(d, "treatment", "option"), "risk %s is treated (%s) but names no Annex A controls", r.ID, t.Option)
 		}
 		if t != nil && t.Option != "accept" && r.Residual == nil {
-			a.report("AIMS-G032", pos(d, "treatment"), "risk %s has a treatment but no residual likelihood and impact", r.ID)
+			a.report(riskRule.ResidualNotEvaluated, pos(d, "treatment"), "risk %s has a treatment but no residual likelihood and impact", r.ID)
 		}
 		if !v.Accepted {
 			switch {
 			case t != nil && t.Option == "accept":
-				a.report("AIMS-G033", pos(d, "treatment", "option"), "risk %s is accepted without an acceptance by an approver", r.ID)
+				a.report(riskRule.AcceptedWithoutApproval, pos(d, "treatment", "option"), "risk %s is accepted without an acceptance by an approver", r.ID)
 			case v.ResidualAbove:
-				a.report("AIMS-G033", pos(d, "residual"), "risk %s keeps a residual score of %d, above the acceptance threshold %d, without an acceptance by an approver", r.ID, v.Residual, th)
+				a.report(riskRule.AcceptedWithoutApproval, pos(d, "residual"), "risk %s keeps a residual score of %d, above the acceptance threshold %d, without an acceptance by an approver", r.ID, v.Residual, th)
 			}
 		}
 		if v.ReviewOverdue {
-			a.report("AIMS-G034", pos(d, "next_review"), "risk %s was due for review on %s", r.ID, r.NextReview)
+			a.report(riskRule.ReviewOverdue, pos(d, "next_review"), "risk %s was due for review on %s", r.ID, r.NextReview)
 		}
 		if v.TreatmentOverdue {
-			a.report("AIMS-G035", pos(d, "treatment", "due"), "the treatment plan of risk %s was due on %s and is not done", r.ID, t.Due)
+			a.report(riskRule.TreatmentOverdue, pos(d, "treatment", "due"), "the treatment plan of risk %s was due on %s and is not done", r.ID, t.Due)
 		}
 	}
 }

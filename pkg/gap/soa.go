@@ -4,11 +4,80 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
 )
+
+// soaRule are the rules about the Statement of Applicability; each sits
+// beside the check that applies it and is registered by being a field here.
+var soaRule = struct {
+	NoSoA                      *diag.Rule
+	ControlMissing             *diag.Rule
+	ControlListedTwice         *diag.Rule
+	ExclusionUnjustified       *diag.Rule
+	ExcludedButRelied          *diag.Rule
+	ImplementedWithoutEvidence *diag.Rule
+	NoImplementationStatus     *diag.Rule
+	EvidenceDoesNotClaim       *diag.Rule
+}{
+	NoSoA: &diag.Rule{
+		ID: "AIMS-G010", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "No Statement of Applicability", Description: "An Applicability document must list every Annex A control.",
+		Why:          "The Statement of Applicability is mandatory documented information under 6.1.3 and the auditor's map of the whole AIMS: it is where each Annex A control is shown to have been considered, with the decision and its justification. Its absence is a major nonconformity.",
+		Fix:          "Add a `kind: Applicability` document with a `controls` list holding one entry per Annex A control: `control: A.6.2.4`, `applicable: true`, `implementation: implemented`, `evidence: [ev-vv-report]`, `owner`, or `applicable: false` with a `justification`. `aims init` or the example AIMS gives a complete starting list. Do not override.",
+		Configurable: true,
+	},
+	ControlMissing: &diag.Rule{
+		ID: "AIMS-G011", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "Control missing from the SoA", Description: "Every one of the 38 Annex A controls must appear in the Statement of Applicability.",
+		Why:          "Under 6.1.3 the necessary controls must be compared with Annex A so that none is overlooked; a control absent from the SoA shows that comparison was never made for it, and an auditor will expect all 38 controls to carry a decision.",
+		Fix:          "Add a row to `controls` in the `kind: Applicability` document for each control the message lists, e.g. `control: A.10.3` with `applicable: true` and an `implementation` status, or `applicable: false` with a `justification`. Do not override: an incomplete SoA cannot show that every control was considered.",
+		Configurable: true,
+	},
+	ControlListedTwice: &diag.Rule{
+		ID: "AIMS-G012", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "Control listed twice in the SoA", Description: "Each control appears once, so its decision is unambiguous.",
+		Why:          "If a control appears twice in the SoA (6.1.3), the two rows can disagree on applicability or status, and the auditor cannot tell which decision the organisation actually made.",
+		Fix:          "Merge the two rows named in the message into one entry under `controls` in the `kind: Applicability` document, keeping a single `applicable`, `implementation`, `justification` and the union of the `evidence` ids. There is no honest override: one control, one decision.",
+		Configurable: true,
+	},
+	ExclusionUnjustified: &diag.Rule{
+		ID: "AIMS-G013", Severity: diag.Error, Refs: []string{"6.1.3"},
+		Title: "Exclusion without justification", Description: "A control marked not applicable needs a written justification.",
+		Why:          "Clause 6.1.3 requires a justification for each control excluded from the SoA; auditors read exclusions closely because an unexplained one looks like a way to shrink the audit.",
+		Fix:          "Add a `justification` to the row with `applicable: false`, saying why the control is not needed (e.g. `justification: \"We build no AI systems in-house; all models are bought in (see supplier controls).\"`), or set `applicable: true` if it does apply. Do not override: an exclusion without a reason does not meet the clause.",
+		Configurable: true,
+	},
+	ExcludedButRelied: &diag.Rule{
+		ID: "AIMS-G014", Severity: diag.Error, Refs: []string{"6.1.3", "8.3"},
+		Title: "Excluded control used in a treatment", Description: "A control that a risk treatment or impact-assessment mitigation relies on cannot be excluded.",
+		Why:          "A control that a risk treatment or impact mitigation depends on cannot be not applicable; an SoA that contradicts the treatment plan (6.1.3, 8.3) tells the auditor one of the two records is wrong, and the risk may in fact be untreated.",
+		Fix:          "Either set `applicable: true` for that control in the `kind: Applicability` document (with an `implementation` status and `evidence`), or remove it from the `treatment.controls` of the Risk or the `mitigations[].controls` of the ImpactAssessment named in the message and name the control that really treats the risk. Do not override: the contradiction is the finding.",
+		Configurable: true,
+	},
+	ImplementedWithoutEvidence: &diag.Rule{
+		ID: "AIMS-G015", Severity: diag.Warning, Refs: []string{"6.1.3"},
+		Title: "Implemented control without evidence", Description: "A control recorded as implemented or partial must list the evidence that shows it.",
+		Why:          "An auditor verifies SoA claims by sampling evidence; a control recorded as implemented or partial with nothing behind it is an unsupported claim against 6.1.3 and will be tested first.",
+		Fix:          "List the ids of `kind: Evidence` documents that show the control working in the row's `evidence` (e.g. `evidence: [ev-access-review-2026q1]`), and make each such Evidence list the control in its `satisfies`. If nothing exists yet, set `implementation: planned` or `not_started` honestly. An override is rarely honest; at most `severity: info` with a reason while evidence is being collected for a new control.",
+		Configurable: true,
+	},
+	NoImplementationStatus: &diag.Rule{
+		ID: "AIMS-G016", Severity: diag.Warning, Refs: []string{"6.1.3"},
+		Title: "Applicable control without status", Description: "An applicable control needs an implementation status.",
+		Why:          "For each applicable control an auditor wants to know whether it is in place; a row with no implementation status leaves 6.1.3 half answered and hides whether the control is operating or still a plan.",
+		Fix:          "Set `implementation` on the row to one of `not_started`, `planned`, `partial`, `implemented`, and add `evidence` for `partial` or `implemented`. There is no honest reason to override this; `planned` is a perfectly acceptable answer.",
+		Configurable: true,
+	},
+	EvidenceDoesNotClaim: &diag.Rule{
+		ID: "AIMS-G017", Severity: diag.Warning, Refs: []string{"6.1.3"},
+		Title: "SoA evidence does not claim the control", Description: "An SoA row cites evidence whose satisfies does not list that control: one of the two is probably wrong, and the trace from evidence to control is broken.",
+		Why:          "Auditors follow the trace from SoA row to evidence and back (6.1.3); when the evidence does not say it supports the control that cites it, one of the two records is wrong and the trace the audit relies on is broken.",
+		Fix:          "Either add the control id to the Evidence's `satisfies` (e.g. `satisfies: [\"A.6.2.4\"]`) if it does show that control, or remove the Evidence id from the SoA row's `evidence` and cite the right one. An override is not honest; fix whichever side is wrong.",
+		Configurable: true,
+	},
+}
 
 // soaRow is where a control's SoA decision lives.
 type soaRow struct {
@@ -34,7 +103,7 @@ func (a *analyzer) checkSoA() {
 		if a.m.HasInvalid("Applicability") {
 			return // its schema errors say what is wrong
 		}
-		a.report("AIMS-G010", diag.Pos{}, "no Statement of Applicability: add an Applicability document listing all %d Annex A controls", len(a.cat.ControlIDs()))
+		a.report(soaRule.NoSoA, diag.Pos{}, "no Statement of Applicability: add an Applicability document listing all %d Annex A controls", len(a.cat.ControlIDs()))
 		return
 	}
 	seen := map[string]diag.Pos{}
@@ -42,21 +111,21 @@ func (a *analyzer) checkSoA() {
 		for i, r := range s.Controls {
 			p := pos(s.Doc, "controls", i, "control")
 			if first, dup := seen[r.Control]; dup {
-				a.emit("AIMS-G012", -1, p, []diag.Pos{first}, fmt.Sprintf("control %s is listed twice", r.Control))
+				a.emit(soaRule.ControlListedTwice, -1, p, []diag.Pos{first}, fmt.Sprintf("control %s is listed twice", r.Control))
 				continue
 			}
 			seen[r.Control] = p
 			switch {
 			case !r.Applicable && strings.TrimSpace(r.Justification) == "":
-				a.report("AIMS-G013", pos(s.Doc, "controls", i, "applicable"), "control %s is excluded without a justification", r.Control)
+				a.report(soaRule.ExclusionUnjustified, pos(s.Doc, "controls", i, "applicable"), "control %s is excluded without a justification", r.Control)
 			case r.Applicable && r.Implementation == "":
-				a.report("AIMS-G016", p, "applicable control %s has no implementation status", r.Control)
+				a.report(soaRule.NoImplementationStatus, p, "applicable control %s has no implementation status", r.Control)
 			case r.Applicable && len(r.Evidence) == 0 && (r.Implementation == "implemented" || r.Implementation == "partial"):
-				a.report("AIMS-G015", p, "control %s is recorded as %s but lists no evidence", r.Control, r.Implementation)
+				a.report(soaRule.ImplementedWithoutEvidence, p, "control %s is recorded as %s but lists no evidence", r.Control, r.Implementation)
 			}
 			for j, id := range r.Evidence {
 				if e, ok := a.m.ByID[id].(*aims.Evidence); ok && !slices.Contains(e.Satisfies, r.Control) {
-					a.report("AIMS-G017", pos(s.Doc, "controls", i, "evidence", j), "control %s cites evidence %s, which does not list %s in its satisfies", r.Control, id, r.Control)
+					a.report(soaRule.EvidenceDoesNotClaim, pos(s.Doc, "controls", i, "evidence", j), "control %s cites evidence %s, which does not list %s in its satisfies", r.Control, id, r.Control)
 				}
 			}
 		}
@@ -69,7 +138,7 @@ func (a *analyzer) checkSoA() {
 	}
 	if len(missing) > 0 {
 		s := a.m.SoAs[0]
-		a.report("AIMS-G011", pos(s.Doc, "controls"), "%d Annex A control%s missing from the Statement of Applicability: %s",
+		a.report(soaRule.ControlMissing, pos(s.Doc, "controls"), "%d Annex A control%s missing from the Statement of Applicability: %s",
 			len(missing), pluralS(len(missing)), strings.Join(missing, ", "))
 	}
 
@@ -77,7 +146,7 @@ func (a *analyzer) checkSoA() {
 	rows := a.soaRows()
 	used := func(ctrl, by string) {
 		if r, ok := rows[ctrl]; ok && !r.row.Applicable {
-			a.report("AIMS-G014", pos(r.soa.Doc, "controls", r.i, "applicable"), "control %s is excluded but %s relies on it", ctrl, by)
+			a.report(soaRule.ExcludedButRelied, pos(r.soa.Doc, "controls", r.i, "applicable"), "control %s is excluded but %s relies on it", ctrl, by)
 		}
 	}
 	for _, r := range a.m.Risks {
@@ -101,139 +170,4 @@ func pluralS(n int) string {
 		return " is"
 	}
 	return "s are"
-}
-
-// validEvidence judges every Evidence document once; SoA rows and
-// requirements reuse the verdicts.
-func (a *analyzer) checkEvidence() {
-	a.evidence = map[string]Support{}
-	for _, e := range a.m.Evidence {
-		s := Support{Kind: "Evidence", ID: e.ID, Title: e.Name(), Valid: true}
-		if e.Doc != nil {
-			s.File, s.Line = e.Doc.File, e.Doc.Start().Line
-		}
-		var notes []string
-		invalid := func(n string) { s.Valid = false; notes = append(notes, n) }
-		if a.hasTODO(e.Doc) {
-			invalid("still holds template TODOs")
-		}
-		if e.Path != "" && a.opts.FileExists != nil && !a.opts.FileExists(e.Path) {
-			invalid("its file " + e.Path + " is missing")
-		}
-		if e.Owner == "" {
-			a.report("AIMS-G021", pos(e.Doc), "evidence %s has no owner", e.ID)
-			invalid("no owner")
-		}
-		expiry, basis, fromGit, known := a.expiry(e)
-		st := EvidenceState{ID: e.ID, State: "current", Basis: displayBasis(e, known, fromGit, a.maxAge)}
-		switch {
-		case !known:
-			invalid("no collected date, so its age is unknown")
-			st.State = "undated"
-		case a.now.After(expiry):
-			late := int(a.now.Sub(expiry).Hours() / 24)
-			sev := diag.Warning
-			st.State = "grace"
-			if late > a.grace {
-				sev = diag.Error
-				st.State = "stale"
-				invalid("stale since " + expiry.Format("2006-01-02"))
-			} else {
-				notes = append(notes, fmt.Sprintf("stale since %s (grace period)", expiry.Format("2006-01-02")))
-			}
-			a.reportSev("AIMS-G020", sev, a.freshnessPos(e), "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, basis, expiry.Format("2006-01-02"), late, plural(late))
-		case expiry.Sub(a.now).Hours()/24 <= ExpiringDays:
-			st.State = "expiring"
-		}
-		if known {
-			st.Expires = expiry.AddDate(0, 0, -1).Format("2006-01-02")
-		}
-		if fromGit {
-			notes = append(notes, "age taken from the last commit that changed it")
-		}
-		s.Note = strings.Join(notes, "; ")
-		a.evidence[e.ID] = s
-		st.Counts, st.Note = s.Valid, s.Note
-		a.states = append(a.states, st)
-		a.supports(s, e.Satisfies...)
-	}
-	// The SoA links evidence to controls too.
-	for _, soa := range a.m.SoAs {
-		for _, r := range soa.Controls {
-			for _, id := range r.Evidence {
-				if s, ok := a.evidence[id]; ok && !a.has(r.Control, id) {
-					a.supports(s, r.Control)
-				}
-			}
-		}
-	}
-}
-
-// displayBasis says in a report what an evidence's expiry comes from.
-func displayBasis(e *aims.Evidence, known, fromGit bool, maxAge int) string {
-	var b string
-	switch {
-	case !known:
-		return "no collected date"
-	case e.ValidUntil != "":
-		return "valid until"
-	case e.ReviewIntervalDays > 0:
-		b = fmt.Sprintf("review every %d days", e.ReviewIntervalDays)
-	default:
-		b = fmt.Sprintf("maximum age %d days", maxAge)
-	}
-	if fromGit {
-		b += " from the last commit"
-	}
-	return b
-}
-
-// expiry is when evidence goes stale and on what basis.
-func (a *analyzer) expiry(e *aims.Evidence) (t time.Time, basis string, fromGit, known bool) {
-	if d, ok := parseDate(e.ValidUntil); ok {
-		return d.AddDate(0, 0, 1), "valid_until", false, true
-	}
-	collected, ok := parseDate(e.Collected)
-	if !ok {
-		if a.opts.LastChanged == nil || e.Path == "" {
-			a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date and no git history to date it", e.ID)
-			return time.Time{}, "", false, false
-		}
-		lc, ok := a.opts.LastChanged(strings.TrimPrefix(e.Path, "./"))
-		if !ok {
-			a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date and its file has no git history", e.ID)
-			return time.Time{}, "", false, false
-		}
-		a.report("AIMS-G022", pos(e.Doc), "evidence %s has no collected date; its age is taken from the last commit that changed %s (%s)", e.ID, e.Path, lc.Format("2006-01-02"))
-		collected, fromGit = day(lc), true
-	}
-	if e.ReviewIntervalDays > 0 {
-		return collected.AddDate(0, 0, e.ReviewIntervalDays+1), "review interval", fromGit, true
-	}
-	return collected.AddDate(0, 0, a.maxAge+1), fmt.Sprintf("maximum age of %d days", a.maxAge), fromGit, true
-}
-
-func (a *analyzer) freshnessPos(e *aims.Evidence) diag.Pos {
-	for _, f := range []string{"valid_until", "collected"} {
-		if e.Doc != nil && e.Doc.Has("/"+f) {
-			return e.Doc.ValueAt("/" + f)
-		}
-	}
-	return pos(e.Doc)
-}
-
-func (a *analyzer) has(req, id string) bool {
-	for _, s := range a.support[req] {
-		if s.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -50,6 +50,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 		Reviews:          sortByID(a.reviews, func(v ReviewVerdict) string { return v.ID }),
 		Nonconformities:  sortByID(a.ncs, func(v NonconformityVerdict) string { return v.ID }),
 		Suppliers:        sortByID(a.suppliers, func(v SupplierVerdict) string { return v.ID }),
+		Datasets:         sortByID(a.datasets, func(v DatasetVerdict) string { return v.ID }),
 		DocumentsOverdue: a.overdueDocs,
 	}
 	if res.DocumentsOverdue == nil {
@@ -71,7 +72,9 @@ func (a *analyzer) result(prior diag.List) *Result {
 		}
 		refs := d.Refs
 		if refs == nil {
-			refs = ruleByID[d.Code].Refs
+			if r, ok := registry.Lookup(d.Code); ok {
+				refs = r.Refs
+			}
 		}
 		msg := d.Msg
 		if d.Pos.IsValid() {

@@ -24,6 +24,61 @@ const (
 	CodeUnknownTier = "AIMS-R007" // an AI system's risk tier is not defined
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{
+			ID: CodeDuplicate, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Duplicate id", Description: "Two documents share an id; both places are named.",
+			Why: "Ids identify records (7.5.2); if two documents share one, every reference to it is ambiguous and the auditor cannot tell which risk, system or evidence is meant.",
+			Fix: "Rename one of the two documents named in the message to a unique `id` (e.g. `risk-credit-bias-02`) and update every reference to it. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeUnknownRef, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Unknown reference", Description: "A reference to an id that no document defines.",
+			Why: "A reference to a document that does not exist (an owner, a dataset, evidence) breaks the trace an auditor follows from a claim to its support (7.5.2).",
+			Fix: "Correct the id to an existing document (the message suggests close matches) or create the missing document, e.g. a `kind: Person` for an `owner`, a `kind: Dataset` for an entry in `datasets`. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeWrongKind, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Reference to the wrong kind", Description: "A reference names a document of the wrong kind (an owner that is not a Person or Role, ...).",
+			Why: "A reference that names the wrong kind of document (an owner that is an Evidence, a dpia that is a Dataset) means the link does not show what it claims, so the record is misleading (7.5.2).",
+			Fix: "Point the field at a document of the kind the message names: `owner`, `approved_by` and `acceptance.approved_by` take a Person or Role id; `datasets` take Dataset ids; `suppliers` and `model.supplier` take Supplier ids; `privacy.dpia`, SoA `evidence` and `minutes` take Evidence ids. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeUnknownReq, Severity: diag.Error, Refs: []string{"6.1.3"},
+			Title: "Unknown clause or control", Description: "A clause or Annex A control id that is not in ISO/IEC 42001:2023.",
+			Why: "The SoA and evidence are mapped to the standard's clause and control ids (6.1.3); an id that does not exist (such as A.4.1, since every Annex A area starts at .2) means something is mapped to nothing and the auditor cannot place it.",
+			Fix: "Replace the id with the correct ISO/IEC 42001:2023 clause or Annex A control, quoted, e.g. `\"A.6.2.4\"` rather than `\"A.6.4\"`; where a control is required (SoA rows, `treatment.controls`) name a control, not a group such as `A.6`. `aims catalog` lists the valid ids. This rule cannot be switched off.",
+		},
+		{
+			ID: CodePath, Severity: diag.Error, Refs: []string{"7.5.3"},
+			Title: "Evidence file missing", Description: "An evidence path that does not exist, is a folder or a symlink, or leaves the AIMS root.",
+			Why: "Evidence must be available and protected (7.5.3); a path that does not exist, points to a folder, follows a symlink or leaves the repository cannot be produced for the auditor and is not under the AIMS's version control.",
+			Fix: "Commit the file and set `path` relative to the AIMS root (e.g. `path: evidence/2026/vv-credit-model.pdf`), naming a file, not a folder or symlink; for material kept elsewhere use `url` instead of `path`. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeManifest, Severity: diag.Error, Refs: []string{"4.4"},
+			Title: "Manifest problem", Description: "aims.yaml is missing its Manifest, holds more than one, or a Manifest is elsewhere.",
+			Why: "The manifest defines the AIMS as a system (4.4): the organisation, the frameworks, the settings and the rule overrides; with none, several or one in the wrong place, aims and the auditor cannot tell which settings apply.",
+			Fix: "Keep exactly one `kind: Manifest` document, in `aims.yaml` at the AIMS root, with `organization.name` and your `settings` and `rules`; remove or merge any other Manifest. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeUnknownTier, Severity: diag.Error, Refs: []string{"6.1.2"},
+			Title: "Unknown risk tier", Description: "An AI system's risk tier is not defined in aims.yaml (default tiers: high, medium, low).",
+			Why: "Risk tiers decide how much control each AI system gets (6.1.2); a system in a tier that is not defined receives no tier checks at all, so a high-risk system could pass unexamined.",
+			Fix: "Set `risk_tier` to a tier defined under `settings.tiers` in `aims.yaml` (by default `high`, `medium` or `low`), or define the new tier there with its `requires` list. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeNumericID, Severity: diag.Warning,
+			Title: "Clause id written as a number", Description: "An unquoted clause id such as 7.4 is a number to YAML; aims reads it as the id, other tools do not. Quote it.",
+			Why:          "An unquoted clause id such as `7.4` is a number to YAML; aims reads it as the id, but other tools see a number and `7.10` even becomes `7.1`, so exports and dashboards built from the same files may map evidence to the wrong clause (7.5.2).",
+			Fix:          "Quote clause and control ids: `satisfies: [\"7.4\", \"9\"]`, `scope: [\"9.2.1\"]`. If only aims reads the files, an override is honest, e.g. `severity: info` with a reason saying so, but quoting is a one-line fix.",
+			Configurable: true,
+		},
+	}
+}
+
 // Ref is one resolved reference, for reverse lookups ("which risks name
 // this system").
 type Ref struct {

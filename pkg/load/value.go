@@ -28,6 +28,45 @@ const (
 	CodeYAML11Bool = "AIMS-Y001" // unquoted yes/no/on/off
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs. They
+// cannot be switched off (except the YAML 1.1 warning): a document that does
+// not parse cannot be analysed.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{
+			ID: CodeSyntax, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "YAML syntax error", Description: "The file is not valid YAML.",
+			Why: "A file that does not parse cannot be read by aims or reliably by anyone else, so the records in it are not usable documented information (7.5.2) and none of the checks on it can run.",
+			Fix: "Fix the syntax at the file:line:col in the message: usually bad indentation, a missing `:` or a value with `: ` or `#` that needs quoting (`title: \"Risk: data drift\"`); in a Markdown policy, close the front matter with a second `---` line. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeStructure, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Malformed structure", Description: "Duplicate keys, non-string keys, nesting or alias expansion beyond limits, or a document that is not a mapping.",
+			Why: "Duplicate keys, odd key types or oversized alias expansions make a document ambiguous: different tools keep different values, so the auditor and aims could read different records (7.5.2).",
+			Fix: "Remove the duplicate key (keep one value), make keys plain strings, make each document a mapping of fields (not a list or a scalar), split front matter holding several documents, and avoid deep nesting (over 100 levels) or alias chains (over 250,000 values). This rule cannot be switched off.",
+		},
+		{
+			ID: CodeNotAIMS, Severity: diag.Error, Refs: []string{"7.5.1"},
+			Title: "Not an AIMS document", Description: "A YAML document where AIMS documents live has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude.",
+			Why: "aims has to know which files are AIMS records (7.5.1); a YAML document under the document paths with neither `apiVersion` nor `kind` is either an incomplete record or a foreign file mixed into the register.",
+			Fix: "Add `apiVersion: aims/v1` and the right `kind` (see `aims schema`), or list the path under `documents.exclude` in `aims.yaml` (e.g. `exclude: [\"ci/\", \"**/docker-compose.yaml\"]`; `evidence/` is excluded by default). This rule cannot be switched off.",
+		},
+		{
+			ID: CodeBinary, Severity: diag.Error, Refs: []string{"7.5.3"},
+			Title: "Unreadable file", Description: "A binary, non-UTF-8, oversized or unreadable file.",
+			Why: "Records must be available and readable when needed (7.5.3); a binary, non-UTF-8, oversized (over 8 MiB) or unreadable file where AIMS documents live cannot be checked and may not be readable by the auditor either.",
+			Fix: "Save the file as UTF-8 text, fix its permissions, or move binaries and large files (PDFs, exports) out of the document paths, e.g. into `evidence/`, and reference them from a `kind: Evidence` `path`. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeYAML11Bool, Severity: diag.Warning,
+			Title: "YAML 1.1 boolean", Description: "An unquoted yes/no/on/off is a string to aims but a boolean to YAML 1.1 tools; quote it.",
+			Why:          "An unquoted `yes`, `no`, `on`, `off`, `y` or `n` is text to aims but true or false to YAML 1.1 tools (PyYAML, some editors and converters), so the same record means different things depending on who reads it; consistent, unambiguous documented information is what 7.5.2 asks for.",
+			Fix:          "Quote the value (`answer: \"yes\"`) if you mean the text, or write `true`/`false` where the field is a boolean. If only aims and YAML 1.2 tools ever read the repository, an override in `aims.yaml` is honest, e.g. `AIMS-Y001: {severity: off, reason: \"All our tooling is YAML 1.2; values like on/off are deliberate text.\"}`.",
+			Configurable: true,
+		},
+	}
+}
+
 // span is where a value sits and, for a mapping member, where its key sits.
 type span struct{ key, val diag.Pos }
 

@@ -41,20 +41,21 @@ func (b *builder) datasets() []datasetView {
 		dv.Quality = "no checks recorded"
 		if q := d.Quality; q != nil && len(q.Checks) > 0 {
 			n := map[string]int{}
-			latest := q.Checks[0]
 			for _, c := range q.Checks {
 				n[c.Result]++
-				if c.Date >= latest.Date {
-					latest = c
-				}
 			}
 			dv.Quality = fmt.Sprintf("%d passed, %d warnings, %d failed", n["pass"], n["warning"], n["fail"])
-			if latest.Result == "fail" {
+			if v, ok := b.in.Gap.Dataset(d.ID); ok && len(v.Failed) > 0 {
 				dv.QualityFailed = true
-				dv.Quality += fmt.Sprintf("; latest failed: %s", latest.Check)
-				if latest.Date != "" {
-					dv.Quality += " (" + latest.Date + ")"
+				var failed []string
+				for _, f := range v.Failed {
+					s := f.Check
+					if f.Date != "" {
+						s += " (" + f.Date + ")"
+					}
+					failed = append(failed, s)
 				}
+				dv.Quality += "; latest run failed: " + strings.Join(failed, ", ")
 			}
 		}
 		dv.Representativeness = "not reviewed"

@@ -30,6 +30,48 @@ const (
 	CodeDate     = "AIMS-S006" // not a YYYY-MM-DD date
 )
 
+// Rules are the checks of this stage, for `aims rules`, SARIF and docs.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{
+		{
+			ID: CodeHeader, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Unknown document header", Description: "apiVersion or kind is missing or unknown.",
+			Why: "Each record must be identifiable as what it is (7.5.2); without a known `apiVersion` and `kind` aims cannot tell which requirements the document supports or check it.",
+			Fix: "Set `apiVersion: aims/v1` and a `kind` from the list in the message (e.g. `kind: Risk`, `kind: AISystem`); kinds are case-sensitive. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeUnknown, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Unknown field", Description: "A field the schema does not define (often a typo).",
+			Why: "A field the schema does not know is usually a typo, and the value the author meant to record is then silently ignored; the auditor would see a record that seems complete but counts for nothing (7.5.2).",
+			Fix: "Rename the field to the one the message suggests (`aims schema KIND` lists the valid fields, e.g. `next_review`, not `review_date`), or move free text into `description` and labels into `tags`. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeRequired, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Missing required field", Description: "A field the schema requires is absent.",
+			Why: "Required fields carry the facts a record exists to hold (owner, dates, the decision); a record without them is incomplete documented information (7.5.2) and aims cannot check it.",
+			Fix: "Add the field named in the message, e.g. `owner: aims-manager` on a Risk or `justification` on an excluded system; `aims schema KIND` shows every required field. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeType, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Wrong type", Description: "A value of the wrong type (text for a number, a list for a mapping...).",
+			Why: "A value of the wrong type (text where a number or list is expected) cannot be compared, scored or checked, so the record does not say what it seems to (7.5.2).",
+			Fix: "Write the value in the type the schema expects: numbers unquoted (`likelihood: 3`), lists as lists (`intended_uses: [\"credit scoring\"]`), mappings as indented fields (`treatment:` with `option:` beneath). This rule cannot be switched off.",
+		},
+		{
+			ID: CodeValue, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Value not allowed", Description: "A value outside its allowed set, pattern, range or length.",
+			Why: "Enumerations and patterns keep records consistent and comparable (7.5.2); a value outside the allowed set, such as an unknown stage or a misspelt status, makes checks and reports silently wrong.",
+			Fix: "Use one of the allowed values listed in the message (e.g. `stage: deployed`, `status: approved`, `treatment.option: mitigate`) or fix the pattern, range or length (ids like `risk-credit-01`, clause ids like `\"6.1.3\"`). This rule cannot be switched off.",
+		},
+		{
+			ID: CodeDate, Severity: diag.Error, Refs: []string{"7.5.2"},
+			Title: "Invalid date", Description: "A date that is not YYYY-MM-DD.",
+			Why: "Review, approval and collection dates are how an auditor judges whether a record is current; a date that is not a real `YYYY-MM-DD` date cannot be checked (7.5.2).",
+			Fix: "Write the date as `YYYY-MM-DD`, e.g. `approved_on: 2026-03-31` (not `31/03/2026` or `2026-3-31`), and make sure the day exists. This rule cannot be switched off.",
+		},
+	}
+}
+
 const base = "mem:///schemas/"
 
 // Validator validates documents. It is safe for concurrent use.

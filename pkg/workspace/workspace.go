@@ -16,6 +16,7 @@ import (
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/link"
 	"github.com/aims-dev/aims/pkg/load"
 	"github.com/aims-dev/aims/pkg/schema"
@@ -166,25 +167,12 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*loa
 	return valid, invalid, all, nil
 }
 
-// DefaultTiers are used when aims.yaml defines none: what each risk tier
-// requires of an AI system, proportional to its risk.
-var DefaultTiers = map[string]aims.Tier{
-	"high": {Description: "Significant impact on people's rights, safety or livelihood (e.g. EU AI Act high-risk).", Requires: []string{
-		"impact_assessment", "bias_testing", "human_oversight", "fallback", "shutdown_criteria", "monitoring",
-		"drift_thresholds", "explainability", "robustness_testing", "event_logging", "dataset_provenance",
-		"dataset_quality", "representativeness", "verification", "deployment_approval"}},
-	"medium": {Description: "Interacts with people or informs decisions with moderate impact.", Requires: []string{
-		"impact_assessment", "human_oversight", "monitoring", "explainability", "event_logging", "dataset_provenance",
-		"verification", "deployment_approval"}},
-	"low": {Description: "Internal or low-impact use.", Requires: []string{"verification"}},
-}
-
 // Tiers returns the risk tiers in force.
 func Tiers(m *aims.Manifest) map[string]aims.Tier {
 	if m != nil && len(m.Settings.Tiers) > 0 {
 		return m.Settings.Tiers
 	}
-	return DefaultTiers
+	return gap.DefaultTiers()
 }
 
 // resultTypes are the evidence types whose files are read as aims-result/v1.
