@@ -1,6 +1,7 @@
 package gap
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -193,23 +194,16 @@ func (a *analyzer) settings() {
 	if a.m.Manifest != nil {
 		s = a.m.Manifest.Settings
 	}
-	a.maxAge = or(s.EvidenceMaxAgeDays, 365)
+	a.maxAge = cmp.Or(s.EvidenceMaxAgeDays, 365)
 	a.grace = 30
 	if s.EvidenceGraceDays != nil {
 		a.grace = *s.EvidenceGraceDays
 	}
-	a.auditCycle = or(s.AuditCycleMonths, 12)
-	a.programme = or(s.AuditProgrammeMonths, 36)
-	a.reviewCycle = or(s.ReviewCycleMonths, 12)
-	a.biasAge = or(s.BiasResultMaxAgeDays, 180)
+	a.auditCycle = cmp.Or(s.AuditCycleMonths, 12)
+	a.programme = cmp.Or(s.AuditProgrammeMonths, 36)
+	a.reviewCycle = cmp.Or(s.ReviewCycleMonths, 12)
+	a.biasAge = cmp.Or(s.BiasResultMaxAgeDays, 180)
 	a.risk = a.riskThreshold()
-}
-
-func or(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
 }
 
 // overrides reads the rules section of aims.yaml. An unknown or

@@ -1,6 +1,7 @@
 package gap
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -157,7 +158,7 @@ func (a *analyzer) checkDocuments() {
 			}
 		}
 		if a.hasTODO(m.Doc) {
-			a.report(documentRule.TemplateTODOs, pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, or2(m.ID, m.Name()))
+			a.report(documentRule.TemplateTODOs, pos(m.Doc), "%s %s still holds TODO placeholders; it evidences nothing until they are replaced", m.Kind, cmp.Or(m.ID, m.Name()))
 		}
 	}
 
@@ -235,7 +236,7 @@ func (a *analyzer) linkDocuments() {
 	for _, r := range m.Roles {
 		held := false
 		for _, p := range m.People {
-			held = held || contains(p.Roles, r.ID)
+			held = held || slices.Contains(p.Roles, r.ID)
 		}
 		a.supports(when(a.docSupport(r, false), held, "held by nobody"), "5.3", "A.3.2")
 	}
@@ -350,13 +351,4 @@ func when(s Support, ok bool, note string) Support {
 		s.Note += "; " + note
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

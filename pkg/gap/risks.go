@@ -1,6 +1,8 @@
 package gap
 
 import (
+	"cmp"
+
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
 )
@@ -99,7 +101,7 @@ func (t Threshold) Bounds(maxScore int) (lo, hi int) {
 func (a *analyzer) riskThreshold() Threshold {
 	for _, c := range a.m.RiskCriteria {
 		if c.AcceptanceThreshold > 0 {
-			t := Threshold{Value: c.AcceptanceThreshold, Source: "RiskCriteria " + or2(c.ID, c.Name())}
+			t := Threshold{Value: c.AcceptanceThreshold, Source: "RiskCriteria " + cmp.Or(c.ID, c.Name())}
 			if c.Doc != nil {
 				t.File = c.Doc.File
 			}

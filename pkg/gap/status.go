@@ -1,6 +1,7 @@
 package gap
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -110,7 +111,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 				r.Reasons = append(r.Reasons, "no evidence: "+e.Guidance)
 			}
 			for _, s := range r.Evidence {
-				r.Reasons = append(r.Reasons, fmt.Sprintf("%s %s does not count: %s", s.Kind, or2(s.ID, s.Title), s.Note))
+				r.Reasons = append(r.Reasons, fmt.Sprintf("%s %s does not count: %s", s.Kind, cmp.Or(s.ID, s.Title), s.Note))
 			}
 		default:
 			r.Status = Met
@@ -120,7 +121,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 			case !inSoA:
 				r.Reasons = append(r.Reasons, "not in the Statement of Applicability")
 			case row.row.Applicable && row.row.Implementation != "implemented":
-				r.Reasons = append(r.Reasons, fmt.Sprintf("the Statement of Applicability records implementation as %s", or2(row.row.Implementation, "unknown")))
+				r.Reasons = append(r.Reasons, fmt.Sprintf("the Statement of Applicability records implementation as %s", cmp.Or(row.row.Implementation, "unknown")))
 			}
 		}
 		if r.Status != Excluded {

@@ -1,0 +1,141 @@
+package gap
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+// auditRule are the rules about internal audits; each sits beside the check that
+// applies it and is registered by being a field here.
+var auditRule = struct {
+	NoRecentAudit               *diag.Rule
+	ProgrammeIncomplete         *diag.Rule
+	AuditorIndependence         *diag.Rule
+	FindingWithoutNonconformity *diag.Rule
+	PlannedAuditOverdue         *diag.Rule
+}{
+	NoRecentAudit: &diag.Rule{
+		ID: "AIMS-G060", Severity: diag.Error, Refs: []string{"9.2.1"},
+		Title: "No recent internal audit", Description: "An internal audit must be completed within the audit cycle (settings.audit_cycle_months).",
+		Why:          "Clause 9.2.1 requires internal audits at planned intervals; no completed internal audit within the cycle is one of the most common reasons a certification audit cannot proceed, because the AIMS has not checked itself.",
+		Fix:          "Run the internal audit and record it as a `kind: Audit` with `type: internal`, `state: completed`, `date` within `settings.audit_cycle_months` (default 12), `scope` (clause and control ids), `auditor` and `findings`. External or certification audits do not count. An override is not honest; change `settings.audit_cycle_months` only if your documented audit programme really uses a different interval.",
+		Configurable: true,
+	},
+	ProgrammeIncomplete: &diag.Rule{
+		ID: "AIMS-G061", Severity: diag.Error, Refs: []string{"9.2.2"},
+		Title: "Audit programme incomplete", Description: "Audits completed within the programme period must together cover every clause 4-10.",
+		Why:          "Clause 9.2.2 expects an audit programme that, over its period, covers the whole management system; clauses left out of every audit are areas nobody has independently checked, which an auditor will note.",
+		Fix:          "Plan and complete internal audits whose `scope` includes the missing clauses (e.g. `scope: [\"7.2\", \"8.3\", \"10.2\"]`; any sub-clause counts for its clause), or add them to the next audit. `settings.audit_programme_months` (default 36) sets the period; an override is not honest while clauses are genuinely unaudited.",
+		Configurable: true,
+	},
+	AuditorIndependence: &diag.Rule{
+		ID: "AIMS-G062", Severity: diag.Warning, Refs: []string{"9.2.2"},
+		Title: "Auditor independence not shown", Description: "An audit completed within the programme period must record an auditor independent of the area audited.",
+		Why:          "Clause 9.2.2 requires auditors to be chosen so the audit is objective and impartial; auditors of certification bodies check that nobody audited their own work.",
+		Fix:          "Record the auditor under `auditor` in the `kind: Audit` with `name`, `person` or `organization`, and `independent: true` once you have confirmed they do not work in the area audited. If that was not possible, an override is the honest answer, e.g. `severity: info` with `reason: \"First audit run by the AIMS manager; an external auditor is booked for Q2.\"`.",
+		Configurable: true,
+	},
+	FindingWithoutNonconformity: &diag.Rule{
+		ID: "AIMS-G063", Severity: diag.Error, Refs: []string{"10.2"},
+		Title: "Audit finding without nonconformity", Description: "A major or minor audit finding must raise a Nonconformity.",
+		Why:          "Clause 10.2 requires nonconformities to be acted on; a major or minor audit finding that never became a tracked nonconformity has no root cause, corrective action or closure an auditor can follow.",
+		Fix:          "Create a `kind: Nonconformity` (`source: internal_audit`, `audit: <audit id>`, `detected`, `requirements`, `state: open`) and link it from the finding with `nonconformity: <its id>`. If the finding is really an improvement suggestion, change its `type` to `observation` or `opportunity`. Do not override.",
+		Configurable: true,
+	},
+	PlannedAuditOverdue: &diag.Rule{
+		ID: "AIMS-G067", Severity: diag.Warning, Refs: []string{"9.2.2"},
+		Title: "Planned audit overdue", Description: "An audit still marked planned after its date: record it as completed, or re-plan it.",
+		Why:          "An audit programme (9.2.2) that says an audit is still planned after its date leaves the auditor unsure whether it happened; either the record is out of date or the programme slipped.",
+		Fix:          "If the audit took place, set `state: completed` on the `kind: Audit` and add `auditor`, `findings` and `report`; if it did not, move `date` to the new planned date. An override is not needed: correcting the record is always possible.",
+		Configurable: true,
+	},
+}
+
+// before reports whether date s is before t (false for an unparseable date).
+func (a *analyzer) before(s string, t time.Time) bool {
+	d, ok := parseDate(s)
+	return ok && d.Before(t)
+}
+
+func (a *analyzer) checkAudits() {
+	var internal []*aims.Audit
+	for _, au := range a.m.Audits {
+		if au.Type == "internal" && au.State == "completed" {
+			internal = append(internal, au)
+		}
+		if au.State == "completed" && !a.before(au.Date, a.monthsAgo(a.programme)) {
+			if au.Auditor == nil || au.Auditor.Independent == nil || !*au.Auditor.Independent {
+				a.report(auditRule.AuditorIndependence, pos(au.Doc, "auditor"), "audit %s does not record an independent auditor", au.ID)
+			}
+			for i, f := range au.Findings {
+				if (f.Type == "major" || f.Type == "minor") && f.Nonconformity == "" {
+					a.report(auditRule.FindingWithoutNonconformity, pos(au.Doc, "findings", i), "%s finding %s of audit %s raises no nonconformity", f.Type, cmp.Or(f.ID, "#"+strconv.Itoa(i+1)), au.ID)
+				}
+			}
+		}
+	}
+	for _, au := range a.m.Audits {
+		if au.State == "planned" && a.past(au.Date) {
+			a.report(auditRule.PlannedAuditOverdue, pos(au.Doc, "date"), "audit %s was planned for %s and is not recorded as completed", au.ID, au.Date)
+		}
+	}
+	cycleStart := a.monthsAgo(a.auditCycle)
+	recent := slices.ContainsFunc(internal, func(au *aims.Audit) bool { return !a.before(au.Date, cycleStart) && !a.after(au.Date) })
+	if !recent {
+		last := "no internal audit has been completed"
+		if len(internal) > 0 {
+			latest := slices.MaxFunc(internal, func(x, y *aims.Audit) int { return strings.Compare(x.Date, y.Date) })
+			last = "the last internal audit was on " + latest.Date
+		}
+		a.report(auditRule.NoRecentAudit, diag.Pos{}, "no internal audit completed in the last %d months (%s)", a.auditCycle, last)
+	}
+
+	// Coverage of clauses 4-10 by audits completed within the programme.
+	progStart := a.monthsAgo(a.programme)
+	covered := map[string]bool{}
+	for _, au := range internal {
+		if a.before(au.Date, progStart) {
+			continue
+		}
+		for _, s := range au.Scope {
+			covered[clauseGroup(s)] = true
+		}
+	}
+	var missing []string
+	for _, g := range []string{"4", "5", "6", "7", "8", "9", "10"} {
+		if !covered[g] {
+			missing = append(missing, g)
+		}
+	}
+	if len(internal) > 0 && len(missing) > 0 {
+		a.report(auditRule.ProgrammeIncomplete, diag.Pos{}, "internal audits of the last %d months do not cover clause%s %s", a.programme, pluralPlain(len(missing)), strings.Join(missing, ", "))
+	}
+}
+
+// after reports whether date s is after today (a future audit date).
+func (a *analyzer) after(s string) bool {
+	d, ok := parseDate(s)
+	return ok && d.After(a.now)
+}
+
+// clauseGroup maps "6.1.2" or "6" to "6"; Annex A ids map to themselves.
+func clauseGroup(id string) string {
+	if strings.HasPrefix(id, "A.") {
+		return id
+	}
+	g, _, _ := strings.Cut(id, ".")
+	return g
+}
+
+func pluralPlain(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
