@@ -77,6 +77,8 @@ type Requirement struct {
 	Blocking   bool          `json:"blocking"` // blocks certification
 	Evidence   []Support     `json:"evidence"`
 	Reasons    []string      `json:"reasons"`
+	// Findings counts the open findings (warning or above) against it.
+	Findings int `json:"open_findings"`
 }
 
 // Override is a rule changed in aims.yaml, shown in reports with its reason.
@@ -108,10 +110,13 @@ type Summary struct {
 	Partial  int `json:"partial"`
 	Missing  int `json:"missing"`
 	Excluded int `json:"excluded"`
-	// Score is the share of applicable requirements met, partial counting
-	// half, from 0 to 100.
+	// Score is the share of applicable requirements met, from 0 to 100;
+	// partial counts nothing (see Score).
 	Score    float64 `json:"score"`
 	Blocking int     `json:"blocking"`
+	// WithFindings counts the applicable requirements that open findings
+	// (warning or above) count against.
+	WithFindings int `json:"with_findings"`
 }
 
 // Result is the gap analysis.

@@ -65,10 +65,12 @@ func (a *analyzer) result(prior diag.List) *Result {
 		res.Systems = []System{}
 	}
 
-	// Errors from every stage count against the requirements their rules protect.
+	// Findings of severity warning or above, from every stage, count against
+	// the requirements their rules protect: a requirement with one is not met.
+	// An info note does not count.
 	errs := map[string][]string{}
 	count := func(d diag.Diagnostic) {
-		if d.Severity < diag.Error {
+		if d.Severity < diag.Warning {
 			return
 		}
 		refs := d.Refs
@@ -125,6 +127,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 			}
 		}
 		if r.Status != Excluded {
+			r.Findings = len(errs[e.ID])
 			r.Reasons = append(r.Reasons, errs[e.ID]...)
 		}
 		if r.Status == Met && len(r.Reasons) > 0 {
@@ -174,8 +177,11 @@ func summarize(reqs []Requirement) Summary {
 		if r.Blocking {
 			s.Blocking++
 		}
+		if r.Status != Excluded && r.Findings > 0 {
+			s.WithFindings++
+		}
 	}
-	s.Score = Score(s.Met, s.Partial, s.Total-s.Excluded)
+	s.Score = Score(s.Met, s.Total-s.Excluded)
 	return s
 }
 
@@ -203,13 +209,15 @@ func sortByID[T any](list []T, key func(T) string) []T {
 	return list
 }
 
-// Score is the share of applicable requirements met, partial counting half,
-// as a percentage rounded to one decimal.
-func Score(met, partial, applicable int) float64 {
+// Score is the share of applicable requirements met, as a percentage rounded
+// to one decimal. A partial requirement counts nothing: an auditor accepts
+// a requirement or raises a finding against it, and half credit for
+// "partial" would flatter an AIMS whose requirements all carry findings.
+func Score(met, applicable int) float64 {
 	if applicable == 0 {
 		return 0
 	}
-	return math.Round((float64(met)+float64(partial)/2)/float64(applicable)*1000) / 10
+	return math.Round(float64(met)/float64(applicable)*1000) / 10
 }
 
 // roadmap orders open requirements: whatever blocks certification first,

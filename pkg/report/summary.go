@@ -16,6 +16,7 @@ import (
 // coverage bar that draws them.
 type Counts struct {
 	Total, Met, Partial, Missing, Excluded int
+	WithFindings                           int // applicable requirements with open findings
 	Score                                  string
 	Bar                                    []barSeg // widths for the coverage bar, out of 100
 	Label                                  string   // the bar in words, for screen readers
@@ -40,8 +41,11 @@ func tally(reqs []gap.Requirement) Counts {
 		case gap.Excluded:
 			c.Excluded++
 		}
+		if r.Status != gap.Excluded && r.Findings > 0 {
+			c.WithFindings++
+		}
 	}
-	c.Score = pct(gap.Score(c.Met, c.Partial, c.Total-c.Excluded))
+	c.Score = pct(gap.Score(c.Met, c.Total-c.Excluded))
 	x := 0.0
 	for _, s := range []struct {
 		st string
