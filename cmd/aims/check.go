@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 )
 
@@ -44,7 +45,7 @@ run (bad flags, no AIMS, no documents).`,
 			return runCheck(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	addFormatFlag(cmd, &opts.Format, "text", output.Formats(), "")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at least this `severity`: error, warning or never")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	g.addRevFlag(cmd)
@@ -91,7 +92,7 @@ func runCheck(opts *CheckOptions) error {
 	if len(opts.Files) > 0 {
 		all = onlyFiles(all, files, ws.Root)
 	}
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: ruleMeta(), Version: toolVersion()})
+	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: output.RuleIndex(gap.Rules()), Version: toolVersion()})
 	if err != nil {
 		return err
 	}

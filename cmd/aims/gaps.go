@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/gap"
@@ -37,15 +35,16 @@ Exit 0 whatever the gaps: use aims check as a gate.`,
 			return runGaps(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
+	addFormatFlag(cmd, &opts.Format, "text", output.GapsFormats(), "")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	g.addRevFlag(cmd)
 	return cmd
 }
 
 func runGaps(opts *GapsOptions) error {
-	if opts.Format != "text" && opts.Format != "json" {
-		return fmt.Errorf("unknown format %q (want text or json)", opts.Format)
+	write, err := output.NewGaps(opts.Format)
+	if err != nil {
+		return err
 	}
 	if _, err := opts.now(); err != nil {
 		return err
@@ -59,7 +58,7 @@ func runGaps(opts *GapsOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Gaps(opts.Out, opts.Format, res, ws.Catalog)
+	return write(opts.Out, res, ws.Catalog)
 }
 
 // RulesOptions are rules' flags.
@@ -79,9 +78,17 @@ func NewCmdRules(s Streams, runF func(*RulesOptions) error) *cobra.Command {
 			if runF != nil {
 				return runF(opts)
 			}
-			return output.Rules(opts.Out, opts.Format, gap.Rules())
+			return runRules(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or md")
+	addFormatFlag(cmd, &opts.Format, "text", output.RulesFormats(), "")
 	return cmd
+}
+
+func runRules(opts *RulesOptions) error {
+	write, err := output.NewRules(opts.Format)
+	if err != nil {
+		return err
+	}
+	return write(opts.Out, gap.Rules())
 }
