@@ -30,7 +30,6 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts copy the shipped examples with: cp-example NAME DIR
 			env.Setenv("EXAMPLES", filepath.Join(root, "examples"))
-			env.Setenv("REFERENCE", filepath.Join(root, "..", "shared", "reference"))
 			return nil
 		},
 		Cmds:                cmds(),
