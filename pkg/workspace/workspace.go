@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -111,11 +112,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	w.Model.Invalid = invalid
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
 	w.Tiers = Tiers(w.Model.Manifest)
-	names := make([]string, 0, len(w.Tiers))
-	for n := range w.Tiers {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(w.Tiers))
 	// References are checked over all documents, valid or not: an id in a
 	// document with a schema error still exists, and reporting every
 	// reference to it as unknown would bury the real problem.
