@@ -47,7 +47,6 @@ type Workspace struct {
 	FS      fs.FS
 	Set     *load.Set
 	Model   *aims.Model
-	Index   *link.Index
 	Catalog *catalog.Catalog
 	Tiers   map[string]aims.Tier
 	// Diags holds every problem found by load, schema and link, sorted.
@@ -116,8 +115,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	// References are checked over all documents, valid or not: an id in a
 	// document with a schema error still exists, and reporting every
 	// reference to it as unknown would bury the real problem.
-	idx, ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
-	w.Index = idx
+	ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
 	w.Diags = append(w.Diags, ldiags...)
 	w.Diags.Sort()
 	return w, nil
