@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -90,7 +89,7 @@ func runCheck(opts *CheckOptions) error {
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 	if len(opts.Files) > 0 {
-		all = onlyFiles(all, files, ws.Root)
+		all = ws.OnlyFiles(all, files)
 	}
 	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: output.RuleIndex(gap.Rules()), Version: toolVersion()})
 	if err != nil {
@@ -103,22 +102,4 @@ func runCheck(opts *CheckOptions) error {
 		return errFindings
 	}
 	return nil
-}
-
-// onlyFiles keeps findings in the named files (absolute paths) and findings
-// about the AIMS as a whole.
-func onlyFiles(l diag.List, files []string, root string) diag.List {
-	keep := map[string]bool{}
-	for _, f := range files {
-		if rel, err := filepath.Rel(root, f); err == nil {
-			keep[filepath.ToSlash(rel)] = true
-		}
-	}
-	var out diag.List
-	for _, d := range l {
-		if !d.Pos.IsValid() || keep[d.Pos.File] {
-			out = append(out, d)
-		}
-	}
-	return out
 }

@@ -66,6 +66,25 @@ func (w *Workspace) FileExists(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// OnlyFiles keeps the findings in the named files (absolute paths, as
+// pre-commit passes them, made absolute) and the findings about the AIMS as
+// a whole.
+func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
+	keep := map[string]bool{}
+	for _, f := range files {
+		if rel, err := filepath.Rel(w.Root, f); err == nil {
+			keep[filepath.ToSlash(rel)] = true
+		}
+	}
+	var out diag.List
+	for _, d := range l {
+		if !d.Pos.IsValid() || keep[d.Pos.File] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Close releases the git repository, if one was opened.
 func (w *Workspace) Close() error { return w.Source.Close() }
 
