@@ -85,8 +85,8 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 
 type checker struct {
 	byID map[string]*load.Document
-	cat *catalog.Catalog
-	out *diag.List
+	cat  *catalog.Catalog
+	out  *diag.List
 }
 
 func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
