@@ -3,6 +3,7 @@ package aims
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/aims-dev/aims/pkg/load"
 )
@@ -195,10 +196,5 @@ func (m *Model) Organization() string {
 
 // HasInvalid reports whether a document of kind exists but failed validation.
 func (m *Model) HasInvalid(kind string) bool {
-	for _, d := range m.Invalid {
-		if d.Kind == kind {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(m.Invalid, func(d *load.Document) bool { return d.Kind == kind })
 }
