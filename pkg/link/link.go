@@ -123,24 +123,16 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 		c.out.Add(pos, diag.Error, CodeUnknownRef, "%s", msg)
 		return
 	}
-	want := r.kinds
-	if r.to == toPerson {
-		want = []string{"Person", "Role"}
-	}
-	if r.to != toAny && !slices.Contains(want, target.Kind) {
-		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(want, " or "), id, target.Kind)
+	if r.to != toAny && !slices.Contains(r.kinds, target.Kind) {
+		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(r.kinds, " or "), id, target.Kind)
 	}
 }
 
 // candidates are the ids a reference could have meant, for "did you mean".
 func (c *checker) candidates(r ref) []string {
-	want := r.kinds
-	if r.to == toPerson {
-		want = []string{"Person", "Role"}
-	}
 	var ids []string
 	for id, d := range c.byID {
-		if r.to == toAny || slices.Contains(want, d.Kind) {
+		if r.to == toAny || slices.Contains(r.kinds, d.Kind) {
 			ids = append(ids, id)
 		}
 	}

@@ -63,3 +63,19 @@ func TestManifestPlacement(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// An owner names a Person or Role: another kind is refused, and "did you
+// mean" offers only people and roles, even when another kind is closer.
+func TestPersonReferences(t *testing.T) {
+	got := check(t, map[string]string{
+		"people.yaml": "apiVersion: aims/v1\nkind: Person\nid: bob-smith\nname: Bob\n---\napiVersion: aims/v1\nkind: Dataset\nid: bob-smyth\ntitle: Bob's data\n",
+		"risk.yaml":   "apiVersion: aims/v1\nkind: Risk\nid: r1\nowner: bob-smyth\n---\napiVersion: aims/v1\nkind: Risk\nid: r2\nowner: bob-smyht\n",
+	})
+	want := []string{
+		`risk.yaml:4:8: error: owner must name a Person or Role, but "bob-smyth" is a Dataset [AIMS-R003]`,
+		`risk.yaml:9:8: error: owner refers to unknown id "bob-smyht" (did you mean "bob-smith"?) [AIMS-R002]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
