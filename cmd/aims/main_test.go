@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,9 +45,7 @@ func cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 		"replace":    cmdReplace,
 		"exists-not": cmdExistsNot,
 	}
-	for k, v := range gitCmds() {
-		m[k] = v
-	}
+	maps.Copy(m, gitCmds())
 	return m
 }
 
