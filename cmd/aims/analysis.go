@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aims-dev/aims/pkg/gap"
-	"github.com/aims-dev/aims/pkg/output"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
 
@@ -47,13 +46,4 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 		opts.LastChanged = ws.Source.LastChanged
 	}
 	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
-}
-
-// ruleMeta describes every rule for formats that carry rule metadata.
-func ruleMeta() map[string]output.Rule {
-	m := map[string]output.Rule{}
-	for _, r := range gap.Rules() {
-		m[r.ID] = output.Rule{ID: r.ID, Severity: r.Severity, Refs: r.Refs, Description: r.Title + ": " + r.Description}
-	}
-	return m
 }

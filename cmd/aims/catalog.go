@@ -1,10 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/catalog"
@@ -33,36 +29,14 @@ text is copyrighted and not included).`,
 			return runCatalog(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
+	addFormatFlag(cmd, &opts.Format, "text", catalog.Formats(), "")
 	return cmd
 }
 
 func runCatalog(opts *CatalogOptions) error {
-	cat := catalog.ISO42001()
-	switch opts.Format {
-	case "json":
-		type entry struct {
-			ID     string `json:"id"`
-			Kind   string `json:"kind"`
-			Title  string `json:"title"`
-			Parent string `json:"parent"`
-		}
-		var out []entry
-		for _, e := range cat.Requirements() {
-			out = append(out, entry{e.ID, string(e.Kind), e.Title, e.Parent})
-		}
-		enc := json.NewEncoder(opts.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "text":
-		tw := tabwriter.NewWriter(opts.Out, 0, 4, 2, ' ', 0)
-		for _, g := range cat.Of(catalog.Group) {
-			fmt.Fprintf(tw, "%s\t%s\n", g.ID, g.Title)
-			for _, e := range cat.Children(g.ID) {
-				fmt.Fprintf(tw, "  %s\t%s\n", e.ID, e.Title)
-			}
-		}
-		return tw.Flush()
+	write, err := catalog.NewWriter(opts.Format)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("unknown format %q (want text or json)", opts.Format)
+	return write(opts.Out, catalog.ISO42001())
 }

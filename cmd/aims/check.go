@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 )
 
@@ -44,7 +44,7 @@ run (bad flags, no AIMS, no documents).`,
 			return runCheck(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	addFormatFlag(cmd, &opts.Format, "text", output.Formats(), "")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at least this `severity`: error, warning or never")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	g.addRevFlag(cmd)
@@ -89,9 +89,9 @@ func runCheck(opts *CheckOptions) error {
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 	if len(opts.Files) > 0 {
-		all = onlyFiles(all, files, ws.Root)
+		all = ws.OnlyFiles(all, files)
 	}
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: ruleMeta(), Version: toolVersion()})
+	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: output.RuleIndex(gap.Rules()), Version: toolVersion()})
 	if err != nil {
 		return err
 	}
@@ -102,22 +102,4 @@ func runCheck(opts *CheckOptions) error {
 		return errFindings
 	}
 	return nil
-}
-
-// onlyFiles keeps findings in the named files (absolute paths) and findings
-// about the AIMS as a whole.
-func onlyFiles(l diag.List, files []string, root string) diag.List {
-	keep := map[string]bool{}
-	for _, f := range files {
-		if rel, err := filepath.Rel(root, f); err == nil {
-			keep[filepath.ToSlash(rel)] = true
-		}
-	}
-	var out diag.List
-	for _, d := range l {
-		if !d.Pos.IsValid() || keep[d.Pos.File] {
-			out = append(out, d)
-		}
-	}
-	return out
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diff"
@@ -48,17 +46,16 @@ for pull requests.`,
 			return runDiff(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or md")
+	addFormatFlag(cmd, &opts.Format, "text", diff.Formats(), "")
 	cmd.Flags().BoolVar(&opts.FailOnRegression, "fail-on-regression", false, "exit 1 when a requirement's status got worse")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate the second side as of `DATE` (YYYY-MM-DD)")
 	return cmd
 }
 
 func runDiff(opts *DiffOptions) error {
-	switch opts.Format {
-	case "text", "json", "md":
-	default:
-		return fmt.Errorf("unknown format %q (want text, json or md)", opts.Format)
+	write, err := diff.New(opts.Format)
+	if err != nil {
+		return err
 	}
 	if _, err := opts.now(); err != nil {
 		return err
@@ -76,7 +73,7 @@ func runDiff(opts *DiffOptions) error {
 		return err
 	}
 	res := diff.Compare(from, to)
-	if err := diff.Write(opts.Out, opts.Format, res); err != nil {
+	if err := write(opts.Out, res); err != nil {
 		return err
 	}
 	if opts.FailOnRegression && len(res.Regressions()) > 0 {
@@ -95,19 +92,5 @@ func diffSide(dir, rev string, ao *AnalysisOptions) (diff.Side, error) {
 	if err != nil {
 		return diff.Side{}, err
 	}
-	return diff.Side{Label: sourceLabel(ws.Source), Model: ws.Model, Gap: res}, nil
-}
-
-// sourceLabel names where an AIMS was read from, for titles and covers.
-func sourceLabel(s *workspace.Source) string {
-	dirty, _ := s.Dirty() // unknown dirtiness is not worth failing a diff over
-	switch {
-	case s == nil || !s.Versioned:
-		return "working tree (not in git)"
-	case s.Rev != "":
-		return fmt.Sprintf("%s (%s, %s)", s.Rev, s.Commit.Short(), s.Commit.Committed.Format("2006-01-02"))
-	case dirty:
-		return "working tree (uncommitted changes)"
-	}
-	return fmt.Sprintf("working tree (%s)", s.Commit.Short())
+	return diff.Side{Label: ws.Source.Label(), Model: ws.Model, Gap: res}, nil
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
-	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 )
 
@@ -37,15 +34,16 @@ Exit 0 whatever the gaps: use aims check as a gate.`,
 			return runGaps(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text or json")
+	addFormatFlag(cmd, &opts.Format, "text", output.GapsFormats(), "")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	g.addRevFlag(cmd)
 	return cmd
 }
 
 func runGaps(opts *GapsOptions) error {
-	if opts.Format != "text" && opts.Format != "json" {
-		return fmt.Errorf("unknown format %q (want text or json)", opts.Format)
+	write, err := output.NewGaps(opts.Format)
+	if err != nil {
+		return err
 	}
 	if _, err := opts.now(); err != nil {
 		return err
@@ -59,29 +57,5 @@ func runGaps(opts *GapsOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Gaps(opts.Out, opts.Format, res, ws.Catalog)
-}
-
-// RulesOptions are rules' flags.
-type RulesOptions struct {
-	Streams
-	Format string
-}
-
-// NewCmdRules builds `aims rules`.
-func NewCmdRules(s Streams, runF func(*RulesOptions) error) *cobra.Command {
-	opts := &RulesOptions{Streams: s}
-	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "List every rule: id, severity, the requirements it protects",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return output.Rules(opts.Out, opts.Format, gap.Rules())
-		},
-	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json or md")
-	return cmd
+	return write(opts.Out, res, ws.Catalog)
 }

@@ -3,7 +3,9 @@
 // would find and renders the conformance report.
 //
 // This package is the command tree only: flags become Options, streams are
-// injected, and errors become exit codes in exactly one place (run).
+// injected, and errors become exit codes in exactly one place (run). Formats
+// and their checks belong to each package's registry (output.New, diff.New,
+// catalog.NewWriter, report.FormatFor, ...); commands only pass the name on.
 package main
 
 import (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,6 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts copy the shipped examples with: cp-example NAME DIR
 			env.Setenv("EXAMPLES", filepath.Join(root, "examples"))
-			env.Setenv("REFERENCE", filepath.Join(root, "..", "shared", "reference"))
 			return nil
 		},
 		Cmds:                cmds(),
@@ -45,9 +45,7 @@ func cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 		"replace":    cmdReplace,
 		"exists-not": cmdExistsNot,
 	}
-	for k, v := range gitCmds() {
-		m[k] = v
-	}
+	maps.Copy(m, gitCmds())
 	return m
 }
 

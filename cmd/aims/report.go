@@ -6,14 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/report"
-	"github.com/aims-dev/aims/pkg/workspace"
 )
 
 // ReportOptions are report's flags.
@@ -66,7 +63,7 @@ exit 0 whenever the report was written, 2 when it could not be.`,
 			return runReport(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "", "output `format`: md or html (default: from the -o extension, else md)")
+	addFormatFlag(cmd, &opts.Format, "", report.Formats(), " (default: from the -o extension, else md)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` (- for standard output)")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	cmd.Flags().StringVar(&opts.TemplateDir, "template-dir", "", "use templates from `DIR` in place of the built-in ones of the same name")
@@ -74,68 +71,8 @@ exit 0 whenever the report was written, 2 when it could not be.`,
 	return cmd
 }
 
-// reportSource is where the AIMS was read from, for the report's cover.
-func reportSource(s *workspace.Source) (report.Source, error) {
-	if s == nil || !s.Versioned {
-		return report.Source{}, nil
-	}
-	dirty, err := s.Dirty()
-	if err != nil {
-		return report.Source{}, err
-	}
-	out := report.Source{Versioned: true, Rev: s.Rev, Commit: s.Commit.Hash, Short: s.Commit.Short(),
-		Subject: s.Commit.Subject, Dirty: dirty, Shallow: s.Shallow, Path: s.Prefix}
-	if !s.Commit.When.IsZero() {
-		out.Date = s.Commit.When.Format(time.DateOnly)
-	}
-	return out, nil
-}
-
-// reportDocuments is document control for the report: every document but
-// evidence records, with its git history. nil (outside git) makes the
-// report say that history is unknown.
-func reportDocuments(control []workspace.DocControl) []report.DocControl {
-	if control == nil {
-		return nil
-	}
-	out := []report.DocControl{}
-	for _, c := range control {
-		m := c.Doc.Header()
-		if m.Kind == "Evidence" {
-			continue
-		}
-		d := report.DocControl{File: m.Doc.File, Kind: m.Kind, ID: m.ID, Title: m.Title, Version: m.Version,
-			ApprovedBy: m.ApprovedBy, ApprovedOn: m.ApprovedOn, ChangedAfterApproval: c.ChangedAfterApproval}
-		for _, k := range c.Commits {
-			d.Commits = append(d.Commits, report.Commit{Hash: k.Hash, Short: k.Short(), Author: k.Author,
-				Date: k.When.Format(time.DateOnly), Subject: k.Subject})
-		}
-		if len(d.Commits) > 0 {
-			d.LastChanged = d.Commits[0].Date
-		}
-		out = append(out, d)
-	}
-	return out
-}
-
-// reportFormat is the format asked for, else the one the output file's
-// extension names, else md.
-func reportFormat(format, output string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(output)) {
-		case ".html", ".htm":
-			return "html", nil
-		}
-		return "md", nil
-	}
-	if !slices.Contains(report.Formats(), format) {
-		return "", fmt.Errorf("unknown format %q (want %s)", format, strings.Join(report.Formats(), " or "))
-	}
-	return format, nil
-}
-
 func runReport(opts *ReportOptions) error {
-	format, err := reportFormat(opts.Format, opts.Output)
+	format, err := report.FormatFor(opts.Format, opts.Output)
 	if err != nil {
 		return err
 	}
@@ -164,7 +101,7 @@ func runReport(opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	source, err := reportSource(ws.Source)
+	dirty, err := ws.Source.Dirty()
 	if err != nil {
 		return err
 	}
@@ -173,22 +110,18 @@ func runReport(opts *ReportOptions) error {
 
 	// Links to evidence resolve from where the report is read: the output
 	// file's folder, or the current folder for standard output.
-	base := displayPrefix(ws.Root)
+	from, _ := os.Getwd() // unknown: links use the root's absolute path
 	if !toStdout {
 		out, err := filepath.Abs(opts.Output)
 		if err != nil {
 			return err
 		}
-		if rel, err := filepath.Rel(filepath.Dir(out), ws.Root); err == nil {
-			base = filepath.ToSlash(rel)
-		} else {
-			base = filepath.ToSlash(ws.Root)
-		}
+		from = filepath.Dir(out)
 	}
 	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion(),
-		Source: source, Documents: reportDocuments(control)}
+		Source: report.SourceOf(ws.Source, dirty), Documents: report.DocumentsOf(control)}
 	var buf bytes.Buffer
-	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: base}); err != nil {
+	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: report.LinkBase(from, ws.Root)}); err != nil {
 		return err
 	}
 	if toStdout {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
 
@@ -20,6 +21,13 @@ type GlobalOptions struct {
 // addRevFlag registers --rev on commands that read the AIMS.
 func (g *GlobalOptions) addRevFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.Rev, "rev", "", "read the AIMS from git revision `REF` (tag, branch, hash, HEAD~3) instead of the working tree")
+}
+
+// addFormatFlag registers --format: the registry's names in the help and
+// in shell completion. The registry's constructor refuses any other name.
+func addFormatFlag(cmd *cobra.Command, p *string, def string, formats []string, note string) {
+	cmd.Flags().StringVar(p, "format", def, "output `format`: "+registry.Alternatives(formats)+note)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // version is set by the linker (-X main.version=...) in releases.

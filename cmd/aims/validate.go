@@ -37,7 +37,7 @@ Exit 0 when there are no errors, 1 when there are, 2 when aims cannot run.`,
 			return runValidate(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	addFormatFlag(cmd, &opts.Format, "text", output.Formats(), "")
 	g.addRevFlag(cmd)
 	return cmd
 }

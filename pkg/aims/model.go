@@ -3,6 +3,7 @@ package aims
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/aims-dev/aims/pkg/load"
 )
@@ -44,23 +45,11 @@ type Model struct {
 	All []Doc
 }
 
-// Decode builds the model from documents that passed schema validation.
-// A document that still fails to decode is a defect in our schemas (they
-// should have refused it), so it is an error, not a diagnostic.
-func Decode(docs []*load.Document) (*Model, error) {
-	typed := make([]Doc, len(docs))
-	for i, d := range docs {
-		doc, err := DecodeDocument(d)
-		if err != nil {
-			return nil, err
-		}
-		typed[i] = doc
-	}
-	return Build(typed), nil
-}
-
-// DecodeDocument decodes one validated document into its type. It is safe
-// for concurrent use, so large AIMSs decode in parallel.
+// DecodeDocument decodes one document that passed schema validation into
+// its type. A document that still fails to decode is a defect in our
+// schemas (they should have refused it), so it is an error, not a
+// diagnostic. It is safe for concurrent use, so large AIMSs decode in
+// parallel; Build then assembles the model.
 func DecodeDocument(d *load.Document) (Doc, error) {
 	doc, err := decodeOne(d)
 	if err != nil {
@@ -207,10 +196,5 @@ func (m *Model) Organization() string {
 
 // HasInvalid reports whether a document of kind exists but failed validation.
 func (m *Model) HasInvalid(kind string) bool {
-	for _, d := range m.Invalid {
-		if d.Kind == kind {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(m.Invalid, func(d *load.Document) bool { return d.Kind == kind })
 }

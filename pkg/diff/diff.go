@@ -2,6 +2,7 @@ package diff
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/aims-dev/aims/pkg/aims"
@@ -109,7 +110,7 @@ func Compare(a, b Side) *Result {
 
 	ra, rb := byID(a.Model.Risks), byID(b.Model.Risks)
 	r.RisksAdded, r.RisksRemoved = addedRemoved(ra, rb)
-	for _, id := range sortedKeys(rb) {
+	for _, id := range slices.Sorted(maps.Keys(rb)) {
 		x, ok := ra[id]
 		y := rb[id]
 		if ok && (x.Score() != y.Score() || x.ResidualScore() != y.ResidualScore()) {
@@ -122,14 +123,14 @@ func Compare(a, b Side) *Result {
 
 	ea, eb := byID(a.Model.Evidence), byID(b.Model.Evidence)
 	r.EvidenceAdded, r.EvidenceRemoved = addedRemoved(ea, eb)
-	for _, id := range sortedKeys(eb) {
+	for _, id := range slices.Sorted(maps.Keys(eb)) {
 		if _, ok := ea[id]; ok && counts(a.Gap, id) && !counts(b.Gap, id) {
 			r.EvidenceExpired = append(r.EvidenceExpired, Item{id, eb[id].Name()})
 		}
 	}
 
 	na, nb := byID(a.Model.Nonconformities), byID(b.Model.Nonconformities)
-	for _, id := range sortedKeys(nb) {
+	for _, id := range slices.Sorted(maps.Keys(nb)) {
 		x, existed := na[id]
 		y := nb[id]
 		if y.Open() && (!existed || !x.Open()) {
@@ -142,7 +143,7 @@ func Compare(a, b Side) *Result {
 
 	sa, sb := byID(a.Model.Systems), byID(b.Model.Systems)
 	r.SystemsAdded, r.SystemsRemoved = addedRemoved(sa, sb)
-	for _, id := range sortedKeys(sb) {
+	for _, id := range slices.Sorted(maps.Keys(sb)) {
 		x, ok := sa[id]
 		if !ok {
 			continue
@@ -182,7 +183,7 @@ func soaChanges(a, b *aims.Model) []FieldChange {
 		ids[id] = true
 	}
 	var out []FieldChange
-	for _, id := range sortedKeys(ids) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		x, inA := ra[id]
 		y, inB := rb[id]
 		switch {
@@ -195,7 +196,7 @@ func soaChanges(a, b *aims.Model) []FieldChange {
 				out = append(out, FieldChange{ID: id, Field: "applicable", From: applicability(x), To: applicability(y)})
 			}
 			if x.Implementation != y.Implementation {
-				out = append(out, FieldChange{ID: id, Field: "implementation", From: or(x.Implementation, "unset"), To: or(y.Implementation, "unset")})
+				out = append(out, FieldChange{ID: id, Field: "implementation", From: cmp.Or(x.Implementation, "unset"), To: cmp.Or(y.Implementation, "unset")})
 			}
 			if x.Justification != y.Justification {
 				out = append(out, FieldChange{ID: id, Field: "justification", From: x.Justification, To: y.Justification})
@@ -234,31 +235,15 @@ func byID[T named](docs []T) map[string]T {
 }
 
 func addedRemoved[T named](a, b map[string]T) (added, removed []Item) {
-	for _, id := range sortedKeys(b) {
+	for _, id := range slices.Sorted(maps.Keys(b)) {
 		if _, ok := a[id]; !ok {
 			added = append(added, Item{id, b[id].Header().Name()})
 		}
 	}
-	for _, id := range sortedKeys(a) {
+	for _, id := range slices.Sorted(maps.Keys(a)) {
 		if _, ok := b[id]; !ok {
 			removed = append(removed, Item{id, a[id].Header().Name()})
 		}
 	}
 	return added, removed
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, cmp.Compare[string])
-	return keys
-}
-
-func or(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
 }

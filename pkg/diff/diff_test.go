@@ -75,7 +75,11 @@ func TestCompare(t *testing.T) {
 	}
 
 	var md bytes.Buffer
-	if err := diff.Write(&md, "md", r); err != nil {
+	write, err := diff.New("md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := write(&md, r); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"## AIMS changes from v1 to working tree", "- 7.4 Communication: met -> missing (regression)", "- re-scored r1: Risk r1, score 4 -> 6", "- bot risk_tier: low -> high"} {

@@ -6,5 +6,6 @@
 // re-tiered.
 //
 // It is a semantic diff of models and gap results, never a text diff, and
-// reads nothing itself.
+// reads nothing itself. New returns the writer of a format (text, json, md),
+// refusing an unknown one with the list of Formats.
 package diff

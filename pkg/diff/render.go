@@ -1,28 +1,36 @@
 package diff
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/pkg/report"
 )
 
-// Write renders the diff as text, json or md (for a pull request or the
-// audit file).
-func Write(w io.Writer, format string, r *Result) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	case "text":
-		return write(w, r, textStyle)
-	case "md":
-		return write(w, r, mdStyle)
-	}
-	return fmt.Errorf("unknown format %q (want text, json or md)", format)
+// Writer renders a diff in one format.
+type Writer func(w io.Writer, r *Result) error
+
+var formats = registry.New("format",
+	registry.Entry[Writer]{Name: "text", Value: func(w io.Writer, r *Result) error { return write(w, r, textStyle) }},
+	registry.Entry[Writer]{Name: "json", Value: writeJSON},
+	registry.Entry[Writer]{Name: "md", Value: func(w io.Writer, r *Result) error { return write(w, r, mdStyle) }},
+)
+
+// Formats lists the valid format names: text, json, and md for a pull
+// request or the audit file.
+func Formats() []string { return formats.Names() }
+
+// New returns the writer for format, or an error listing the valid formats.
+func New(format string) (Writer, error) { return formats.Get(format) }
+
+func writeJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }
 
 type style struct {
@@ -87,7 +95,7 @@ func write(w io.Writer, r *Result, st style) error {
 	changes := func(list []FieldChange) []string {
 		var out []string
 		for _, f := range list {
-			out = append(out, fmt.Sprintf("%s %s: %s -> %s", c(f.ID), c(f.Field), c(or(f.From, "unset")), c(or(f.To, "unset"))))
+			out = append(out, fmt.Sprintf("%s %s: %s -> %s", c(f.ID), c(f.Field), c(cmp.Or(f.From, "unset")), c(cmp.Or(f.To, "unset"))))
 		}
 		return out
 	}

@@ -79,25 +79,11 @@ func Rules() []*diag.Rule {
 	}
 }
 
-// Ref is one resolved reference, for reverse lookups ("which risks name
-// this system").
-type Ref struct {
-	From    *load.Document
-	Pointer string
-	To      string
-}
-
-// Index is what Check learns: documents by id and references by target.
-type Index struct {
-	ByID     map[string]*load.Document
-	Incoming map[string][]Ref
-}
-
 // Check verifies references across all documents. tiers are the risk tier
 // names in force (from aims.yaml, or the defaults).
-func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []string) (*Index, diag.List) {
+func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []string) diag.List {
 	var out diag.List
-	idx := &Index{ByID: map[string]*load.Document{}, Incoming: map[string][]Ref{}}
+	byID := map[string]*load.Document{}
 
 	manifests := 0
 	for _, d := range docs {
@@ -112,20 +98,20 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 		if d.ID == "" {
 			continue
 		}
-		if first, dup := idx.ByID[d.ID]; dup {
+		if first, dup := byID[d.ID]; dup {
 			msg := fmt.Sprintf("duplicate id %q", d.ID)
 			out = append(out,
 				diag.Diagnostic{Pos: d.ValueAt("/id"), Severity: diag.Error, Code: CodeDuplicate, Msg: msg, Related: []diag.Pos{first.ValueAt("/id")}},
 				diag.Diagnostic{Pos: first.ValueAt("/id"), Severity: diag.Error, Code: CodeDuplicate, Msg: msg, Related: []diag.Pos{d.ValueAt("/id")}})
 			continue
 		}
-		idx.ByID[d.ID] = d
+		byID[d.ID] = d
 	}
 	if manifests == 0 {
 		out.Add(diag.Pos{File: load.ManifestFile}, diag.Error, CodeManifest, "no Manifest document in %s", load.ManifestFile)
 	}
 
-	c := checker{idx: idx, cat: cat, out: &out}
+	c := checker{byID: byID, cat: cat, out: &out}
 	for _, d := range docs {
 		for _, r := range append(slices.Clip(common), refs[d.Kind]...) {
 			walk(d.Value, "", strings.Split(r.path, "/"), func(ptr string, v any) {
@@ -149,13 +135,13 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 			}
 		}
 	}
-	return idx, out
+	return out
 }
 
 type checker struct {
-	idx *Index
-	cat *catalog.Catalog
-	out *diag.List
+	byID map[string]*load.Document
+	cat  *catalog.Catalog
+	out  *diag.List
 }
 
 func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
@@ -183,7 +169,7 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 		}
 		return
 	}
-	target, ok := c.idx.ByID[id]
+	target, ok := c.byID[id]
 	if !ok {
 		msg := fmt.Sprintf("%s refers to unknown id %q", load.FieldName(ptr), id)
 		if s := diag.Suggest(id, c.candidates(r)); s != "" {
@@ -192,26 +178,16 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 		c.out.Add(pos, diag.Error, CodeUnknownRef, "%s", msg)
 		return
 	}
-	want := r.kinds
-	if r.to == toPerson {
-		want = []string{"Person", "Role"}
+	if r.to != toAny && !slices.Contains(r.kinds, target.Kind) {
+		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(r.kinds, " or "), id, target.Kind)
 	}
-	if r.to != toAny && !slices.Contains(want, target.Kind) {
-		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(want, " or "), id, target.Kind)
-		return
-	}
-	c.idx.Incoming[id] = append(c.idx.Incoming[id], Ref{From: d, Pointer: ptr, To: id})
 }
 
 // candidates are the ids a reference could have meant, for "did you mean".
 func (c *checker) candidates(r ref) []string {
-	want := r.kinds
-	if r.to == toPerson {
-		want = []string{"Person", "Role"}
-	}
 	var ids []string
-	for id, d := range c.idx.ByID {
-		if r.to == toAny || slices.Contains(want, d.Kind) {
+	for id, d := range c.byID {
+		if r.to == toAny || slices.Contains(r.kinds, d.Kind) {
 			ids = append(ids, id)
 		}
 	}

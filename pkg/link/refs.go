@@ -15,10 +15,10 @@ const (
 type ref struct {
 	path  string // slash-separated field path; "*" is every list item
 	to    target
-	kinds []string
+	kinds []string // the kinds a document it names may be (not for requirements)
 }
 
-func person(path string) ref            { return ref{path: path, to: toPerson} }
+func person(path string) ref            { return ref{path: path, to: toPerson, kinds: []string{"Person", "Role"}} }
 func kind(path string, k ...string) ref { return ref{path: path, to: toKind, kinds: k} }
 func requirement(path string) ref       { return ref{path: path, to: toRequirement} }
 func control(path string) ref           { return ref{path: path, to: toControl} }

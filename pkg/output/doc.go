@@ -1,9 +1,15 @@
-// Package output writes findings (diagnostics) in the formats tools read:
-// text for people and editors, json for scripts, sarif for code scanning,
-// junit for CI test tabs, github for workflow annotations.
+// Package output writes what aims check, validate, gaps and rules print.
 //
-// Every format sits behind the same two-method Writer, one file per format;
-// New refuses an unknown format and lists the valid ones. Writers receive
-// findings already sorted and never reorder them, so output is deterministic.
+// Findings (diagnostics) go out in the formats tools read: text for people
+// and editors, json for scripts, sarif for code scanning, junit for CI test
+// tabs, github for workflow annotations. Every findings format sits behind
+// the same two-method Writer, one file per format; New refuses an unknown
+// format and lists the valid ones. Writers receive findings already sorted
+// and never reorder them, so output is deterministic.
+//
+// The gap analysis (gaps.go: NewGaps, GapsFormats) and the rule list
+// (rules.go: NewRules, RulesFormats) have registries of their own in the
+// same style. Adding a format is a row in its registry.
+//
 // The auditor's report (Markdown/HTML) is package report, not this one.
 package output

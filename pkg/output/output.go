@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"slices"
-	"strings"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/registry"
 )
 
 // Rule describes a rule for formats that carry rule metadata (SARIF).
@@ -57,21 +56,19 @@ var formats = map[string]func(io.Writer, Options) Writer{
 	"github": newGitHub,
 }
 
-// Formats lists the valid format names.
-func Formats() []string {
-	var names []string
-	for n := range formats {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+// findings is the registry of finding formats: a new format is a row in
+// formats.
+var findings = registry.FromMap("format", formats)
 
-// New returns the writer for format.
+// Formats lists the valid format names for findings.
+func Formats() []string { return findings.Names() }
+
+// New returns the findings writer for format, or an error listing the valid
+// formats.
 func New(format string, w io.Writer, opts Options) (Writer, error) {
-	f, ok := formats[format]
-	if !ok {
-		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	f, err := findings.Get(format)
+	if err != nil {
+		return nil, err
 	}
 	return f(w, opts), nil
 }

@@ -3,6 +3,11 @@
 // evidence index, audits and findings of an AIMS, as GitHub-flavoured
 // Markdown or as one self-contained HTML file.
 //
+// FormatFor picks the format (--format, else the output file's extension,
+// else md) from the registry of Formats and refuses an unknown one; SourceOf
+// and DocumentsOf turn what the workspace knows from git into the cover and
+// document control sections.
+//
 // Render builds a view model in Go (sorted, every count and string
 // precomputed) and hands it to templates that only lay it out, so a user can
 // restyle the report with --template-dir without touching logic.

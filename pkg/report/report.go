@@ -16,6 +16,7 @@ import (
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/templates"
 )
 
@@ -74,55 +75,92 @@ type Options struct {
 	LinkBase string
 }
 
-// Formats lists the valid format names.
-func Formats() []string { return []string{"md", "html"} }
+// format is how one report format is rendered from its templates.
+type format struct {
+	// files are the templates the format reads, the first being the entry
+	// point.
+	files  []string
+	render func(buf *bytes.Buffer, names, srcs []string, v *view) error
+}
 
-// files are the templates each format reads, the first being the entry point.
-var files = map[string][]string{
-	"md":   {"report.md.tmpl"},
-	"html": {"report.html.tmpl", "style.css"},
+var formats = registry.New("format",
+	registry.Entry[format]{Name: "md", Value: format{[]string{"report.md.tmpl"}, renderMarkdown}},
+	registry.Entry[format]{Name: "html", Value: format{[]string{"report.html.tmpl", "style.css"}, renderHTML}},
+)
+
+// Formats lists the valid format names, the default first.
+func Formats() []string { return formats.Names() }
+
+// FormatFor is the format asked for, else the one the output file's
+// extension names (.html, .htm), else md. An unknown format is an error
+// listing the valid ones.
+func FormatFor(format, file string) (string, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(file)) {
+		case ".html", ".htm":
+			return "html", nil
+		}
+		return Formats()[0], nil
+	}
+	_, err := formats.Get(format)
+	return format, err
+}
+
+// LinkBase is the path from the folder a report is read in (absolute) to
+// the AIMS root, for Options.LinkBase.
+func LinkBase(from, root string) string {
+	if rel, err := filepath.Rel(from, root); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(root)
 }
 
 // Render writes the report in format md or html.
 func Render(w io.Writer, format string, in *Input, opts Options) error {
-	names, ok := files[format]
-	if !ok {
-		return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), " or "))
+	f, err := formats.Get(format)
+	if err != nil {
+		return err
 	}
 	if in == nil || in.Model == nil || in.Catalog == nil || in.Gap == nil {
 		return errors.New("report: input needs a model, a catalog and a gap result")
 	}
-	srcs, err := readTemplates(names, opts.TemplateDir)
+	srcs, err := readTemplates(f.files, opts.TemplateDir)
 	if err != nil {
 		return err
 	}
-	v := build(in, opts)
 	var buf bytes.Buffer
-	switch format {
-	case "md":
-		t := texttemplate.New(names[0]).Funcs(mdFuncs)
-		if _, err := t.Parse(srcs[0]); err != nil {
-			return fmt.Errorf("template %s: %w", names[0], err)
-		}
-		if err := t.Execute(&buf, v); err != nil {
-			return fmt.Errorf("template %s: %w", names[0], err)
-		}
-	case "html":
-		t := htmltemplate.New(names[0]).Funcs(htmlFuncs)
-		if _, err := t.Parse(srcs[0]); err != nil {
-			return fmt.Errorf("template %s: %w", names[0], err)
-		}
-		// The stylesheet is a template of its own, so a user may replace it
-		// alone; as template text it is trusted like the template itself.
-		if _, err := t.New(names[1]).Parse(srcs[1]); err != nil {
-			return fmt.Errorf("template %s: %w", names[1], err)
-		}
-		if err := t.ExecuteTemplate(&buf, names[0], v); err != nil {
-			return fmt.Errorf("template %s: %w", names[0], err)
-		}
+	if err := f.render(&buf, f.files, srcs, build(in, opts)); err != nil {
+		return err
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+func renderMarkdown(buf *bytes.Buffer, names, srcs []string, v *view) error {
+	t := texttemplate.New(names[0]).Funcs(mdFuncs)
+	if _, err := t.Parse(srcs[0]); err != nil {
+		return fmt.Errorf("template %s: %w", names[0], err)
+	}
+	if err := t.Execute(buf, v); err != nil {
+		return fmt.Errorf("template %s: %w", names[0], err)
+	}
+	return nil
+}
+
+func renderHTML(buf *bytes.Buffer, names, srcs []string, v *view) error {
+	t := htmltemplate.New(names[0]).Funcs(htmlFuncs)
+	if _, err := t.Parse(srcs[0]); err != nil {
+		return fmt.Errorf("template %s: %w", names[0], err)
+	}
+	// The stylesheet is a template of its own, so a user may replace it
+	// alone; as template text it is trusted like the template itself.
+	if _, err := t.New(names[1]).Parse(srcs[1]); err != nil {
+		return fmt.Errorf("template %s: %w", names[1], err)
+	}
+	if err := t.ExecuteTemplate(buf, names[0], v); err != nil {
+		return fmt.Errorf("template %s: %w", names[0], err)
+	}
+	return nil
 }
 
 // readTemplates returns the named templates: from dir when it holds a file

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,12 +123,7 @@ func New() (*Validator, error) {
 
 // Kinds returns the document kinds that have a schema, sorted.
 func (v *Validator) Kinds() []string {
-	var ks []string
-	for k := range v.kinds {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
+	return slices.Sorted(maps.Keys(v.kinds))
 }
 
 func (v *Validator) schema(file string) (*jsonschema.Schema, error) {
@@ -309,12 +305,7 @@ func (v *Validator) leaf(e *jsonschema.ValidationError, d *load.Document) diag.L
 // occurred, for "did you mean".
 func (v *Validator) fieldsAt(schemaURL string) []string {
 	props, _ := lookupURL(v.raw, schemaURL, "properties").(map[string]any)
-	var names []string
-	for n := range props {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(props))
 }
 
 // lookupURL resolves "mem:///schemas/x.schema.json#/a/b" (pointing at the

@@ -4,6 +4,8 @@
 // symlink can escape, or any fs.FS such as a git revision.
 //
 // Each stage is a plain function in its own package; this package only wires
-// them together so commands and tests run the same pipeline. It prints
-// nothing and never exits.
+// them together so commands and tests run the same pipeline, and answers
+// questions about the workspace itself: where it was read from (Source,
+// Label), document control from git, which findings lie in given files. It
+// prints nothing and never exits.
 package workspace

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -42,6 +43,21 @@ func (s *Source) Dirty() (bool, error) {
 	}
 	s.dirtyOnce.Do(func() { s.dirty, s.dirtyErr = s.repo.Dirty(s.Prefix) })
 	return s.dirty, s.dirtyErr
+}
+
+// Label names where the AIMS was read from, for titles and covers:
+// "v1 (3f2a9c1, 2026-01-20)", "working tree (uncommitted changes)".
+func (s *Source) Label() string {
+	dirty, _ := s.Dirty() // unknown dirtiness is not worth failing over
+	switch {
+	case s == nil || !s.Versioned:
+		return "working tree (not in git)"
+	case s.Rev != "":
+		return fmt.Sprintf("%s (%s, %s)", s.Rev, s.Commit.Short(), s.Commit.Committed.Format("2006-01-02"))
+	case dirty:
+		return "working tree (uncommitted changes)"
+	}
+	return fmt.Sprintf("working tree (%s)", s.Commit.Short())
 }
 
 // History returns the git history of every file under the AIMS root, keyed
@@ -155,7 +171,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 	prefix, ok := findRootIn(tree, start)
 	if !ok {
 		repo.Close()
-		return nil, fmt.Errorf("%w: no %s in %s or any parent folder at %s (%s)", ErrNoRoot, load.ManifestFile, or(start, "the repository root"), rev, commit.Short())
+		return nil, fmt.Errorf("%w: no %s in %s or any parent folder at %s (%s)", ErrNoRoot, load.ManifestFile, cmp.Or(start, "the repository root"), rev, commit.Short())
 	}
 	src.Prefix = prefix
 	sub := tree
@@ -213,13 +229,6 @@ func relSlash(base, target string) (string, error) {
 		rel = ""
 	}
 	return rel, nil
-}
-
-func or(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
 }
 
 func parseDay(s string) (time.Time, bool) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,7 +48,6 @@ type Workspace struct {
 	FS      fs.FS
 	Set     *load.Set
 	Model   *aims.Model
-	Index   *link.Index
 	Catalog *catalog.Catalog
 	Tiers   map[string]aims.Tier
 	// Diags holds every problem found by load, schema and link, sorted.
@@ -65,6 +65,25 @@ func (w *Workspace) FileExists(p string) bool {
 	}
 	st, err := fs.Lstat(w.FS, p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// OnlyFiles keeps the findings in the named files (absolute paths, as
+// pre-commit passes them, made absolute) and the findings about the AIMS as
+// a whole.
+func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
+	keep := map[string]bool{}
+	for _, f := range files {
+		if rel, err := filepath.Rel(w.Root, f); err == nil {
+			keep[filepath.ToSlash(rel)] = true
+		}
+	}
+	var out diag.List
+	for _, d := range l {
+		if !d.Pos.IsValid() || keep[d.Pos.File] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Close releases the git repository, if one was opened.
@@ -112,16 +131,11 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	w.Model.Invalid = invalid
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
 	w.Tiers = Tiers(w.Model.Manifest)
-	names := make([]string, 0, len(w.Tiers))
-	for n := range w.Tiers {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(w.Tiers))
 	// References are checked over all documents, valid or not: an id in a
 	// document with a schema error still exists, and reporting every
 	// reference to it as unknown would bury the real problem.
-	idx, ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
-	w.Index = idx
+	ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
 	w.Diags = append(w.Diags, ldiags...)
 	w.Diags.Sort()
 	return w, nil
