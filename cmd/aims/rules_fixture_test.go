@@ -72,8 +72,10 @@ func TestRuleFixtures(t *testing.T) {
 			slices.Sort(got)
 			want := slices.Sorted(slices.Values(f.want))
 			if f.defect != "" {
-				if slices.Equal(got, want) {
-					t.Errorf("%s now fires as the fixture expects: remove its defect line (%s)", f.rule, f.defect)
+				// Not asserted until the defect is fixed; the first finding
+				// of the rule says it is, and that the wants need checking.
+				if len(got) > 0 {
+					t.Errorf("%s now fires: remove the fixture's defect line (%s) and check its wants against:\n%s", f.rule, f.defect, strings.Join(msgs, "\n"))
 				}
 				t.Logf("known defect, not asserted: %s", f.defect)
 				return
