@@ -15,6 +15,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	git "github.com/go-git/go-git/v5"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -45,6 +46,7 @@ type ruleFixture struct {
 	rule    string
 	base    string // "northwind", "first-steps" or "none"
 	asOf    string
+	gitDate string // commit the AIMS to a new git repository on this date
 	deletes []string
 	edits   []edit
 	files   []txtar.File
@@ -156,6 +158,31 @@ func check(fsys fs.FS, asOf string) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkWorkspace(ws, asOf)
+}
+
+// checkGit commits fsys to a new git repository on date and checks its
+// working tree, as `aims check` does inside a clone.
+func checkGit(t *testing.T, fsys fs.FS, date, asOf string) (diag.List, error) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		return nil, err
+	}
+	if err := os.CopyFS(dir, fsys); err != nil {
+		return nil, err
+	}
+	if err := commitAll(dir, date, "AIMS as of "+date); err != nil {
+		return nil, err
+	}
+	ws, err := workspace.OpenAt(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	return checkWorkspace(ws, asOf)
+}
+
+func checkWorkspace(ws *workspace.Workspace, asOf string) (diag.List, error) {
 	res, err := analyze(ws, &AnalysisOptions{AsOf: asOf})
 	if err != nil {
 		return nil, err
@@ -226,7 +253,11 @@ func runFixture(t *testing.T, f ruleFixture) diag.List {
 		}
 		fsys[e.file] = &fstest.MapFile{Data: bytes.Replace(mf.Data, []byte(e.old), []byte(e.new), 1), Mode: 0o644}
 	}
-	all, err := check(fsys, f.asOf)
+	run := func() (diag.List, error) { return check(fsys, f.asOf) }
+	if f.gitDate != "" {
+		run = func() (diag.List, error) { return checkGit(t, fsys, f.gitDate, f.asOf) }
+	}
+	all, err := run()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,6 +313,8 @@ func parseRuleFixture(name string) (ruleFixture, error) {
 			f.base = val
 		case "as-of":
 			f.asOf = val
+		case "git":
+			f.gitDate = val
 		case "delete":
 			f.deletes = append(f.deletes, val)
 		case "replace":
