@@ -80,7 +80,7 @@ func TestRuleFixtures(t *testing.T) {
 				if slices.Equal(want, got) {
 					t.Errorf("%s now fires as the fixture wants: remove its defect line (%s)", f.rule, f.defect)
 				}
-				t.Logf("known defect, not asserted: %s\nwant %q\ngot  %q", f.defect, want, got)
+				t.Logf("known defect, not asserted: %s\nwant %q\ngot:\n%s", f.defect, want, strings.Join(msgs, "\n"))
 				return
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
