@@ -49,17 +49,30 @@ func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 3 {
 		ts.Fatalf("usage: git-commit DIR DATE MESSAGE")
 	}
-	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
-	ts.Check(err)
+	ts.Check(commitAll(ts.MkAbs(args[0]), args[1], strings.Join(args[2:], " ")))
+}
+
+// commitAll stages every change in the work tree of the repository at dir
+// and commits it at noon UTC on date (YYYY-MM-DD).
+func commitAll(dir, date, msg string) error {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return err
+	}
 	wt, err := repo.Worktree()
-	ts.Check(err)
-	ts.Check(wt.AddWithOptions(&git.AddOptions{All: true}))
-	when, err := time.Parse(time.DateOnly, args[1])
-	ts.Check(err)
-	when = when.Add(12 * time.Hour)
-	sig := &object.Signature{Name: "Ann Auditor", Email: "ann@example.com", When: when}
-	_, err = wt.Commit(strings.Join(args[2:], " "), &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
-	ts.Check(err)
+	if err != nil {
+		return err
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return err
+	}
+	when, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return err
+	}
+	sig := &object.Signature{Name: "Ann Auditor", Email: "ann@example.com", When: when.Add(12 * time.Hour)}
+	_, err = wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true})
+	return err
 }
 
 func cmdGitTag(ts *testscript.TestScript, neg bool, args []string) {
