@@ -142,7 +142,9 @@ func decodeOne(d *load.Document) (Doc, error) {
 func (m *Model) add(doc Doc) {
 	switch d := doc.(type) {
 	case *Manifest:
-		if m.Manifest == nil {
+		// The settings in force are aims.yaml's; a Manifest elsewhere is an
+		// error (link) and never overrides them.
+		if m.Manifest == nil && d.Doc != nil && d.Doc.File == load.ManifestFile {
 			m.Manifest = d
 		}
 	case *Scope:

@@ -551,3 +551,46 @@ func TestRiskReviewOverdue(t *testing.T) {
 		}
 	}
 }
+
+// A schema error in one document must not cascade into gap findings that
+// are false: a misspelt field in the only Person does not make its role
+// "held by nobody", and an unknown tier (link's R007) is not also "below the
+// EU AI Act class".
+func TestNoCascadeFromInvalidDocuments(t *testing.T) {
+	tests := []struct {
+		name, file, body, rule string
+	}{
+		{"typo in the person holding the role", "org.yaml",
+			"apiVersion: aims/v1\nkind: Role\nid: aims-manager\ntitle: AIMS manager\nresponsibilities: [Run the AIMS]\n---\napiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann Example\nemial: ann@example.com\nroles: [aims-manager]\n",
+			"AIMS-G008"},
+		{"unknown tier of a high-risk system", "system.yaml", "", "AIMS-G055"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			edits := map[string]string{tt.file: tt.body}
+			if tt.file == "system.yaml" {
+				b, err := os.ReadFile("testdata/mini/system.yaml")
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := strings.Replace(string(b), "risk_tier: high", "risk_tier: critical", 1)
+				if !strings.Contains(s, "eu_ai_act") {
+					s += "eu_ai_act: {class: high}\n"
+				}
+				edits[tt.file] = s
+			}
+			ws, err := workspace.Open(fixture(t, edits))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ws.Diags.Max() < diag.Error {
+				t.Fatalf("the edit should be an error of an earlier stage; got %v", ws.Diags)
+			}
+			now, _ := time.Parse(time.DateOnly, "2026-06-01")
+			res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers})
+			if got := findings(res.Findings, tt.rule); len(got) > 0 {
+				t.Errorf("%s cascades from the earlier error: %v", tt.rule, got)
+			}
+		})
+	}
+}

@@ -299,7 +299,7 @@ func (a *analyzer) checkSystems() []System {
 		}
 		sys.HighRisk = s.RiskTier == "high" || s.EUClass() == "high"
 		c := &sysCtx{a: a, s: s, out: &sys, high: sys.HighRisk}
-		tier := a.opts.Tiers[s.RiskTier]
+		tier, knownTier := a.opts.Tiers[s.RiskTier]
 
 		if s.EUClass() == "prohibited" && s.Stage != "retired" {
 			a.report(systemRule.Prohibited, pos(s.Doc, "eu_ai_act", "class"), "system %s is classed prohibited under the EU AI Act but is at stage %s: retire it", s.ID, s.Stage)
@@ -308,7 +308,9 @@ func (a *analyzer) checkSystems() []System {
 			out = append(out, sys)
 			continue
 		}
-		if s.EUClass() == "high" && !slices.Contains(tier.Requires, "impact_assessment") && !slices.Contains(tier.Requires, "human_oversight") {
+		// An unknown tier is link's error (R007); it requires nothing only
+		// because it does not exist, so it is not also "below" the class.
+		if knownTier && s.EUClass() == "high" && !slices.Contains(tier.Requires, "impact_assessment") && !slices.Contains(tier.Requires, "human_oversight") {
 			a.report(systemRule.TierBelowEUClass, pos(s.Doc, "risk_tier"), "system %s is high-risk under the EU AI Act but its tier %q requires neither an impact assessment nor human oversight", s.ID, s.RiskTier)
 		}
 		a.checkPrivacy(c)

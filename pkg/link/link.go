@@ -88,7 +88,11 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 	manifests := 0
 	for _, d := range docs {
 		if d.Kind == "Manifest" {
-			manifests++
+			// Only aims.yaml's Manifests count: a stray copy elsewhere is
+			// misplaced, and does not make aims.yaml's own one a duplicate.
+			if d.File == load.ManifestFile {
+				manifests++
+			}
 			if d.File != load.ManifestFile {
 				out.Add(d.Start(), diag.Error, CodeManifest, "a Manifest belongs in %s at the AIMS root", load.ManifestFile)
 			} else if manifests > 1 {
