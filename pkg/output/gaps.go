@@ -32,8 +32,8 @@ var marks = map[gap.Status]string{gap.Met: "✓", gap.Partial: "~", gap.Missing:
 func gapsText(w io.Writer, res *gap.Result, cat *catalog.Catalog) error {
 	s := res.Summary
 	fmt.Fprintf(w, "ISO/IEC 42001 gap analysis as of %s\n", res.AsOf)
-	fmt.Fprintf(w, "%d met, %d partial, %d missing, %d excluded of %d requirements: score %.1f%%, %d blocking certification\n",
-		s.Met, s.Partial, s.Missing, s.Excluded, s.Total, s.Score, s.Blocking)
+	fmt.Fprintf(w, "%d met, %d partial, %d missing, %d excluded of %d requirements: score %.1f%%, %d blocking certification, %d with open findings\n",
+		s.Met, s.Partial, s.Missing, s.Excluded, s.Total, s.Score, s.Blocking, s.WithFindings)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	group := ""
