@@ -63,6 +63,11 @@ type Support struct {
 	Line  int    `json:"line,omitempty"`
 	Valid bool   `json:"valid"`
 	Note  string `json:"note,omitempty"` // why it does not count, or a caveat
+	// The trace an auditor reads: when the record was made (collected,
+	// assessed, held, ...), and who approved it and when.
+	Date       string `json:"date,omitempty"`
+	ApprovedBy string `json:"approved_by,omitempty"`
+	ApprovedOn string `json:"approved_on,omitempty"`
 }
 
 // Requirement is a clause or control with its status.

@@ -91,7 +91,7 @@ func approved(m *aims.Meta) bool {
 // for review.
 func (a *analyzer) docSupport(doc aims.Doc, needApproval bool) Support {
 	m := doc.Header()
-	s := Support{Kind: m.Kind, ID: m.ID, Title: m.Name(), Valid: true}
+	s := Support{Kind: m.Kind, ID: m.ID, Title: m.Name(), Valid: true, Date: recordDate(doc), ApprovedBy: m.ApprovedBy, ApprovedOn: m.ApprovedOn}
 	if m.Doc != nil {
 		s.File, s.Line = m.Doc.File, m.Doc.Start().Line
 	}
@@ -353,4 +353,30 @@ func when(s Support, ok bool, note string) Support {
 		s.Note += "; " + note
 	}
 	return s
+}
+
+// recordDate is the date a record speaks for, for the trace in reports: when
+// it was assessed, held, detected or measured; "" when it has none.
+func recordDate(doc aims.Doc) string {
+	switch d := doc.(type) {
+	case *aims.Risk:
+		return cmp.Or(d.Assessed, d.Identified)
+	case *aims.ImpactAssessment:
+		return d.Assessed
+	case *aims.Audit:
+		return d.Date
+	case *aims.ManagementReview:
+		return d.Date
+	case *aims.Nonconformity:
+		return d.Detected
+	case *aims.Objective:
+		latest := ""
+		for _, ms := range d.Measurements {
+			latest = max(latest, ms.Date)
+		}
+		return latest
+	case *aims.Evidence:
+		return d.Collected
+	}
+	return ""
 }

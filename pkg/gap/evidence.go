@@ -44,7 +44,7 @@ var evidenceRule = struct {
 func (a *analyzer) checkEvidence() {
 	a.evidence = map[string]Support{}
 	for _, e := range a.m.Evidence {
-		s := Support{Kind: "Evidence", ID: e.ID, Title: e.Name(), Valid: true}
+		s := Support{Kind: "Evidence", ID: e.ID, Title: e.Name(), Valid: true, Date: e.Collected, ApprovedBy: e.ApprovedBy, ApprovedOn: e.ApprovedOn}
 		if e.Doc != nil {
 			s.File, s.Line = e.Doc.File, e.Doc.Start().Line
 		}

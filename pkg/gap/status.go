@@ -113,7 +113,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 				r.Reasons = append(r.Reasons, "no evidence: "+e.Guidance)
 			}
 			for _, s := range r.Evidence {
-				r.Reasons = append(r.Reasons, fmt.Sprintf("%s %s does not count: %s", s.Kind, cmp.Or(s.ID, s.Title), s.Note))
+				r.Reasons = append(r.Reasons, fmt.Sprintf("%s %s does not count: %s%s", s.Kind, cmp.Or(s.ID, s.Title), s.Note, at(s.File, s.Line)))
 			}
 		default:
 			r.Status = Met
@@ -123,7 +123,11 @@ func (a *analyzer) result(prior diag.List) *Result {
 			case !inSoA:
 				r.Reasons = append(r.Reasons, "not in the Statement of Applicability")
 			case row.row.Applicable && row.row.Implementation != "implemented":
-				r.Reasons = append(r.Reasons, fmt.Sprintf("the Statement of Applicability records implementation as %s", cmp.Or(row.row.Implementation, "unknown")))
+				p := pos(row.soa.Doc, "controls", row.i, "implementation")
+				if row.row.Implementation == "" {
+					p = pos(row.soa.Doc, "controls", row.i)
+				}
+				r.Reasons = append(r.Reasons, fmt.Sprintf("the Statement of Applicability records implementation as %s (%s)", cmp.Or(row.row.Implementation, "unknown"), p))
 			}
 		}
 		if r.Status != Excluded {
@@ -242,4 +246,13 @@ func roadmap(reqs []Requirement) []Phase {
 		}
 	}
 	return slices.DeleteFunc(phases, func(p Phase) bool { return len(p.Items) == 0 })
+}
+
+// at is " (file:line)" for a reason that names a record, so a reader can
+// jump to it; "" without a file.
+func at(file string, line int) string {
+	if file == "" {
+		return ""
+	}
+	return " (" + diag.Pos{File: file, Line: line}.String() + ")"
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/registry"
 )
@@ -52,6 +53,13 @@ func gapsText(w io.Writer, res *gap.Result, cat *catalog.Catalog) error {
 			for _, reason := range r.Reasons {
 				fmt.Fprintf(tw, "    \t\t- %s\n", oneLine(reason))
 			}
+			continue
+		}
+		// Met: the trace an auditor follows, what counts and who approved it.
+		for _, sup := range r.Evidence {
+			if sup.Valid {
+				fmt.Fprintf(tw, "    \t\t+ %s\n", oneLine(Trace(sup)))
+			}
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -87,4 +95,33 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// Trace words one thing that supports a requirement: what it is, where it
+// is, when it was made and who approved it when.
+func Trace(s gap.Support) string {
+	var b strings.Builder
+	b.WriteString(s.Kind)
+	if s.ID != "" {
+		b.WriteString(" " + s.ID)
+	}
+	if s.Title != "" && s.Title != s.ID {
+		fmt.Fprintf(&b, " %q", s.Title)
+	}
+	if s.File != "" {
+		fmt.Fprintf(&b, " (%s)", diag.Pos{File: s.File, Line: s.Line})
+	}
+	if s.Date != "" {
+		b.WriteString(", dated " + s.Date)
+	}
+	if s.ApprovedBy != "" {
+		b.WriteString(", approved by " + s.ApprovedBy)
+		if s.ApprovedOn != "" {
+			b.WriteString(" on " + s.ApprovedOn)
+		}
+	}
+	if s.Note != "" {
+		b.WriteString("; " + s.Note)
+	}
+	return b.String()
 }
