@@ -2,6 +2,9 @@
 // user's AIMS, each pointing at a file, line and column.
 //
 // A diagnostic is data, not an error: stages collect them into a List and carry
-// on, so one run reports every problem at once. This package does no I/O and
-// knows nothing about YAML, schemas or rules.
+// on, so one run reports every problem at once. A Rule is the value behind a
+// diagnostic's code: its severity, the clauses it protects, and the text that
+// `aims rules`, `aims explain`, SARIF and docs/rules.md show. Each stage
+// (load, schema, link, gap) defines its own rules beside its checks; this
+// package does no I/O and knows nothing about YAML or schemas.
 package diag

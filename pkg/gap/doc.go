@@ -18,4 +18,10 @@
 // 9.3.2 asks for, and the tier requirements each system meets. The rules
 // fire from the same verdicts, so a finding and what the report shows
 // cannot disagree. Renderers (report, diff, output) must not judge again.
+//
+// Rules are values: each file holds a rule set (documentRule, riskRule, ...)
+// beside the checks that use it, and a field of a set is registered by being
+// there (rules.go). What a risk tier can require of an AI system is one table,
+// tierRequirements in systems.go, that the manifest schema and the default
+// tiers are tested against.
 package gap
