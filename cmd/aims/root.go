@@ -68,6 +68,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdInit(g, s, nil),
 		NewCmdSchema(s, nil),
 		NewCmdNew(g, s, nil),
+		NewCmdImport(g, s, nil),
 	)
 	return root
 }

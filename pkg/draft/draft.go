@@ -144,13 +144,13 @@ func New(m *aims.Model, opts Options) (File, error) {
 		"ID":      id,
 		"Title":   quote(title),
 		"Heading": strings.TrimPrefix(title, "TODO: "),
-		"Owner":   cmp.Or(owner(m, k.Name), "TODO-owner"),
+		"Owner":   cmp.Or(Owner(m, k.Name), "TODO-owner"),
 		"System":  cmp.Or(system(m), "TODO-system"),
-		"Tier":    tier(opts.Tiers),
+		"Tier":    Tier(opts.Tiers),
 		"Level":   fmt.Sprint(level(m)),
 		"Date":    opts.Today.Format(time.DateOnly),
 		"Due":     opts.Today.AddDate(1, 0, 0).Format(time.DateOnly),
-		"Schemas": relative(path.Dir(p), schemaDir),
+		"Schemas": Relative(path.Dir(p), schemaDir),
 	}
 	src, err := fs.ReadFile(templates.New, "new/"+k.template())
 	if err != nil {
@@ -220,10 +220,10 @@ func Slug(s string) string {
 	return strings.TrimRight(b.String(), "-")
 }
 
-// owner is the Person or Role that most often owns documents of this kind,
+// Owner is the Person or Role that most often owns documents of this kind,
 // else documents of any kind, else the first role: new work usually goes
 // to whoever holds that kind of work already.
-func owner(m *aims.Model, kind string) string {
+func Owner(m *aims.Model, kind string) string {
 	pick := func(sameKind bool) string {
 		count := map[string]int{}
 		for _, d := range m.All {
@@ -266,7 +266,8 @@ func system(m *aims.Model) string {
 	return ""
 }
 
-func tier(tiers []string) string {
+// Tier is the risk tier a new AI system starts in: medium where it exists.
+func Tier(tiers []string) string {
 	if len(tiers) == 0 || slices.Contains(tiers, "medium") {
 		return "medium"
 	}
@@ -293,9 +294,9 @@ func quote(s string) string {
 	return string(b)
 }
 
-// relative is the slash path from folder dir to target, both relative to
+// Relative is the slash path from folder dir to target, both relative to
 // the same root.
-func relative(dir, target string) string {
+func Relative(dir, target string) string {
 	if dir == "." {
 		return target
 	}
