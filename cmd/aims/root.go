@@ -69,6 +69,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdSchema(s, nil),
 		NewCmdNew(g, s, nil),
 		NewCmdImport(g, s, nil),
+		NewCmdExport(g, s, nil),
 	)
 	return root
 }
