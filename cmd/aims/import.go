@@ -97,10 +97,10 @@ func runImportModelCard(opts *ImportOptions) error {
 		tiers = append(tiers, t)
 	}
 	slices.Sort(tiers)
-	// model.card records the card as seen from the AIMS root when it lives
-	// inside it, else as given.
-	ref := filepath.ToSlash(opts.Card)
-	if rel, err := filepath.Rel(root, cardPath); err == nil && !strings.HasPrefix(rel, "..") {
+	// model.card records the card relative to the AIMS root, like every
+	// path in the AIMS, whichever folder the import ran from.
+	ref := filepath.ToSlash(cardPath)
+	if rel, err := filepath.Rel(root, cardPath); err == nil {
 		ref = filepath.ToSlash(rel)
 	}
 	res, err := modelcard.Import(card, modelcard.Options{
@@ -134,7 +134,11 @@ func runImportModelCard(opts *ImportOptions) error {
 			return fmt.Errorf("import %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Out, "%s %d files for AI system %s:\n", verb, len(files), res.SystemID)
+	noun := "files"
+	if len(files) == 1 {
+		noun = "file"
+	}
+	fmt.Fprintf(opts.Out, "%s %d %s for AI system %s:\n", verb, len(files), noun, res.SystemID)
 	for _, f := range files {
 		fmt.Fprintf(opts.Out, "  %s\n", filepath.ToSlash(filepath.Join(prefix, f.name)))
 	}

@@ -2,6 +2,7 @@ package modelcard
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path"
@@ -290,7 +291,7 @@ func (im *importer) run() (*Result, error) {
 	}
 	unm := newMap()
 	if len(leftovers.Content) > 0 || len(unmappedSections) > 0 {
-		unm.add("card", scalar(cmpOr(im.opts.Card, im.c.File)))
+		unm.add("card", scalar(cmp.Or(im.opts.Card, im.c.File)))
 	}
 	if len(leftovers.Content) > 0 {
 		unm.add("fields", leftovers.Node)
@@ -313,7 +314,7 @@ func (im *importer) run() (*Result, error) {
 
 	sysDir := draft.Folder(m, kind("AISystem"))
 	sysPath := path.Join(sysDir, id+".yaml")
-	data, err := im.render(sysPath, "aisystem", "A.4, A.6.2, A.9.4: imported from the model card "+im.c.File+"; fill the TODOs.", sys.Node)
+	data, err := im.render(sysPath, "aisystem", "A.4, A.6.2, A.9.4: imported from the model card "+cmp.Or(im.opts.Card, im.c.File)+"; fill the TODOs.", sys.Node)
 	if err != nil {
 		return nil, err
 	}
@@ -322,20 +323,13 @@ func (im *importer) run() (*Result, error) {
 	im.res.Files = append(im.res.Files, resultFiles...)
 	if len(evidence) > 0 {
 		p := path.Join(draft.Folder(m, kind("Evidence")), id+"-model-card.yaml")
-		data, err := im.render(p, "evidence", "Evaluation results imported from the model card "+im.c.File+".", evidence...)
+		data, err := im.render(p, "evidence", "Evaluation results imported from the model card "+cmp.Or(im.opts.Card, im.c.File)+".", evidence...)
 		if err != nil {
 			return nil, err
 		}
 		im.res.Files = append(im.res.Files, File{p, data})
 	}
 	return im.res, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func kind(name string) draft.Kind {
@@ -399,7 +393,7 @@ func (im *importer) datasets(system, title, owner string, training []Section) ([
 		prov.add("lineage", blockSeq([]string{"TODO: the steps from origin to the data the model was trained on"}))
 		d.add("provenance", prov.Node)
 		p := path.Join(draft.Folder(m, kind("Dataset")), id+".yaml")
-		data, err := im.render(p, "dataset", "A.7: named by the model card "+im.c.File+"; fill the TODOs.", d.Node)
+		data, err := im.render(p, "dataset", "A.7: named by the model card "+cmp.Or(im.opts.Card, im.c.File)+"; fill the TODOs.", d.Node)
 		if err == nil {
 			files = append(files, File{p, data})
 		}
@@ -434,7 +428,7 @@ func (im *importer) results(system, title, owner string, datasets []string) ([]F
 				im.used[n] = true
 			}
 			dsNode := field(r, "dataset")
-			dsName := cmpOr(im.str(field(dsNode, "name")), "")
+			dsName := cmp.Or(im.str(field(dsNode, "name")), "")
 			var details []string
 			for _, k := range []string{"type", "config", "split", "revision", "args"} {
 				n := field(dsNode, k)
@@ -495,7 +489,7 @@ func (im *importer) results(system, title, owner string, datasets []string) ([]F
 				res := aims.Result{
 					Format: "aims-result/v1", Type: kind, System: system,
 					Measured: im.opts.Today.Format(time.DateOnly),
-					Tool:     "model card " + path.Base(im.c.File) + cmpOr(wrap(taskType), "") + "; measured date unknown, set to the import date",
+					Tool:     "model card " + path.Base(im.c.File) + cmp.Or(wrap(taskType), "") + "; measured date unknown, set to the import date",
 					Dataset:  dsText,
 					Results:  values,
 				}
@@ -515,7 +509,7 @@ func (im *importer) results(system, title, owner string, datasets []string) ([]F
 				e.add("apiVersion", scalar("aims/v1"))
 				e.add("kind", scalar("Evidence"))
 				e.add("id", scalar(evID))
-				e.add("title", scalar(fmt.Sprintf("%s: %s results on %s (from the model card)", title, kind, cmpOr(dsName, "the evaluation data"))))
+				e.add("title", scalar(fmt.Sprintf("%s: %s results on %s (from the model card)", title, kind, cmp.Or(dsName, "the evaluation data"))))
 				e.add("owner", scalar(owner))
 				e.add("status", scalar("draft"))
 				if kind == "bias" {
@@ -598,7 +592,7 @@ func (im *importer) anyUsed(n *yaml.Node) bool {
 // render writes documents as YAML behind the schema modeline and a comment.
 func (im *importer) render(p, schemaKind, comment string, docs ...*yaml.Node) ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# yaml-language-server: $schema=%s/%s.schema.json\n", draft.Relative(path.Dir(p), cmpOr(im.opts.SchemaDir, ".aims/schemas")), schemaKind)
+	fmt.Fprintf(&b, "# yaml-language-server: $schema=%s/%s.schema.json\n", draft.Relative(path.Dir(p), cmp.Or(im.opts.SchemaDir, ".aims/schemas")), schemaKind)
 	fmt.Fprintf(&b, "# %s\n", comment)
 	for i, d := range docs {
 		if i > 0 {
