@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aims-dev/aims/pkg/draft"
 	"github.com/aims-dev/aims/pkg/modelcard"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
@@ -111,6 +113,9 @@ func runImportModelCard(opts *ImportOptions) error {
 		},
 	})
 	if err != nil {
+		if err = shownFrom(root, err); errors.As(err, new(*draft.IDInUseError)) {
+			return fmt.Errorf("%w; choose the new system's id with --system", err)
+		}
 		return err
 	}
 	prefix := displayPrefix(root)

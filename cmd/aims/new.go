@@ -96,7 +96,7 @@ func runNew(opts *NewOptions) error {
 		},
 	})
 	if err != nil {
-		return err
+		return shownFrom(root, err)
 	}
 	shown := filepath.ToSlash(filepath.Join(displayPrefix(root), f.Path))
 	if opts.DryRun {
@@ -120,4 +120,16 @@ func runNew(opts *NewOptions) error {
 			filepath.ToSlash(filepath.Join(displayPrefix(root), schemaDir)))
 	}
 	return nil
+}
+
+// shownFrom rewrites the position in an id-in-use error so it can be opened
+// from where the user ran aims, like every other path aims prints.
+func shownFrom(root string, err error) error {
+	var inUse *draft.IDInUseError
+	if errors.As(err, &inUse) && inUse.Pos.IsValid() {
+		e := *inUse
+		e.Pos.File = filepath.ToSlash(filepath.Join(displayPrefix(root), e.Pos.File))
+		return &e
+	}
+	return err
 }

@@ -119,8 +119,8 @@ func New(m *aims.Model, opts Options) (File, error) {
 		if !idPattern.MatchString(opts.ID) || len(opts.ID) > 100 {
 			return File{}, fmt.Errorf("id %q: use letters, digits, '.', '_' and '-', starting with a letter or digit", opts.ID)
 		}
-		if d, ok := m.ByID[opts.ID]; ok {
-			return File{}, fmt.Errorf("id %q is already used by the %s at %s", opts.ID, d.Header().Kind, d.Header().Doc.Start())
+		if err := CheckFree(m, opts.ID); err != nil {
+			return File{}, err
 		}
 		id = opts.ID
 	default:
@@ -165,6 +165,31 @@ func New(m *aims.Model, opts Options) (File, error) {
 		return File{}, err
 	}
 	return File{Path: p, ID: id, Data: b.Bytes()}, nil
+}
+
+// IDInUseError says a new document's id is taken. Pos is relative to the
+// AIMS root; the caller may show it from elsewhere.
+type IDInUseError struct {
+	ID, Kind string
+	Pos      diag.Pos
+}
+
+func (e *IDInUseError) Error() string {
+	return fmt.Sprintf("id %q is already used by the %s at %s", e.ID, e.Kind, e.Pos)
+}
+
+// CheckFree returns an *IDInUseError when id is taken in m.
+func CheckFree(m *aims.Model, id string) error {
+	d, ok := m.ByID[id]
+	if !ok {
+		return nil
+	}
+	h := d.Header()
+	e := &IDInUseError{ID: id, Kind: h.Kind}
+	if h.Doc != nil {
+		e.Pos = h.Doc.Start()
+	}
+	return e
 }
 
 // Folder is where documents of kind k live in m: the folder holding most of

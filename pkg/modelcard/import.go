@@ -201,8 +201,8 @@ func (im *importer) run() (*Result, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s: the card has no title or model-index name to make an id from; give one with --system", im.c.File)
 	}
-	if d, ok := m.ByID[id]; ok {
-		return nil, fmt.Errorf("an AISystem id %q would clash with the %s at %s; give another with --system", id, d.Header().Kind, d.Header().Doc.Start())
+	if err := draft.CheckFree(m, id); err != nil {
+		return nil, err
 	}
 	if title == "" {
 		title = id
