@@ -451,6 +451,7 @@ func (im *importer) results(system, title, owner string, datasets []string) ([]F
 			byType := map[string][]aims.MetricValue{}
 			ms := field(r, "metrics")
 			if ms == nil || ms.Kind != yaml.SequenceNode {
+				im.unmark(r) // no result written: task and dataset stay in unmapped
 				continue
 			}
 			for _, mv := range ms.Content {
@@ -471,6 +472,10 @@ func (im *importer) results(system, title, owner string, datasets []string) ([]F
 					kind = "bias"
 				}
 				byType[kind] = append(byType[kind], aims.MetricValue{Metric: typ.Value, Value: v})
+			}
+			if len(byType) == 0 {
+				im.unmark(r)
+				continue
 			}
 			for _, kind := range []string{"performance", "bias"} {
 				values := byType[kind]
@@ -559,11 +564,9 @@ func wrap(s string) string {
 // leftovers copies every front matter subtree no field used, under its
 // path in the card.
 func (im *importer) leftovers(n *yaml.Node, p string, out mapNode) {
-	if !im.anyUsed(n) {
-		if p != "" {
-			out.add(p, n)
-			im.res.Unmapped = append(im.res.Unmapped, p)
-		}
+	if p != "" && !im.anyUsed(n) { // the root is always walked, used or not
+		out.add(p, n)
+		im.res.Unmapped = append(im.res.Unmapped, p)
 		return
 	}
 	switch n.Kind {
@@ -579,6 +582,15 @@ func (im *importer) leftovers(n *yaml.Node, p string, out mapNode) {
 		for i, c := range n.Content {
 			im.leftovers(c, fmt.Sprintf("%s[%d]", p, i), out)
 		}
+	}
+}
+
+// unmark forgets that anything under n was used, when what used it was
+// not written after all.
+func (im *importer) unmark(n *yaml.Node) {
+	delete(im.used, n)
+	for _, c := range n.Content {
+		im.unmark(c)
 	}
 }
 

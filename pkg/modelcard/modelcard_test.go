@@ -335,3 +335,47 @@ func TestItems(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// Front matter shapes the Hub allows: what fits a field is mapped, the
+// rest is kept under unmapped and listed, never dropped.
+func TestFrontMatterShapes(t *testing.T) {
+	tests := []struct {
+		name, front  string
+		wantUnmapped []string
+		wantInSystem []string
+	}{
+		{"one base model as a list", "base_model: [org/base]\n", nil, []string{"  base_model: org/base\n"}},
+		{"two base models", "base_model: [org/a, org/b]\n", []string{"base_model"}, []string{"    base_model: [org/a, org/b]\n"}},
+		{"language as a string", "language: fr\n", nil, []string{"tags: ['language:fr']\n"}},
+		{"custom licence", "license: other\nlicense_name: acme-model-licence\n", []string{"license_name"}, []string{"  license: other\n", "    license_name: acme-model-licence\n"}},
+		{"metric value that is not a number", "model-index:\n- name: m\n  results:\n  - task: {type: fill-mask}\n    dataset: {name: d}\n    metrics:\n    - {type: perplexity, value: n/a}\n",
+			[]string{"model-index[0].results"}, []string{"    model-index[0].results:\n      - task: {type: fill-mask}\n        dataset: {name: d}\n        metrics:\n          - {type: perplexity, value: n/a}\n"}},
+		{"nothing mapped", "widget: [{text: hi}]\n", []string{"widget"}, []string{"    widget: [{text: hi}]\n"}},
+		{"no front matter", "", nil, []string{"title: m\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card := "# m\n\nA model.\n"
+			if tt.front != "" {
+				card = "---\n" + tt.front + "---\n" + card
+			}
+			c, err := Parse("card.md", []byte(card))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Import(c, Options{Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.wantUnmapped, res.Unmapped); diff != "" {
+				t.Errorf("unmapped (-want +got):\n%s", diff)
+			}
+			sys := string(res.Files[0].Data)
+			for _, want := range tt.wantInSystem {
+				if !strings.Contains(sys, want) {
+					t.Errorf("system lacks %q:\n%s", want, sys)
+				}
+			}
+		})
+	}
+}
