@@ -18,3 +18,10 @@ var Init embed.FS
 //
 //go:embed all:report
 var Report embed.FS
+
+// New holds one template per document kind for `aims new`, rooted at new/,
+// named by the kind in lower case (policy.md for policies). They are Go
+// text/templates; see pkg/draft for the fields they use.
+//
+//go:embed new
+var New embed.FS

@@ -92,15 +92,7 @@ func runInit(opts *InitOptions) error {
 		return err
 	}
 
-	// Check every file before writing any: all or nothing.
-	var conflicts []string
-	for _, f := range files {
-		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
-			conflicts = append(conflicts, f.name)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
+	written, conflicts, err := writeNew(target, files)
 	if len(conflicts) > 0 {
 		fmt.Fprintf(opts.ErrOut, "aims init: these files already exist in %s:\n", target)
 		for _, c := range conflicts {
@@ -108,26 +100,8 @@ func runInit(opts *InitOptions) error {
 		}
 		return fmt.Errorf("nothing written: init never overwrites; choose an empty folder or move these files")
 	}
-
-	var written []string
-	for _, f := range files {
-		name := filepath.Join(target, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
-		}
-		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
-		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return fmt.Errorf("init stopped after %d files: %w", len(written), err)
-		}
-		_, werr := fh.Write(f.data)
-		if cerr := fh.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("init stopped after %d files: %w", len(written), werr)
-		}
-		written = append(written, f.name)
+	if err != nil {
+		return fmt.Errorf("init %w", err)
 	}
 	rel := opts.Dir
 	if rel == "" {
@@ -140,6 +114,43 @@ func runInit(opts *InitOptions) error {
 		fmt.Fprintf(opts.Out, "Next: replace the TODOs, then run: aims -C %s gaps\n", rel)
 	}
 	return nil
+}
+
+// writeNew writes files under target, all or nothing and never
+// overwriting: if any of them exists it writes none and returns the
+// existing ones as conflicts. init, new and import write through it.
+func writeNew(target string, files []plannedFile) (written, conflicts []string, err error) {
+	// Check every file before writing any: all or nothing.
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
+			conflicts = append(conflicts, f.name)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, conflicts, nil
+	}
+	for _, f := range files {
+		name := filepath.Join(target, filepath.FromSlash(f.name))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return written, nil, err
+		}
+		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
+		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return written, nil, fmt.Errorf("stopped after %d files: %w", len(written), err)
+		}
+		_, werr := fh.Write(f.data)
+		if cerr := fh.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return written, nil, fmt.Errorf("stopped after %d files: %w", len(written), werr)
+		}
+		written = append(written, f.name)
+	}
+	return written, nil, nil
 }
 
 // plan lists the files to write: the scaffold with $SCHEMAS resolved per

@@ -76,6 +76,9 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdCatalog(s, nil),
 		NewCmdInit(g, s, nil),
 		NewCmdSchema(s, nil),
+		NewCmdNew(g, s, nil),
+		NewCmdImport(g, s, nil),
+		NewCmdExport(g, s, nil),
 	)
 	return root
 }

@@ -254,6 +254,7 @@ type AISystem struct {
 	Purpose        string   `json:"purpose"`
 	IntendedUses   []string `json:"intended_uses"`
 	OutOfScopeUses []string `json:"out_of_scope_uses,omitempty"`
+	Limitations    []string `json:"limitations,omitempty"`
 	Stage          string   `json:"stage"`
 	RiskTier       string   `json:"risk_tier"`
 	EUAIAct        *struct {
@@ -267,6 +268,8 @@ type AISystem struct {
 		Version      string `json:"version,omitempty"`
 		Supplier     string `json:"supplier,omitempty"`
 		Card         string `json:"card,omitempty"`
+		License      string `json:"license,omitempty"`
+		BaseModel    string `json:"base_model,omitempty"`
 	} `json:"model,omitempty"`
 	Inputs         []string `json:"inputs,omitempty"`
 	Outputs        []string `json:"outputs,omitempty"`
@@ -307,8 +310,19 @@ type AISystem struct {
 		ApprovedOn  string `json:"approved_on"`
 		Environment string `json:"environment,omitempty"`
 	} `json:"deployment,omitempty"`
-	Users    []string `json:"users,omitempty"`
-	Affected []string `json:"affected,omitempty"`
+	Users    []string  `json:"users,omitempty"`
+	Affected []string  `json:"affected,omitempty"`
+	Unmapped *Unmapped `json:"unmapped,omitempty"`
+}
+
+// Unmapped keeps what a model card import found but has no field for.
+type Unmapped struct {
+	Card     string         `json:"card,omitempty"`
+	Fields   map[string]any `json:"fields,omitempty"`
+	Sections []struct {
+		Heading string `json:"heading"`
+		Text    string `json:"text"`
+	} `json:"sections,omitempty"`
 }
 
 // EUClass is the EU AI Act class, "" when unclassified.

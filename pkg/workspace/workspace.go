@@ -190,6 +190,7 @@ func Tiers(m *aims.Manifest) map[string]aims.Tier {
 }
 
 // resultTypes are the evidence types whose files are read as aims-result/v1.
+// A validation_report is read too when its file declares that format.
 var resultTypes = map[string]bool{"bias_test": true, "drift_report": true}
 
 // readResults parses the CI result files that evidence links to, so the gap
@@ -198,7 +199,7 @@ var resultTypes = map[string]bool{"bias_test": true, "drift_report": true}
 func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 	var out diag.List
 	for _, e := range m.Evidence {
-		if !resultTypes[e.Type] || e.Path == "" {
+		if !resultTypes[e.Type] && e.Type != "validation_report" || e.Path == "" {
 			continue
 		}
 		switch strings.ToLower(path.Ext(e.Path)) {
@@ -214,6 +215,14 @@ func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 			continue // link reports missing files
 		}
 		doc, diags := load.ReadData(fsys, p)
+		if !resultTypes[e.Type] {
+			// A validation report is read only when it says it is a
+			// result (performance results imported from a model card);
+			// any other JSON report is evidence, not a broken result.
+			if doc == nil || doc.Value["format"] != "aims-result/v1" {
+				continue
+			}
+		}
 		out = append(out, diags...)
 		if doc == nil {
 			continue
