@@ -71,7 +71,7 @@ func TestRulesFormatsAndIndex(t *testing.T) {
 	if err := w(&md, rules); err != nil {
 		t.Fatal(err)
 	}
-	if want := "| AIMS-G001 | error | 5.2 | yes | **Policy.** a \\| b |\n"; !strings.Contains(md.String(), want) {
+	if want := "| [AIMS-G001](#aims-g001) | error | 5.2 | yes | **Policy.** a \\| b |\n"; !strings.Contains(md.String(), want) {
 		t.Errorf("md lacks the escaped row %q:\n%s", want, md.String())
 	}
 	idx := RuleIndex(rules)
