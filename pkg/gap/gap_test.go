@@ -113,7 +113,7 @@ func TestStatusIsEarned(t *testing.T) {
 		want gap.Status
 	}{
 		{"5.2", gap.Met},         // approved AI policy with text
-		{"7.4", gap.Met},         // current, owned evidence
+		{"7.4", gap.Met},         // a communication plan with a record, and current evidence
 		{"A.10.4", gap.Excluded}, // not applicable, justified
 		{"9.2.1", gap.Missing},   // no audit at all
 		{"A.2.2", gap.Met},       // policy + SoA evidence
