@@ -102,7 +102,11 @@ func (a *analyzer) checkObjectives() {
 			a.report(objectiveRule.ObjectiveOverdue, pos(o.Doc, "due"), "objective %s was due on %s and %s", o.ID, o.Due, a.measured(o, v))
 		}
 		if v.Contradicted {
-			a.report(objectiveRule.ProgressContradicted, pos(o.Doc, "progress"), "objective %s says progress %s, but %s", o.ID, o.Progress, a.measured(o, v))
+			due := ""
+			if v.Overdue {
+				due = "it was due on " + o.Due + " and "
+			}
+			a.report(objectiveRule.ProgressContradicted, pos(o.Doc, "progress"), "objective %s says progress %s, but %s%s", o.ID, o.Progress, due, a.measured(o, v))
 		}
 		if len(o.Measurements) == 0 {
 			a.report(objectiveRule.ObjectiveNeverMeasured, pos(o.Doc), "objective %s has never been measured", o.ID)
