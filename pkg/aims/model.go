@@ -25,6 +25,8 @@ type Model struct {
 	Suppliers         []*Supplier
 	Competences       []*Competence
 	Communications    []*Communication
+	Awareness         []*Awareness
+	Processes         []*Process
 	Changes           []*Change
 	Evidence          []*Evidence
 	Audits            []*Audit
@@ -107,6 +109,10 @@ func New(kind string) Doc {
 		return &Competence{}
 	case "Communication":
 		return &Communication{}
+	case "Awareness":
+		return &Awareness{}
+	case "Process":
+		return &Process{}
 	case "Change":
 		return &Change{}
 	case "Evidence":
@@ -175,6 +181,10 @@ func (m *Model) add(doc Doc) {
 		m.Competences = append(m.Competences, d)
 	case *Communication:
 		m.Communications = append(m.Communications, d)
+	case *Awareness:
+		m.Awareness = append(m.Awareness, d)
+	case *Process:
+		m.Processes = append(m.Processes, d)
 	case *Change:
 		m.Changes = append(m.Changes, d)
 	case *Evidence:

@@ -441,6 +441,39 @@ type Communication struct {
 	} `json:"records,omitempty"`
 }
 
+// Awareness is how the people doing work under the AIMS are made aware of
+// the AI policy, their contribution and the implications of not
+// conforming (7.3), with records that it happened.
+type Awareness struct {
+	Meta
+	Audience []string `json:"audience"`
+	Policy   string   `json:"policy"`
+	Covers   []string `json:"covers"`
+	Method   string   `json:"method,omitempty"`
+	Records  []struct {
+		Date     string `json:"date"`
+		Reached  string `json:"reached,omitempty"`
+		Note     string `json:"note,omitempty"`
+		Evidence string `json:"evidence,omitempty"`
+	} `json:"records,omitempty"`
+}
+
+// Process is an operational process planned and controlled under 8.1: its
+// criteria, the controls it implements, and records that it ran.
+type Process struct {
+	Meta
+	Purpose   string   `json:"purpose"`
+	Criteria  []string `json:"criteria"`
+	Controls  []string `json:"controls,omitempty"`
+	Systems   []string `json:"systems,omitempty"`
+	Procedure string   `json:"procedure,omitempty"`
+	Records   []struct {
+		Date     string `json:"date"`
+		Note     string `json:"note,omitempty"`
+		Evidence string `json:"evidence,omitempty"`
+	} `json:"records,omitempty"`
+}
+
 type Change struct {
 	Meta
 	Purpose      string   `json:"purpose"`

@@ -45,9 +45,12 @@ const system = "apiVersion: aims/v1\nkind: AISystem\nid: bot\ntitle: Bot\nowner:
 
 const evidence = "apiVersion: aims/v1\nkind: Evidence\nid: ev-comms\ntitle: Comms plan\nowner: ann\nurl: https://intranet.example/comms\nsatisfies: [\"7.4\"]\ncollected: 2026-06-01\n"
 
+// communication is a 7.4 communication plan with a record that it happened.
+const communication = "apiVersion: aims/v1\nkind: Communication\nid: comm-staff\ntitle: Staff updates\nowner: ann\ntopic: AI use\naudience: [Staff]\nchannel: Intranet\nfrequency: Yearly\nrecords:\n  - {date: 2026-06-01, evidence: ev-comms}\n"
+
 func TestCompare(t *testing.T) {
 	before := side(t, "v1", map[string]string{
-		"people.yaml": people, "sys.yaml": system, "ev.yaml": evidence,
+		"people.yaml": people, "sys.yaml": system, "ev.yaml": evidence, "comms.yaml": communication,
 		"risks.yaml": risk("r1", 2, 2) + "---\n" + risk("r2", 1, 1),
 		"nc.yaml":    "apiVersion: aims/v1\nkind: Nonconformity\nid: nc1\ntitle: Late review\nowner: ann\nsource: incident\ndetected: 2026-05-01\nstate: open\n",
 	})

@@ -33,6 +33,7 @@ var Kinds = []Kind{
 	{"AISystem", "systems", ".yaml"},
 	{"Applicability", ".", ".yaml"},
 	{"Audit", "records", ".yaml"},
+	{"Awareness", "organization", ".yaml"},
 	{"Change", "planning", ".yaml"},
 	{"Communication", "organization", ".yaml"},
 	{"Competence", "organization", ".yaml"},
@@ -45,6 +46,7 @@ var Kinds = []Kind{
 	{"Objective", "planning", ".yaml"},
 	{"Person", "organization", ".yaml"},
 	{"Policy", "policies", ".md"},
+	{"Process", "planning", ".yaml"},
 	{"Risk", "risk", ".yaml"},
 	{"RiskCriteria", "risk", ".yaml"},
 	{"Role", "organization", ".yaml"},
@@ -146,6 +148,7 @@ func New(m *aims.Model, opts Options) (File, error) {
 		"Heading": strings.TrimPrefix(title, "TODO: "),
 		"Owner":   cmp.Or(Owner(m, k.Name), "TODO-owner"),
 		"System":  cmp.Or(system(m), "TODO-system"),
+		"Policy":  cmp.Or(aiPolicy(m), "TODO-policy"),
 		"Tier":    Tier(opts.Tiers),
 		"Level":   fmt.Sprint(level(m)),
 		"Date":    opts.Today.Format(time.DateOnly),
@@ -277,6 +280,16 @@ func Owner(m *aims.Model, kind string) string {
 	}
 	if len(m.People) > 0 {
 		return m.People[0].ID
+	}
+	return ""
+}
+
+// aiPolicy is the AI policy's id, the first one listed.
+func aiPolicy(m *aims.Model) string {
+	for _, p := range m.Policies {
+		if p.Type == "ai_policy" {
+			return p.ID
+		}
 	}
 	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
@@ -29,9 +30,9 @@ var auditRule = struct {
 	},
 	ProgrammeIncomplete: &diag.Rule{
 		ID: "AIMS-G061", Severity: diag.Error, Refs: []string{"9.2.2"},
-		Title: "Audit programme incomplete", Description: "Audits completed within the programme period must together cover every clause 4-10.",
-		Why:          "Clause 9.2.2 expects an audit programme that, over its period, covers the whole management system; clauses left out of every audit are areas nobody has independently checked, which an auditor will note.",
-		Fix:          "Plan and complete internal audits whose `scope` includes the missing clauses (e.g. `scope: [\"7.2\", \"8.3\", \"10.2\"]`; any sub-clause counts for its clause), or add them to the next audit. `settings.audit_programme_months` (default 36) sets the period; an override is not honest while clauses are genuinely unaudited.",
+		Title: "Audit programme incomplete", Description: "Audits completed within the programme period must together cover every clause 4-10 and every Annex A area (A.2-A.10) that has an applicable control in the Statement of Applicability.",
+		Why:          "Clause 9.2.2 expects an audit programme that, over its period, covers the whole management system, and the controls you declared applicable are part of it; clauses or Annex A areas left out of every audit are areas nobody has independently checked, which an auditor will note.",
+		Fix:          "Plan and complete internal audits whose `scope` includes the missing clauses and areas (e.g. `scope: [\"7.2\", \"8.3\", \"10.2\", A.6, A.10.2]`; any sub-clause counts for its clause and any control for its area), or add them to the next audit. `settings.audit_programme_months` (default 36) sets the period; an override is not honest while clauses or areas are genuinely unaudited.",
 		Configurable: true,
 	},
 	AuditorIndependence: &diag.Rule{
@@ -116,6 +117,31 @@ func (a *analyzer) checkAudits() {
 	if len(internal) > 0 && len(missing) > 0 {
 		a.report(auditRule.ProgrammeIncomplete, diag.Pos{}, "internal audits of the last %d months do not cover clause%s %s", a.programme, pluralPlain(len(missing)), strings.Join(missing, ", "))
 	}
+	// Every Annex A area with a control the SoA declares applicable.
+	var areas []string
+	for _, e := range a.cat.Of(catalog.Group) {
+		if !strings.HasPrefix(e.ID, "A.") || covered[e.ID] {
+			continue
+		}
+		if slices.ContainsFunc(a.cat.Children(e.ID), func(c catalog.Entry) bool { return a.applicable(c.ID) }) {
+			areas = append(areas, e.ID)
+		}
+	}
+	if len(internal) > 0 && len(areas) > 0 {
+		a.report(auditRule.ProgrammeIncomplete, diag.Pos{}, "internal audits of the last %d months do not cover Annex A area%s %s, which the Statement of Applicability declares applicable", a.programme, pluralPlain(len(areas)), strings.Join(areas, ", "))
+	}
+}
+
+// applicable reports whether the SoA declares control id applicable.
+func (a *analyzer) applicable(id string) bool {
+	for _, s := range a.m.SoAs {
+		for _, r := range s.Controls {
+			if r.Control == id && r.Applicable {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // after reports whether date s is after today (a future audit date).
@@ -124,10 +150,12 @@ func (a *analyzer) after(s string) bool {
 	return ok && d.After(a.now)
 }
 
-// clauseGroup maps "6.1.2" or "6" to "6"; Annex A ids map to themselves.
+// clauseGroup maps "6.1.2" or "6" to "6", and an Annex A control or area
+// ("A.6.2.4", "A.6") to its area "A.6".
 func clauseGroup(id string) string {
-	if strings.HasPrefix(id, "A.") {
-		return id
+	if rest, ok := strings.CutPrefix(id, "A."); ok {
+		g, _, _ := strings.Cut(rest, ".")
+		return "A." + g
 	}
 	g, _, _ := strings.Cut(id, ".")
 	return g

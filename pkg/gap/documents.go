@@ -274,7 +274,15 @@ func (a *analyzer) linkDocuments() {
 		a.supports(when(sup, len(c.Records) > 0, "has no competence records"), "7.2", "A.4.6")
 	}
 	for _, c := range m.Communications {
-		a.supports(a.docSupport(c, false), "7.4")
+		a.supports(when(a.docSupport(c, false), len(c.Records) > 0, "has no record that it took place"), "7.4")
+	}
+	for _, aw := range m.Awareness {
+		sup := when(a.docSupport(aw, false), len(aw.Records) > 0, "has no record that it took place")
+		a.supports(when(sup, len(a.awarenessMissing(aw.Covers)) == 0, "does not cover the policy, contribution and nonconformity"), "7.3")
+	}
+	for _, p := range m.Processes {
+		sup := a.docSupport(p, false)
+		a.supports(when(sup, len(p.Criteria) > 0 && len(p.Records) > 0, "has no criteria or no records"), "8.1")
 	}
 	for _, s := range m.Systems {
 		sup := a.docSupport(s, false)
@@ -313,12 +321,12 @@ func (a *analyzer) linkDocuments() {
 		sup := when(a.docSupport(r, false), !a.before(r.Date, a.monthsAgo(a.reviewCycle)), fmt.Sprintf("older than the %d-month review cycle", a.reviewCycle))
 		a.supports(sup, "9.3.1")
 		a.supports(when(sup, len(a.reviews[i].Missing) == 0, "does not cover every required input"), "9.3.2")
-		a.supports(when(sup, len(r.Decisions)+len(r.Actions) > 0, "records no decisions or actions"), "9.3.3")
+		a.supports(when(sup, len(r.Decisions) > 0 && len(r.Actions) > 0, "records no decisions or no actions"), "9.3.3")
 	}
-	for _, n := range m.Nonconformities {
+	for i, n := range m.Nonconformities {
 		sup := a.docSupport(n, false)
 		a.supports(sup, "10.2")
-		if !n.Open() && n.Effectiveness != nil && n.Effectiveness.Effective {
+		if a.ncs[i].Closed() {
 			a.supports(sup, "10.1")
 		}
 	}

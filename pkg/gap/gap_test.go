@@ -113,7 +113,7 @@ func TestStatusIsEarned(t *testing.T) {
 		want gap.Status
 	}{
 		{"5.2", gap.Met},         // approved AI policy with text
-		{"7.4", gap.Met},         // current, owned evidence
+		{"7.4", gap.Met},         // a communication plan with a record, and current evidence
 		{"A.10.4", gap.Excluded}, // not applicable, justified
 		{"9.2.1", gap.Missing},   // no audit at all
 		{"A.2.2", gap.Met},       // policy + SoA evidence
@@ -590,6 +590,155 @@ func TestNoCascadeFromInvalidDocuments(t *testing.T) {
 			res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers})
 			if got := findings(res.Findings, tt.rule); len(got) > 0 {
 				t.Errorf("%s cascades from the earlier error: %v", tt.rule, got)
+			}
+		})
+	}
+}
+
+// A closure holds only with every corrective action done and a named,
+// dated review saying effective: true; only such a closure supports 10.1.
+func TestNonconformityClosure(t *testing.T) {
+	nc := func(actionState, effectiveness string) string {
+		return `apiVersion: aims/v1
+kind: Nonconformity
+id: nc-1
+title: Late review
+owner: ann
+source: incident
+detected: 2026-05-01
+root_cause: Nobody owned the review queue.
+corrective_actions:
+  - {action: Name an owner for the queue, owner: ann, due: 2026-06-30, state: ` + actionState + `}
+state: closed
+closed_on: 2026-07-01
+` + effectiveness
+	}
+	named := "effectiveness: {reviewed_on: 2026-09-01, reviewed_by: ann, effective: true}\n"
+	tests := []struct {
+		name, doc, closure, rule string
+	}{
+		{"effective", nc("done", named), "effective", ""},
+		{"ineffective", nc("done", strings.Replace(named, "true", "false", 1)), "ineffective", "AIMS-G073"},
+		{"action open", nc("in_progress", named), "actions open", "AIMS-G074"},
+		{"reviewer not named", nc("done", "effectiveness: {reviewed_on: 2026-09-01, effective: true}\n"), "not reviewed", "AIMS-G072"},
+		{"not reviewed", nc("done", ""), "not reviewed", "AIMS-G072"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, l := analyze(t, fixture(t, map[string]string{"nc.yaml": tt.doc}), "2026-12-01")
+			v, _ := res.Nonconformity("nc-1")
+			if v.Closure != tt.closure {
+				t.Errorf("closure %q, want %q", v.Closure, tt.closure)
+			}
+			for _, id := range []string{"AIMS-G072", "AIMS-G073", "AIMS-G074"} {
+				if got, want := len(findings(l, id)), map[bool]int{true: 1}[id == tt.rule]; got != want {
+					t.Errorf("%s findings %d, want %d", id, got, want)
+				}
+			}
+			if got, want := status(res, "10.1").Status == gap.Met, tt.rule == ""; got != want {
+				t.Errorf("10.1 met = %v, want %v (%q)", got, want, status(res, "10.1").Reasons)
+			}
+		})
+	}
+}
+
+// An objective is judged from its latest measurement and due date, never
+// from the progress it declares.
+func TestObjectiveJudgedFromMeasurements(t *testing.T) {
+	obj := func(due, progress, value string) string {
+		return `apiVersion: aims/v1
+kind: Objective
+id: obj-1
+title: Fair approvals
+owner: ann
+metric: Largest approval rate gap
+target: {value: 0.04, direction: at_most}
+due: ` + due + `
+progress: ` + progress + `
+measurements:
+  - {date: 2026-11-01, value: ` + value + `}
+  - {date: 2026-03-01, value: 0.01}
+`
+	}
+	tests := []struct {
+		name                  string
+		doc                   string
+		onTarget              string
+		overdue, contradicted bool
+	}{
+		{"on track before due", obj("2027-06-30", "on_track", "0.05"), "not met", false, false},
+		{"on track past due, seven times over", obj("2026-09-30", "on_track", "0.28"), "not met", true, true},
+		{"achieved but missing the target", obj("2027-06-30", "achieved", "0.05"), "not met", false, true},
+		{"achieved, target met past due", obj("2026-09-30", "achieved", "0.03"), "met", false, false},
+		{"missed and past due", obj("2026-09-30", "missed", "0.05"), "not met", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, l := analyze(t, fixture(t, map[string]string{"obj.yaml": tt.doc}), "2026-12-01")
+			v, _ := res.Objective("obj-1")
+			// The latest measurement is the last by date, not the last written.
+			if v.OnTarget != tt.onTarget || v.Latest != "2026-11-01" || v.Overdue != tt.overdue || v.Contradicted != tt.contradicted {
+				t.Errorf("verdict %+v, want on target %q, overdue %v, contradicted %v", v, tt.onTarget, tt.overdue, tt.contradicted)
+			}
+			if got := len(findings(l, "AIMS-G083")) == 1; got != tt.contradicted {
+				t.Errorf("G083 %v, want %v", findings(l, "AIMS-G083"), tt.contradicted)
+			}
+			if got := len(findings(l, "AIMS-G081")) == 1; got != tt.overdue {
+				t.Errorf("G081 %v, want %v", findings(l, "AIMS-G081"), tt.overdue)
+			}
+		})
+	}
+}
+
+// 7.2 needs each role holder's competence recorded, for the role or for the
+// person; evidence that claims 7.2 is not enough.
+func TestCompetencePerRoleHolder(t *testing.T) {
+	org := `apiVersion: aims/v1
+kind: Role
+id: aims-manager
+title: AIMS manager
+responsibilities: [Run the AIMS]
+---
+apiVersion: aims/v1
+kind: Person
+id: ann
+name: Ann Example
+roles: [aims-manager]
+---
+apiVersion: aims/v1
+kind: Person
+id: bob
+name: Bob Example
+roles: [aims-manager]
+`
+	comp := func(subject string) string {
+		return `apiVersion: aims/v1
+kind: Competence
+id: comp-1
+title: Competence
+subject: ` + subject + `
+required: [Running a management system]
+records:
+  - {activity: Lead implementer course, completed: 2026-02-01}
+`
+	}
+	tests := []struct {
+		name string
+		comp string
+		want []string
+	}{
+		{"none", "", []string{"org.yaml:1:1: error: role aims-manager has no competence record for its holders ann, bob"}},
+		{"one person", comp("ann"), []string{"org.yaml:1:1: error: role aims-manager has no competence record for its holder bob"}},
+		{"the role", comp("aims-manager"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, l := analyze(t, fixture(t, map[string]string{"org.yaml": org, "comp.yaml": tt.comp}), "2026-12-01")
+			if diff := cmp.Diff(tt.want, findings(l, "AIMS-G084")); diff != "" {
+				t.Errorf("G084 (-want +got):\n%s", diff)
+			}
+			if got, want := status(res, "7.2").Status == gap.Met, tt.want == nil; got != want {
+				t.Errorf("7.2 met = %v, want %v (%q)", got, want, status(res, "7.2").Reasons)
 			}
 		})
 	}

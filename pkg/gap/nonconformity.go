@@ -1,6 +1,8 @@
 package gap
 
 import (
+	"cmp"
+
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
 )
@@ -12,6 +14,8 @@ var nonconformityRule = struct {
 	NonconformityIncomplete *diag.Rule
 	NonconformityOverdue    *diag.Rule
 	ClosureWithoutReview    *diag.Rule
+	ClosedIneffective       *diag.Rule
+	ClosedWithOpenAction    *diag.Rule
 }{
 	NonconformityIncomplete: &diag.Rule{
 		ID: "AIMS-G070", Severity: diag.Error, Refs: []string{"10.2"},
@@ -31,7 +35,21 @@ var nonconformityRule = struct {
 		ID: "AIMS-G072", Severity: diag.Warning, Refs: []string{"10.1", "10.2"},
 		Title: "Closure without effectiveness review", Description: "A closed nonconformity needs a review showing its corrective actions worked.",
 		Why:          "Clauses 10.2 and 10.1 require the effectiveness of corrective actions to be reviewed; an auditor will reopen a nonconformity that was closed without showing the problem actually went away.",
-		Fix:          "Add `effectiveness` to the closed `kind: Nonconformity` with `reviewed_on`, `reviewed_by`, `effective: true` and a `note` on how it was checked; if the review shows the action did not work, set `effective: false` and reopen it (`state: open`). An override is not honest.",
+		Fix:          "Add `effectiveness` to the closed `kind: Nonconformity` with `reviewed_on`, `reviewed_by` (the Person who reviewed it), `effective: true` and a `note` on how it was checked; if the review shows the action did not work, set `effective: false` and reopen it (`state: open`). An override is not honest.",
+		Configurable: true,
+	},
+	ClosedIneffective: &diag.Rule{
+		ID: "AIMS-G073", Severity: diag.Error, Refs: []string{"10.1", "10.2"},
+		Title: "Closed although its actions were not effective", Description: "A nonconformity whose effectiveness review says `effective: false` is closed; a failed review reopens it.",
+		Why:          "Clause 10.2 requires the effectiveness of corrective action to be reviewed, and a review that found the action did not work means the nonconformity is still there. An auditor reading `closed` beside `effective: false` concludes the closure is a formality and will raise the correction process itself as a nonconformity.",
+		Fix:          "Reopen the nonconformity (`state: open` or `in_progress`, remove `closed_on`), add corrective actions that address why the first ones failed, and close it again only after a new effectiveness review says `effective: true`. An override is not honest.",
+		Configurable: true,
+	},
+	ClosedWithOpenAction: &diag.Rule{
+		ID: "AIMS-G074", Severity: diag.Error, Refs: []string{"10.2"},
+		Title: "Closed with a corrective action not done", Description: "A closed nonconformity has a corrective action whose state is not `done`.",
+		Why:          "Clause 10.2 requires the actions needed to be implemented before a nonconformity is dealt with; closing it while one of its corrective actions is still open or in progress tells the auditor the register says more than was done.",
+		Fix:          "Finish the action and set its `state: done` with `completed: YYYY-MM-DD`, or reopen the nonconformity (`state: in_progress`) until it is done. If an action was dropped, say so in the nonconformity's description and remove it after the effectiveness review confirms it was not needed. An override is not honest.",
 		Configurable: true,
 	},
 }
@@ -44,7 +62,18 @@ type NonconformityVerdict struct {
 	Open           bool   `json:"open"`
 	DueOverdue     bool   `json:"due_overdue"`     // its own due date has passed
 	OverdueActions []int  `json:"overdue_actions"` // indexes of late corrective actions
+	// Closure is whether a closed nonconformity's closure holds: "effective"
+	// (every corrective action done, and a named, dated review found them
+	// effective), "not reviewed", "ineffective" or "actions open"; empty
+	// while it is open.
+	Closure string `json:"closure,omitempty"`
+	// OpenActions are the indexes of the corrective actions of a closed
+	// nonconformity that are not done.
+	OpenActions []int `json:"open_actions,omitempty"`
 }
+
+// Closed reports whether the nonconformity is closed and its closure holds.
+func (v NonconformityVerdict) Closed() bool { return !v.Open && v.Closure == "effective" }
 
 // Overdue reports whether the nonconformity or any of its actions is late.
 func (v NonconformityVerdict) Overdue() bool { return v.DueOverdue || len(v.OverdueActions) > 0 }
@@ -57,6 +86,22 @@ func (r *Result) Nonconformity(id string) (NonconformityVerdict, bool) {
 func (a *analyzer) judgeNonconformity(n *aims.Nonconformity) NonconformityVerdict {
 	v := NonconformityVerdict{ID: n.ID, Open: n.Open(), OverdueActions: []int{}}
 	if !v.Open {
+		for i, ca := range n.CorrectiveActions {
+			if ca.State != "done" {
+				v.OpenActions = append(v.OpenActions, i)
+			}
+		}
+		e := n.Effectiveness
+		switch {
+		case len(v.OpenActions) > 0:
+			v.Closure = "actions open"
+		case e != nil && e.ReviewedOn != "" && e.ReviewedBy != "" && !e.Effective:
+			v.Closure = "ineffective"
+		case e == nil || e.ReviewedOn == "" || e.ReviewedBy == "":
+			v.Closure = "not reviewed"
+		default:
+			v.Closure = "effective"
+		}
 		return v
 	}
 	v.DueOverdue = n.Due != "" && a.past(n.Due)
@@ -95,8 +140,19 @@ func (a *analyzer) checkNonconformities() {
 				ca := n.CorrectiveActions[i]
 				a.report(nonconformityRule.NonconformityOverdue, pos(d, "corrective_actions", i, "due"), "corrective action %q of %s was due on %s", ca.Action, n.ID, ca.Due)
 			}
-		} else if n.Effectiveness == nil {
+			continue
+		}
+		for _, i := range v.OpenActions {
+			ca := n.CorrectiveActions[i]
+			a.report(nonconformityRule.ClosedWithOpenAction, pos(d, "corrective_actions", i, "state"), "nonconformity %s is closed but its corrective action %q is %s", n.ID, ca.Action, cmp.Or(ca.State, "without a state"))
+		}
+		switch e := n.Effectiveness; {
+		case e == nil:
 			a.report(nonconformityRule.ClosureWithoutReview, pos(d, "state"), "nonconformity %s is closed without an effectiveness review", n.ID)
+		case e.ReviewedBy == "":
+			a.report(nonconformityRule.ClosureWithoutReview, pos(d, "effectiveness"), "the effectiveness review of nonconformity %s names no reviewer (reviewed_by)", n.ID)
+		case !e.Effective:
+			a.report(nonconformityRule.ClosedIneffective, pos(d, "effectiveness", "effective"), "nonconformity %s is closed although its effectiveness review found the actions not effective: reopen it", n.ID)
 		}
 	}
 }

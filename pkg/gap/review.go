@@ -14,6 +14,7 @@ var reviewRule = struct {
 	NoRecentReview      *diag.Rule
 	ReviewInputsMissing *diag.Rule
 	ReviewActionOverdue *diag.Rule
+	ReviewNoOutputs     *diag.Rule
 }{
 	NoRecentReview: &diag.Rule{
 		ID: "AIMS-G064", Severity: diag.Error, Refs: []string{"9.3.1"},
@@ -34,6 +35,13 @@ var reviewRule = struct {
 		Title: "Review action overdue", Description: "An action from a management review is past due and not done.",
 		Why:          "Clause 9.3.3 expects the results of management review, including decided actions, to be retained and followed through; an overdue action tells the auditor that top management's decisions are not being carried out.",
 		Fix:          "Complete the action and set its `state: done`, or agree a new `due` date (recorded in the next review's `decisions`) and update it. An override with a reason is honest only if the action was consciously dropped; better to record that decision and mark it `done`.",
+		Configurable: true,
+	},
+	ReviewNoOutputs: &diag.Rule{
+		ID: "AIMS-G068", Severity: diag.Warning, Refs: []string{"9.3.3"},
+		Title: "Review records no decisions or actions", Description: "A management review in the current review cycle must record its decisions and the actions it decided.",
+		Why:          "Clause 9.3.3 requires the results of a management review to include decisions on improvement and on any need for changes to the AIMS, kept as documented information; a review with inputs but no recorded decisions or actions shows top management listened but decided nothing an auditor can follow up.",
+		Fix:          "Add `decisions` (plain sentences: what top management decided, e.g. to approve the 2027 objectives) and `actions` (each with `action`, `owner`, `due` and `state`) to the `kind: ManagementReview`, as the signed minutes record them. An override is not honest.",
 		Configurable: true,
 	},
 }
@@ -99,6 +107,16 @@ func (a *analyzer) checkReviews() {
 		recent = true
 		if len(v.Missing) > 0 {
 			a.report(reviewRule.ReviewInputsMissing, pos(r.Doc, "inputs"), "management review %s does not cover: %s", r.ID, strings.Join(v.Missing, ", "))
+		}
+		var none []string
+		if len(r.Decisions) == 0 {
+			none = append(none, "decisions")
+		}
+		if len(r.Actions) == 0 {
+			none = append(none, "actions")
+		}
+		if len(none) > 0 {
+			a.report(reviewRule.ReviewNoOutputs, pos(r.Doc, none[0]), "management review %s records no %s (9.3.3)", r.ID, strings.Join(none, " and no "))
 		}
 	}
 	if !recent {

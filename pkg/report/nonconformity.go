@@ -49,6 +49,9 @@ func (b *builder) nonconformities() ncsView {
 		nv.Systems = strings.Join(sys, ", ")
 		verdict, _ := b.in.Gap.Nonconformity(n.ID)
 		nv.Overdue = verdict.Overdue()
+		if !nv.Open && verdict.Closure != "" && verdict.Closure != "effective" {
+			nv.State += " (closure does not hold: " + verdict.Closure + ")"
+		}
 		for i, a := range n.CorrectiveActions {
 			nv.Actions = append(nv.Actions, b.action(a, slices.Contains(verdict.OverdueActions, i)))
 		}

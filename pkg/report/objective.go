@@ -50,6 +50,9 @@ func (b *builder) objectives() []objectiveView {
 			Target: op + " " + num(o.Target.Value) + suffix, Due: o.Due, Progress: human(cmp.Or(o.Progress, "planned")), Owner: b.who(o.Owner)}
 		verdict, _ := b.in.Gap.Objective(o.ID)
 		ov.Overdue = verdict.Overdue
+		if verdict.Contradicted {
+			ov.Progress += " (contradicted by its measurements)"
+		}
 		if o.Baseline != nil {
 			ov.Baseline = num(*o.Baseline) + suffix
 		}

@@ -133,8 +133,8 @@ func TestAllSchemasCompile(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	if n := len(v.Kinds()); n != 20 {
-		t.Errorf("%d kinds, want 20: %v", n, v.Kinds())
+	if n := len(v.Kinds()); n != 22 {
+		t.Errorf("%d kinds, want 22: %v", n, v.Kinds())
 	}
 }
 
