@@ -24,8 +24,8 @@ func NewCmdCatalog(s Streams, runF func(*CatalogOptions) error) *cobra.Command {
 ISO/IEC 42001:2023 with their ids and aims' own short titles (the standard's
 text is copyrighted and not included). --framework lists another framework's
 items instead: the NIST AI RMF subcategories, the EU AI Act articles aims
-maps, or ISO/IEC 27001's clauses and the Annex A controls it pairs with
-ISO/IEC 42001.`,
+maps, ISO/IEC 27001's clauses and the Annex A controls it pairs with
+ISO/IEC 42001, ISO 9001's clauses or ISO 31000's risk management process.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

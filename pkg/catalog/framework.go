@@ -21,6 +21,8 @@ var frameworks = registry.New("framework",
 	framework("nist-ai-rmf", "NIST AI RMF 1.0"),
 	framework("eu-ai-act", "EU AI Act (Regulation (EU) 2024/1689)"),
 	framework("iso27001", "ISO/IEC 27001:2022"),
+	framework("iso9001", "ISO 9001:2015"),
+	framework("iso31000", "ISO 31000:2018"),
 )
 
 // framework reads frameworks/ID.tsv. The data is embedded and checked by

@@ -8,14 +8,14 @@ import (
 )
 
 func TestFrameworkRegistry(t *testing.T) {
-	if diff := cmp.Diff([]string{"iso42001", "nist-ai-rmf", "eu-ai-act", "iso27001"}, Frameworks()); diff != "" {
+	if diff := cmp.Diff([]string{"iso42001", "nist-ai-rmf", "eu-ai-act", "iso27001", "iso9001", "iso31000"}, Frameworks()); diff != "" {
 		t.Errorf("frameworks (-want +got):\n%s", diff)
 	}
 	c, err := Framework("iso42001")
 	if err != nil || c != ISO42001() || c.Name != "ISO/IEC 42001:2023" {
 		t.Fatalf("Framework(iso42001) = %v, %v", c, err)
 	}
-	if _, err := Framework("nist-csf"); err == nil || err.Error() != `unknown framework "nist-csf" (want one of iso42001, nist-ai-rmf, eu-ai-act, iso27001)` {
+	if _, err := Framework("nist-csf"); err == nil || err.Error() != `unknown framework "nist-csf" (want one of iso42001, nist-ai-rmf, eu-ai-act, iso27001, iso9001, iso31000)` {
 		t.Errorf("Framework(nist-csf) = %v, want an error listing the known frameworks", err)
 	}
 	for _, e := range c.Requirements() {
@@ -94,6 +94,8 @@ func TestFrameworkContents(t *testing.T) {
 		{"nist-ai-rmf", []string{"GOVERN", "MAP", "MEASURE", "MANAGE"}, map[Kind]int{"subcategory": 72}},
 		{"eu-ai-act", []string{"all", "prohibited", "high-risk", "transparency"}, map[Kind]int{"article": 15}},
 		{"iso27001", []string{"4", "5", "6", "7", "8", "9", "10", "A.5", "A.6", "A.7", "A.8"}, map[Kind]int{Clause: 30, Control: 21}},
+		{"iso9001", []string{"4", "5", "6", "7", "8", "9", "10"}, map[Kind]int{Clause: 28}},
+		{"iso31000", []string{"6"}, map[Kind]int{"step": 8}},
 	} {
 		t.Run(tt.id, func(t *testing.T) {
 			c, err := Framework(tt.id)

@@ -89,6 +89,8 @@ var crosswalks = registry.New("framework with a crosswalk to iso42001",
 	crosswalk("nist-ai-rmf"),
 	crosswalk("eu-ai-act"),
 	crosswalk("iso27001"),
+	crosswalk("iso9001"),
+	crosswalk("iso31000"),
 )
 
 // For returns the crosswalk of framework, or an error naming those there are.

@@ -18,13 +18,13 @@ var unknownFramework = &diag.Rule{
 	ID: CodeUnknownFramework, Severity: diag.Error, Refs: []string{"4.4"},
 	Title: "Unknown framework", Description: "aims.yaml lists a framework aims does not know (its id is misspelt, or aims has no crosswalk for it).",
 	Why: "The manifest's `frameworks` say which standards and regulations the AIMS answers to, and the report gains a section for each; a framework aims does not know gets no section and no view, so an auditor would read a list that promises a mapping nobody checks, in the document that defines the AIMS (4.4).",
-	Fix: "Use a framework id aims knows (`aims catalog --framework` lists them: `iso42001`, `nist-ai-rmf`, `eu-ai-act`, `iso27001`), e.g. `frameworks: [iso42001, eu-ai-act]`; the message suggests the nearest id. Remove a framework aims has no crosswalk for and keep that mapping in your own documents. This rule cannot be switched off.",
+	Fix: "Use a framework id aims knows (`aims catalog --framework` lists them: `iso42001`, `nist-ai-rmf`, `eu-ai-act`, `iso27001`, `iso9001`, `iso31000`), e.g. `frameworks: [iso42001, eu-ai-act]`; the message suggests the nearest id. Remove a framework aims has no crosswalk for and keep that mapping in your own documents. This rule cannot be switched off.",
 }
 
 // unmapped are standards an AIMS is often integrated with that aims has no
 // crosswalk for yet: named as such rather than "corrected" to a neighbour
-// (iso9001 is not a misspelt iso27001).
-var unmapped = []string{"iso9001", "iso31000", "iso27701", "iso23894", "iso42005"}
+// (iso27701 is not a misspelt iso27001).
+var unmapped = []string{"iso27701", "iso23894", "iso42005"}
 
 // checkFrameworks reports every framework the Manifest d lists that is not
 // in the catalog's registry, at its value, with a did-you-mean.

@@ -26,11 +26,11 @@ func TestSuggestFramework(t *testing.T) {
 // A standard aims has no crosswalk for is named as such, not "corrected"
 // to a neighbour; a misspelt one gets a did-you-mean at its value.
 func TestCheckFrameworks(t *testing.T) {
-	got := check(t, map[string]string{"aims.yaml": "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\nframeworks: [iso42001, iso9001, ISO 27001, gdpr]\n"})
+	got := check(t, map[string]string{"aims.yaml": "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\nframeworks: [iso42001, iso27701, ISO 27001, gdpr]\n"})
 	want := []string{
-		`aims.yaml:4:24: error: aims has no crosswalk for framework "iso9001" (aims knows iso42001, nist-ai-rmf, eu-ai-act, iso27001) [AIMS-R008]`,
-		`aims.yaml:4:33: error: unknown framework "ISO 27001" (did you mean "iso27001"?) [AIMS-R008]`,
-		`aims.yaml:4:44: error: unknown framework "gdpr" (aims knows iso42001, nist-ai-rmf, eu-ai-act, iso27001) [AIMS-R008]`,
+		`aims.yaml:4:24: error: aims has no crosswalk for framework "iso27701" (aims knows iso42001, nist-ai-rmf, eu-ai-act, iso27001, iso9001, iso31000) [AIMS-R008]`,
+		`aims.yaml:4:34: error: unknown framework "ISO 27001" (did you mean "iso27001"?) [AIMS-R008]`,
+		`aims.yaml:4:45: error: unknown framework "gdpr" (aims knows iso42001, nist-ai-rmf, eu-ai-act, iso27001, iso9001, iso31000) [AIMS-R008]`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
