@@ -51,6 +51,9 @@ type FrameworkItem struct {
 	// NotMet are the qualified ids of the applicable requirements that are
 	// not met, which is what keeps the item from being met.
 	NotMet []string `json:"not_met"`
+	// Evidence is, for one AI system's item, the evidence of all its
+	// requirements once each, what names the system first.
+	Evidence []Support `json:"evidence,omitempty"`
 	// Checks are the AI system's tier checks the item also depends on
 	// (EU AI Act, per system); a failed one keeps the item from being met.
 	Checks []Check `json:"system_checks,omitempty"`
@@ -145,8 +148,9 @@ type deriver struct {
 }
 
 // item derives the status of the framework entry e. For one AI system,
-// keep says which evidence counts for it and checks are its tier checks.
-func (d *deriver) item(e catalog.Entry, keep func(Support) bool, checks []Check) FrameworkItem {
+// concern ranks evidence (about this system, about the whole AIMS, about
+// others only) and checks are its tier checks.
+func (d *deriver) item(e catalog.Entry, concern func(Support) relevance, checks []Check) FrameworkItem {
 	it := FrameworkItem{ID: e.QID(), Title: e.Title, Group: e.Parent, Derived: true, NotMet: []string{}, Checks: checks}
 	applicable, anyMet := 0, false
 	for _, mp := range d.cw.From(e.ID) {
@@ -154,8 +158,13 @@ func (d *deriver) item(e catalog.Entry, keep func(Support) bool, checks []Check)
 		r := d.byReq[local]
 		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note, Evidence: []Support{}}
 		for _, s := range r.Evidence {
-			if s.Valid && (keep == nil || keep(s)) {
+			if s.Valid && (concern == nil || concern(s) != others) {
 				mr.Evidence = append(mr.Evidence, s)
+			}
+		}
+		for _, s := range mr.Evidence {
+			if concern != nil && !slices.Contains(it.Evidence, s) {
+				it.Evidence = append(it.Evidence, s)
 			}
 		}
 		if mr.Status != Met && mr.Status != Excluded {
@@ -173,6 +182,9 @@ func (d *deriver) item(e catalog.Entry, keep func(Support) bool, checks []Check)
 		if mr.Status != Met {
 			it.NotMet = append(it.NotMet, mr.ID)
 		}
+	}
+	if concern != nil { // what is about this system first
+		slices.SortStableFunc(it.Evidence, func(a, b Support) int { return cmp.Compare(concern(a), concern(b)) })
 	}
 	failed := slices.ContainsFunc(checks, func(c Check) bool { return !c.Met })
 	switch {
@@ -204,9 +216,14 @@ func (d *deriver) systems(m *aims.Model) []SystemObligation {
 		if i := slices.IndexFunc(d.res.Systems, func(v System) bool { return v.ID == s.ID }); i >= 0 {
 			sys = d.res.Systems[i]
 		}
-		keep := func(sp Support) bool {
-			systems := named[sp.ID]
-			return len(systems) == 0 || slices.Contains(systems, s.ID)
+		concern := func(sp Support) relevance {
+			switch systems := named[sp.ID]; {
+			case slices.Contains(systems, s.ID):
+				return this
+			case len(systems) == 0:
+				return all
+			}
+			return others
 		}
 		for _, a := range articles {
 			e, ok := d.cat.Lookup(a)
@@ -219,12 +236,21 @@ func (d *deriver) systems(m *aims.Model) []SystemObligation {
 					checks = append(checks, sys.Checks[i])
 				}
 			}
-			so.Items = append(so.Items, d.item(e, keep, checks))
+			so.Items = append(so.Items, d.item(e, concern, checks))
 		}
 		out = append(out, so)
 	}
 	return out
 }
+
+// relevance is how much a piece of evidence concerns one AI system.
+type relevance int
+
+const (
+	this   relevance = iota // it names the system
+	all                     // it is about the whole AIMS
+	others                  // it names only other systems
+)
 
 // concerns maps the id of every document that is about particular AI
 // systems to their ids: an AI system's view leaves out what concerns only

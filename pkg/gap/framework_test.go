@@ -109,7 +109,7 @@ func TestDeriveEUAIActPerSystem(t *testing.T) {
 			system(t, `{"id":"chat","stage":"deployed","eu_ai_act":{"class":"limited"},"role":"deployer"}`),
 			system(t, `{"id":"old","stage":"retired","eu_ai_act":{"class":"high"},"role":"provider"}`),
 		},
-		Evidence: []*aims.Evidence{{Meta: aims.Meta{ID: "e-A.6.2.8"}, Systems: []string{"chat"}}},
+		Evidence: []*aims.Evidence{{Meta: aims.Meta{ID: "e-A.6.2.8"}, Systems: []string{"chat"}}, {Meta: aims.Meta{ID: "e-8.2"}, Systems: []string{"scoring"}}},
 	}
 	res := allMet(nil)
 	res.Systems = []System{{ID: "scoring", Checks: []Check{{Name: "human_oversight", Met: false, Detail: "mode is none"}, {Name: "event_logging", Met: true}}}}
@@ -148,6 +148,12 @@ func TestDeriveEUAIActPerSystem(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"e-7.5.3"}, ev); diff != "" {
 		t.Errorf("scoring Art. 12 evidence (-want +got):\n%s", diff)
+	}
+	// An article's own evidence list holds each piece once, what names the
+	// system first: Art. 9's 8.2 evidence before 6.1.1's.
+	art9 := v.Systems[0].Items[1]
+	if len(art9.Evidence) != len(art9.Requirements) || art9.Evidence[0].ID != "e-8.2" {
+		t.Errorf("Art. 9 evidence %v, want one per requirement, e-8.2 first", art9.Evidence)
 	}
 	if c := art12.Checks; len(c) != 1 || c[0].Name != "event_logging" {
 		t.Errorf("Art. 12 system checks %+v, want event_logging", c)

@@ -85,15 +85,12 @@ func frameworkText(w io.Writer, v *gap.FrameworkView) error {
 func frameworkItem(w io.Writer, iso *catalog.Catalog, it gap.FrameworkItem, evidence bool) {
 	_, id := catalog.SplitQID(it.ID)
 	fmt.Fprintf(w, "  %s %s  %s  %s\n", marks[it.Status], id, it.Status, it.Title)
-	var reqs, types, sources, ev []string
+	var reqs, types, sources []string
 	for _, r := range it.Requirements {
 		_, rid := catalog.SplitQID(r.ID)
 		reqs = append(reqs, fmt.Sprintf("%s %s", rid, r.Status))
 		types = append(types, string(r.Type))
 		sources = append(sources, r.Source)
-		for _, s := range r.Evidence {
-			ev = append(ev, cmp.Or(s.ID, s.Title))
-		}
 	}
 	fmt.Fprintf(w, "      %s: %s [%s; %s]\n", iso.Name, strings.Join(reqs, ", "), strings.Join(uniq(types), ", "), strings.Join(uniq(sources), ", "))
 	for _, c := range it.Checks {
@@ -104,6 +101,10 @@ func frameworkItem(w io.Writer, iso *catalog.Catalog, it gap.FrameworkItem, evid
 		fmt.Fprintf(w, "      system check %s: %s\n", gap.CheckTitle(c.Name), state)
 	}
 	if evidence {
+		var ev []string
+		for _, s := range it.Evidence {
+			ev = append(ev, cmp.Or(s.ID, s.Title))
+		}
 		ev = uniq(ev)
 		if len(ev) > maxEvidence {
 			ev = append(ev[:maxEvidence], fmt.Sprintf("+%d more", len(ev)-maxEvidence))

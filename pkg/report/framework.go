@@ -71,13 +71,13 @@ func (b *builder) frameworks() []frameworkView {
 				fv.Groups = append(fv.Groups, frameworkGroup{Title: g.Title})
 			}
 			last := &fv.Groups[len(fv.Groups)-1]
-			last.Rows = append(last.Rows, b.frameworkRow(it, false))
+			last.Rows = append(last.Rows, b.frameworkRow(it))
 		}
 		for _, sys := range v.Systems {
 			fs := frameworkSystem{ID: sys.ID, Class: cmp.Or(sys.Class, "unclassified"), Role: cmp.Or(sys.Role, "not set"), Note: sys.Note,
 				Link: b.refLink(sys.ID), NoObligationsMapped: len(sys.Items) == 0}
 			for _, it := range sys.Items {
-				fs.Rows = append(fs.Rows, b.frameworkRow(it, true))
+				fs.Rows = append(fs.Rows, b.frameworkRow(it))
 			}
 			fv.Systems = append(fv.Systems, fs)
 		}
@@ -93,7 +93,7 @@ func (b *builder) frameworks() []frameworkView {
 	return out
 }
 
-func (b *builder) frameworkRow(it gap.FrameworkItem, evidence bool) frameworkRow {
+func (b *builder) frameworkRow(it gap.FrameworkItem) frameworkRow {
 	_, id := catalog.SplitQID(it.ID)
 	row := frameworkRow{ID: id, Title: it.Title, Status: string(it.Status)}
 	var reqs, types, sources []string
@@ -113,14 +113,11 @@ func (b *builder) frameworkRow(it gap.FrameworkItem, evidence bool) frameworkRow
 			}
 			row.NotMet = append(row.NotMet, why)
 		}
-		if !evidence {
-			continue
-		}
-		for _, s := range r.Evidence {
-			l := b.lineLink(cmp.Or(s.ID, s.Title), s.File, s.Line)
-			if !slices.Contains(row.Evidence, l) {
-				row.Evidence = append(row.Evidence, l)
-			}
+	}
+	for _, s := range it.Evidence {
+		l := b.lineLink(cmp.Or(s.ID, s.Title), s.File, s.Line)
+		if !slices.Contains(row.Evidence, l) {
+			row.Evidence = append(row.Evidence, l)
 		}
 	}
 	for _, c := range it.Checks {
