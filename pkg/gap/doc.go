@@ -18,4 +18,9 @@
 // 9.3.2 asks for, and the tier requirements each system meets. The rules
 // fire from the same verdicts, so a finding and what the report shows
 // cannot disagree. Renderers (report, diff, output) must not judge again.
+//
+// Other frameworks (NIST AI RMF, the EU AI Act per AI system, ISO/IEC
+// 27001, ISO 9001, ISO 31000) are views, not second judges: Derive maps a
+// Result through a crosswalk (package crosswalk), and an item is met only
+// when every applicable ISO/IEC 42001 requirement mapped to it is met.
 package gap
