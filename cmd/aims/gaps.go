@@ -3,6 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 )
 
@@ -11,7 +13,8 @@ type GapsOptions struct {
 	*GlobalOptions
 	Streams
 	AnalysisOptions
-	Format string
+	Format    string
+	Framework string
 }
 
 // NewCmdGaps builds `aims gaps`.
@@ -25,6 +28,11 @@ status (met, partial, missing or excluded), the evidence behind each and the
 reasons for anything short of met, then a roadmap: what blocks certification
 first, then the rest by implementation phase.
 
+--framework shows another framework instead, each item with a status derived
+from the ISO/IEC 42001 requirements mapped to it (met only when every one of
+them is met), the mapping's type and source, and which requirements are not
+met; the EU AI Act per AI system, from its eu_ai_act.class and role.
+
 Exit 0 whatever the gaps: use aims check as a gate.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -35,12 +43,16 @@ Exit 0 whatever the gaps: use aims check as a gate.`,
 		},
 	}
 	addFormatFlag(cmd, &opts.Format, "text", output.GapsFormats(), "")
+	addFrameworkFlag(cmd, &opts.Framework, catalog.Frameworks())
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluate date rules as of `DATE` (YYYY-MM-DD) instead of today")
 	g.addRevFlag(cmd)
 	return cmd
 }
 
 func runGaps(opts *GapsOptions) error {
+	if opts.Framework != "" && opts.Framework != catalog.ISO42001ID {
+		return runFrameworkGaps(opts)
+	}
 	write, err := output.NewGaps(opts.Format)
 	if err != nil {
 		return err
@@ -58,4 +70,33 @@ func runGaps(opts *GapsOptions) error {
 		return err
 	}
 	return write(opts.Out, res, ws.Catalog)
+}
+
+// runFrameworkGaps writes the view of another framework derived from the
+// ISO/IEC 42001 gap analysis.
+func runFrameworkGaps(opts *GapsOptions) error {
+	write, err := output.NewFramework(opts.Format)
+	if err != nil {
+		return err
+	}
+	if _, err := catalog.Framework(opts.Framework); err != nil {
+		return err
+	}
+	if _, err := opts.now(); err != nil {
+		return err
+	}
+	ws, err := opts.openWorkspace()
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	res, err := analyze(ws, &opts.AnalysisOptions)
+	if err != nil {
+		return err
+	}
+	v, err := gap.Derive(res, ws.Model, opts.Framework)
+	if err != nil {
+		return err
+	}
+	return write(opts.Out, v)
 }

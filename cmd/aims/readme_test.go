@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,12 +22,23 @@ func TestREADMECommands(t *testing.T) {
 	ran := 0
 	for _, block := range consoleBlocks(string(b)) {
 		for _, ex := range consoleExamples(block) {
-			args, ok := deterministic(ex.command)
+			args, writes, ok := deterministic(ex.command)
 			if !ok {
 				continue
 			}
 			ran++
 			t.Run(ex.command, func(t *testing.T) {
+				if writes {
+					// A command that writes a file (-o) runs in a scratch
+					// folder, with -C pointing back at the repository, so the
+					// file lands there and the message names it as shown.
+					abs, err := filepath.Abs(args[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					args = append([]string{args[0], abs}, args[2:]...)
+					t.Chdir(t.TempDir())
+				}
 				out, errOut, _ := runCLI(t, args...)
 				got := strings.TrimRight(out+errOut, "\n")
 				// A README example may show only the start of long output,
@@ -82,7 +94,7 @@ func consoleExamples(block string) []example {
 // deterministic returns the aims arguments of a README command whose output
 // cannot depend on the day or machine: it reads the repository's examples
 // or testdata, and fixes the date unless it only validates.
-func deterministic(command string) ([]string, bool) {
+func deterministic(command string) (args []string, writes, ok bool) {
 	var rest string
 	switch {
 	case strings.HasPrefix(command, "go run ./cmd/aims "):
@@ -90,22 +102,25 @@ func deterministic(command string) ([]string, bool) {
 	case strings.HasPrefix(command, "aims "):
 		rest = strings.TrimPrefix(command, "aims ")
 	default:
-		return nil, false
+		return nil, false, false
 	}
 	if strings.ContainsAny(rest, "#|>") {
-		return nil, false
+		return nil, false, false
 	}
-	args := strings.Fields(rest)
+	args = strings.Fields(rest)
 	for _, a := range args {
-		if a == "-o" || a == "--output" || a == "init" {
-			return nil, false // writes files: not run from the repository root
+		switch a {
+		case "init":
+			return nil, false, false // writes a whole tree: scripts cover it
+		case "-o", "--output":
+			writes = true
 		}
 	}
 	if len(args) < 3 || args[0] != "-C" || !(strings.HasPrefix(args[1], "examples/") || strings.HasPrefix(args[1], "testdata/")) {
-		return nil, false
+		return nil, false, false
 	}
 	if args[2] != "validate" && !strings.Contains(rest, "--as-of") {
-		return nil, false
+		return nil, false, false
 	}
-	return args, true
+	return args, writes, true
 }

@@ -13,11 +13,16 @@ var data embed.FS
 // AIMS against; every other framework is read through crosswalks to it.
 const ISO42001ID = "iso42001"
 
-// frameworks are the frameworks aims knows, one row each: a second one
-// (NIST AI RMF, the EU AI Act, ISO/IEC 27001) is its data file in
-// frameworks/ plus a row here.
+// frameworks are the frameworks aims knows, one row each: a framework is its
+// data file in frameworks/ plus a row here (and, to be judged, a crosswalk
+// to ISO/IEC 42001 in package crosswalk).
 var frameworks = registry.New("framework",
 	framework(ISO42001ID, "ISO/IEC 42001:2023"),
+	framework("nist-ai-rmf", "NIST AI RMF 1.0"),
+	framework("eu-ai-act", "EU AI Act (Regulation (EU) 2024/1689)"),
+	framework("iso27001", "ISO/IEC 27001:2022"),
+	framework("iso9001", "ISO 9001:2015"),
+	framework("iso31000", "ISO 31000:2018"),
 )
 
 // framework reads frameworks/ID.tsv. The data is embedded and checked by

@@ -36,17 +36,18 @@ func writeText(w io.Writer, c *Catalog) error {
 	return tw.Flush()
 }
 
-// writeJSON lists the requirements with their kind and group.
+// writeJSON lists the requirements with their qualified id, kind and group.
 func writeJSON(w io.Writer, c *Catalog) error {
 	type entry struct {
 		ID     string `json:"id"`
+		QID    string `json:"qid"` // qualified with the framework: "iso27001:A.5.4"
 		Kind   string `json:"kind"`
 		Title  string `json:"title"`
 		Parent string `json:"parent"`
 	}
 	var out []entry
 	for _, e := range c.Requirements() {
-		out = append(out, entry{e.ID, string(e.Kind), e.Title, e.Parent})
+		out = append(out, entry{e.ID, e.QID(), string(e.Kind), e.Title, e.Parent})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

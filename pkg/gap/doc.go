@@ -24,4 +24,9 @@
 // there (rules.go). What a risk tier can require of an AI system is one table,
 // tierRequirements in systems.go, that the manifest schema and the default
 // tiers are tested against.
+//
+// Other frameworks (NIST AI RMF, the EU AI Act per AI system, ISO/IEC
+// 27001, ISO 9001, ISO 31000) are views, not second judges: Derive maps a
+// Result through a crosswalk (package crosswalk), and an item is met only
+// when every applicable ISO/IEC 42001 requirement mapped to it is met.
 package gap

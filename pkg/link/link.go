@@ -76,6 +76,7 @@ func Rules() []*diag.Rule {
 			Fix:          "Quote clause and control ids: `satisfies: [\"7.4\", \"9\"]`, `scope: [\"9.2.1\"]`. If only aims reads the files, an override is honest, e.g. `severity: info` with a reason saying so, but quoting is a one-line fix.",
 			Configurable: true,
 		},
+		unknownFramework,
 	}
 }
 
@@ -93,6 +94,7 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 			if d.File == load.ManifestFile {
 				manifests++
 			}
+			checkFrameworks(d, &out)
 			if d.File != load.ManifestFile {
 				out.Add(d.Start(), diag.Error, CodeManifest, "a Manifest belongs in %s at the AIMS root", load.ManifestFile)
 			} else if manifests > 1 {

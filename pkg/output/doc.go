@@ -7,9 +7,10 @@
 // format and lists the valid ones. Writers receive findings already sorted
 // and never reorder them, so output is deterministic.
 //
-// The gap analysis (gaps.go: NewGaps, GapsFormats) and the rule list
-// (rules.go: NewRules, RulesFormats) have registries of their own in the
-// same style. Adding a format is a row in its registry.
+// The gap analysis (gaps.go: NewGaps, GapsFormats), a framework view
+// derived from it (framework.go: NewFramework, FrameworkFormats) and the
+// rule list (rules.go: NewRules, RulesFormats) have registries of their own
+// in the same style. Adding a format is a row in its registry.
 //
 // The auditor's report (Markdown/HTML) is package report, not this one.
 package output

@@ -22,6 +22,7 @@ func TestEveryKindRefusesUnknownFormats(t *testing.T) {
 	}{
 		{"gaps", func(f string) error { _, err := NewGaps(f); return err }, GapsFormats(), "text or json"},
 		{"rules", func(f string) error { _, err := NewRules(f); return err }, RulesFormats(), "one of text, json, md"},
+		{"framework", func(f string) error { _, err := NewFramework(f); return err }, FrameworkFormats(), "text or json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

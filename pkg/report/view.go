@@ -41,6 +41,7 @@ type view struct {
 	Overrides  []overrideView
 	Docs       docsView
 	Policies   []policyView
+	Frameworks []frameworkView // the other frameworks the manifest lists
 }
 
 // link is text that may link somewhere; Href is "" when it does not.
@@ -95,6 +96,7 @@ func build(in *Input, opts Options) *view {
 	v.Overrides = b.overrides()
 	v.Docs = b.documents()
 	v.Policies = b.policies()
+	v.Frameworks = b.frameworks()
 	return v
 }
 
