@@ -130,8 +130,32 @@ func (a *analyzer) ownedInScope(person string, scope []string) (docs, clauses []
 	if len(docs) > most {
 		docs = append(docs[:most], fmt.Sprintf("%d more", len(docs)-most))
 	}
-	slices.Sort(clauses)
+	slices.SortFunc(clauses, compareIDs)
+	if len(clauses) > 2*most {
+		clauses = append(clauses[:2*most], fmt.Sprintf("%d more", len(clauses)-2*most))
+	}
 	return docs, clauses
+}
+
+// compareIDs orders requirement ids as the standard does: clauses by
+// number (4.1 before 10.1), then Annex A.
+func compareIDs(x, y string) int {
+	ax, ay := strings.HasPrefix(x, "A."), strings.HasPrefix(y, "A.")
+	if ax != ay {
+		if ax {
+			return 1
+		}
+		return -1
+	}
+	xs, ys := strings.Split(strings.TrimPrefix(x, "A."), "."), strings.Split(strings.TrimPrefix(y, "A."), ".")
+	for i := 0; i < len(xs) && i < len(ys); i++ {
+		xi, _ := strconv.Atoi(xs[i])
+		yi, _ := strconv.Atoi(ys[i])
+		if c := cmp.Compare(xi, yi); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(xs), len(ys))
 }
 
 // before reports whether date s is before t (false for an unparseable date).
