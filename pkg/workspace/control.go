@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"reflect"
+	"sort"
 	"sync"
 
 	"github.com/aims-dev/aims/pkg/aims"
@@ -77,16 +78,16 @@ func (w *Workspace) Approvals() ([]gap.ApprovalRecord, error) {
 }
 
 // approvals finds, once, for every document with an approval, the commit
-// that recorded it: walking the file's history back from the newest
-// commit while the document's approved_by and approved_on stay what they
-// are now, the oldest such commit. Its content is then compared with the
+// that recorded it: going back from the newest commit that changed the
+// file, the oldest one in which the document's approved_by and approved_on
+// were already what they are now. Its content is then compared with the
 // version checked (the working tree or --rev), so an edit is caught
 // however many commits ago it happened, and a commit that only moves
 // approved_on does not hide earlier edits from the check by its author.
 //
 // The cost is one provenance walk (shared with evidence dates and the
-// report) plus reading and parsing each approved file once per commit
-// since its approval was recorded; see BenchmarkApprovals.
+// report) plus reading and parsing a few versions of each approved file
+// (binary searches over its history); see BenchmarkApprovals.
 func (w *Workspace) approvals() (map[aims.Doc]gap.ApprovalRecord, error) {
 	if w.Source == nil || !w.Source.Versioned {
 		return nil, nil
@@ -109,47 +110,59 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 		}
 		commits := prov.Files[m.Doc.File].Commits
 		rec := gap.ApprovalRecord{File: m.Doc.File, ID: m.ID}
-		at := -1 // index of the commit that recorded the current approval
-		var approvedVersion *load.Document
-		for i, c := range commits {
-			old, err := v.doc(c, m.Doc.File, m.ID)
-			if err != nil {
-				return nil, err
+		// Commits are newest first; the current approval holds for a run of
+		// the newest ones (an approval is not normally reverted to an
+		// earlier identical one), so a binary search finds where it starts
+		// with a few parses instead of one per version.
+		var failed error
+		docAt := func(i int) *load.Document {
+			d, err := v.doc(commits[i], m.Doc.File, m.ID)
+			if err != nil && failed == nil {
+				failed = err
 			}
-			if old == nil || !sameApproval(old, m.Doc) {
-				break
-			}
-			at, approvedVersion = i, old
+			return d
+		}
+		at := sort.Search(len(commits), func(i int) bool {
+			old := docAt(i)
+			return old == nil || !sameApproval(old, m.Doc)
+		}) - 1 // the commit that recorded the current approval
+		if failed != nil {
+			return nil, failed
 		}
 		if at < 0 {
 			out[doc] = rec // the approval is not committed yet
 			continue
 		}
-		c := commits[at]
+		c, approvedVersion := commits[at], docAt(at)
 		rec.Hash, rec.Short, rec.Author, rec.Email, rec.Date = c.Hash, c.Short(), c.Author, c.Email, c.When.Format("2006-01-02")
 		if !sameContent(approvedVersion, m.Doc) {
+			// The oldest newer commit whose content differs changed it
+			// (again a run of the newest, unless an edit was reverted).
+			j := sort.Search(at, func(i int) bool {
+				d := docAt(i)
+				return d != nil && sameContent(approvedVersion, d)
+			})
+			if failed != nil {
+				return nil, failed
+			}
 			rec.ChangedIn = "an uncommitted edit"
-			for i := at - 1; i >= 0; i-- {
-				newer, err := v.doc(commits[i], m.Doc.File, m.ID)
-				if err != nil {
-					return nil, err
-				}
-				if newer != nil && !sameContent(approvedVersion, newer) {
-					rec.ChangedIn = fmt.Sprintf("commit %s of %s by %s (%q)", commits[i].Short(), commits[i].When.Format("2006-01-02"), commits[i].Author, commits[i].Subject)
-					break
-				}
+			if j > 0 {
+				ch := commits[j-1]
+				rec.ChangedIn = fmt.Sprintf("commit %s of %s by %s (%q)", ch.Short(), ch.When.Format("2006-01-02"), ch.Author, ch.Subject)
 			}
 		}
 		out[doc] = rec
 	}
+	w.approvalParses = v.parsed
 	return out, nil
 }
 
 // versions reads documents as they were at a commit, each file parsed once
 // per commit.
 type versions struct {
-	src   *Source
-	cache map[string]map[string]*load.Document // hash/file -> id -> doc
+	src    *Source
+	cache  map[string]map[string]*load.Document // hash/file -> id -> doc
+	parsed int                                  // file versions read (BenchmarkApprovals reports it)
 }
 
 func (v *versions) doc(c vcs.Commit, file, id string) (*load.Document, error) {
@@ -165,6 +178,7 @@ func (v *versions) doc(c vcs.Commit, file, id string) (*load.Document, error) {
 			p = path.Join(v.src.Prefix, file)
 		}
 		docs = map[string]*load.Document{}
+		v.parsed++
 		if data, err := fs.ReadFile(tree, p); err == nil {
 			parsed, _ := load.ParseBytes(file, data)
 			for _, d := range parsed {
@@ -204,4 +218,6 @@ type approvalCache struct {
 	approvalOnce sync.Once
 	approvalRecs map[aims.Doc]gap.ApprovalRecord
 	approvalErr  error
+	// approvalParses counts the file versions read to find the records.
+	approvalParses int
 }
