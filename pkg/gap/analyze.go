@@ -191,6 +191,8 @@ type analyzer struct {
 	reasons  map[string][]string
 	systems  []System
 	who      *people
+	// supportedBy is the reverse of support: kind and id -> requirements.
+	supportedBy map[[2]string][]string
 
 	risks       []RiskVerdict
 	objectives  []ObjectiveVerdict

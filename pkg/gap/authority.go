@@ -212,13 +212,26 @@ func (a *analyzer) describeAuthority(auth aims.Approval) string {
 }
 
 // refsOf are the clauses a finding about doc counts against: the rule's,
-// and every requirement the document supports.
+// and every requirement the document supports. It is used after
+// linkDocuments, so the reverse index of support is built once then.
 func (a *analyzer) refsOf(r *diag.Rule, doc aims.Doc) []string {
-	refs := slices.Clone(r.Refs)
+	if a.supportedBy == nil {
+		a.supportedBy = map[[2]string][]string{}
+		for id, sups := range a.support {
+			for _, s := range sups {
+				if k := [2]string{s.Kind, s.ID}; s.ID != "" && !slices.Contains(a.supportedBy[k], id) {
+					a.supportedBy[k] = append(a.supportedBy[k], id)
+				}
+			}
+		}
+	}
 	m := doc.Header()
-	for id, sups := range a.support {
-		if slices.ContainsFunc(sups, func(s Support) bool { return s.Kind == m.Kind && s.ID == m.ID && s.ID != "" }) && !slices.Contains(refs, id) {
-			refs = append(refs, id)
+	refs := slices.Clone(r.Refs)
+	if m.ID != "" {
+		for _, id := range a.supportedBy[[2]string{m.Kind, m.ID}] {
+			if !slices.Contains(refs, id) {
+				refs = append(refs, id)
+			}
 		}
 	}
 	slices.Sort(refs)
