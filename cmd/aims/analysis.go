@@ -44,6 +44,11 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 	if ws.Source != nil && ws.Source.Versioned {
 		opts.Versioned = true
 		opts.LastChanged = ws.Source.LastChanged
+		// Document control is judged in git (G097, G098): what the history
+		// says about each approval is gap input, computed once.
+		if opts.Approvals, err = ws.Approvals(); err != nil {
+			return nil, err
+		}
 	}
 	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
 }

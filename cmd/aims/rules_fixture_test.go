@@ -50,6 +50,7 @@ type ruleFixture struct {
 	gitDate string // commit the AIMS to a new git repository on this date
 	deletes []string
 	edits   []edit
+	after   []edit // replaced in the git working tree after the commit
 	files   []txtar.File
 	want    []string // "FILE:LINE:COL SEVERITY", or "- SEVERITY"
 	defect  string   // why the rule cannot fire yet (reported as a defect)
@@ -165,7 +166,7 @@ func check(fsys fs.FS, asOf string) (diag.List, error) {
 
 // checkGit commits fsys to a new git repository on date and checks its
 // working tree, as `aims check` does inside a clone.
-func checkGit(t *testing.T, fsys fs.FS, date, asOf string) (diag.List, error) {
+func checkGit(t *testing.T, fsys fs.FS, date, asOf string, after []edit) (diag.List, error) {
 	dir := t.TempDir()
 	if _, err := git.PlainInit(dir, false); err != nil {
 		return nil, err
@@ -175,6 +176,19 @@ func checkGit(t *testing.T, fsys fs.FS, date, asOf string) (diag.List, error) {
 	}
 	if err := commitAll(dir, date, "AIMS as of "+date); err != nil {
 		return nil, err
+	}
+	for _, e := range after {
+		p := filepath.Join(dir, filepath.FromSlash(e.file))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if n := bytes.Count(b, []byte(e.old)); n != 1 {
+			return nil, fmt.Errorf("after-commit: %q occurs %d times in %s, want exactly once", e.old, n, e.file)
+		}
+		if err := os.WriteFile(p, bytes.Replace(b, []byte(e.old), []byte(e.new), 1), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	ws, err := workspace.OpenAt(dir, "")
 	if err != nil {
@@ -257,7 +271,7 @@ func runFixture(t *testing.T, f ruleFixture) diag.List {
 	}
 	run := func() (diag.List, error) { return check(fsys, f.asOf) }
 	if f.gitDate != "" {
-		run = func() (diag.List, error) { return checkGit(t, fsys, f.gitDate, f.asOf) }
+		run = func() (diag.List, error) { return checkGit(t, fsys, f.gitDate, f.asOf, f.after) }
 	}
 	all, err := run()
 	if err != nil {
@@ -319,13 +333,18 @@ func parseRuleFixture(name string) (ruleFixture, error) {
 			f.gitDate = val
 		case "delete":
 			f.deletes = append(f.deletes, val)
-		case "replace":
+		case "replace", "after-commit":
 			args, err := splitQuoted(val)
 			if err != nil || len(args) != 3 {
-				return f, bad(i+1, "want replace: FILE 'OLD' 'NEW' (\\n for a newline, '' for a quote)")
+				return f, bad(i+1, "want %s: FILE 'OLD' 'NEW' (\\n for a newline, '' for a quote)", key)
 			}
 			nl := func(s string) string { return strings.ReplaceAll(s, `\n`, "\n") }
-			f.edits = append(f.edits, edit{args[0], nl(args[1]), nl(args[2])})
+			e := edit{args[0], nl(args[1]), nl(args[2])}
+			if key == "replace" {
+				f.edits = append(f.edits, e)
+			} else {
+				f.after = append(f.after, e)
+			}
 		case "want":
 			pos, sev, ok := strings.Cut(val, " ")
 			if _, err := diag.ParseSeverity(sev); !ok || err != nil || (pos != "-" && strings.Count(pos, ":") != 2) {
@@ -341,6 +360,8 @@ func parseRuleFixture(name string) (ruleFixture, error) {
 		return f, fmt.Errorf("%s: no base: line", base)
 	case len(f.want) == 0:
 		return f, fmt.Errorf("%s: no want: line", base)
+	case len(f.after) > 0 && f.gitDate == "":
+		return f, fmt.Errorf("%s: after-commit: needs a git: line", base)
 	}
 	for _, file := range f.files {
 		if !fs.ValidPath(file.Name) || path.Clean(file.Name) != file.Name {

@@ -54,6 +54,17 @@ type Manifest struct {
 	} `json:"documents,omitzero"`
 	Settings Settings                `json:"settings,omitzero"`
 	Rules    map[string]RuleOverride `json:"rules,omitempty"`
+	// Approvals say who may approve which kind; they replace the defaults.
+	Approvals []Approval `json:"approvals,omitempty"`
+}
+
+// Approval is the approval authority for one document kind ("ai_policy"
+// for the Policy of type ai_policy).
+type Approval struct {
+	Kind          string   `json:"kind"`
+	Roles         []string `json:"roles,omitempty"`
+	TopManagement bool     `json:"top_management,omitempty"`
+	Independent   bool     `json:"independent,omitempty"`
 }
 
 // Settings tune the gap rules; zero values mean "use the default".
@@ -131,6 +142,8 @@ type Role struct {
 	Responsibilities []string `json:"responsibilities"`
 	Authorities      []string `json:"authorities,omitempty"`
 	ReportsTo        string   `json:"reports_to,omitempty"`
+	TopManagement    bool     `json:"top_management,omitempty"`
+	Approves         []string `json:"approves,omitempty"` // document kinds, or ai_policy
 }
 
 type Person struct {
@@ -176,6 +189,16 @@ type RiskCriteria struct {
 	Impact              []Level  `json:"impact"`
 	AcceptanceThreshold int      `json:"acceptance_threshold"`
 	ReviewTriggers      []string `json:"review_triggers,omitempty"`
+	// AcceptanceAuthority says who may accept which residual score.
+	AcceptanceAuthority []AcceptanceBand `json:"acceptance_authority,omitempty"`
+}
+
+// AcceptanceBand lets a role (or the risk's owner) accept residual scores
+// up to MaxScore.
+type AcceptanceBand struct {
+	MaxScore  int    `json:"max_score"`
+	Role      string `json:"role,omitempty"`
+	RiskOwner bool   `json:"risk_owner,omitempty"`
 }
 
 type Risk struct {

@@ -38,6 +38,9 @@ type Options struct {
 	LastChanged func(file string) (time.Time, bool)
 	// Versioned says the AIMS is under version control (7.5.3).
 	Versioned bool
+	// Approvals, in git, is what the history shows about each approved
+	// document's current approval (checkControl judges it).
+	Approvals []ApprovalRecord
 	// FileExists, when set, says whether an evidence path exists; evidence
 	// whose file is gone supports nothing (link reports the missing file).
 	FileExists func(path string) bool
@@ -171,6 +174,9 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkProcesses()
 	a.checkSupplierResponsibilities()
 	a.linkDocuments()
+	a.checkAuthority()
+	a.checkAuditors()
+	a.checkControl()
 	return a.result(prior)
 }
 
@@ -194,6 +200,9 @@ type analyzer struct {
 	todo     map[*load.Document]bool // hasTODO per document, walked once
 	reasons  map[string][]string
 	systems  []System
+	who      *people
+	// supportedBy is the reverse of support: kind and id -> requirements.
+	supportedBy map[[2]string][]string
 
 	risks       []RiskVerdict
 	objectives  []ObjectiveVerdict
@@ -271,6 +280,16 @@ func (a *analyzer) report(r *diag.Rule, pos diag.Pos, format string, args ...any
 // severity depends on the case, such as stale evidence in its grace period).
 func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, format string, args ...any) {
 	a.emit(r, sev, pos, nil, fmt.Sprintf(format, args...))
+}
+
+// reportAgainst records a finding of rule r that counts against refs
+// instead of the rule's own clauses (e.g. also what the document supports).
+func (a *analyzer) reportAgainst(r *diag.Rule, refs []string, pos diag.Pos, format string, args ...any) {
+	n := len(a.findings)
+	a.emit(r, -1, pos, nil, fmt.Sprintf(format, args...))
+	if len(a.findings) > n {
+		a.findings[n].Refs = refs
+	}
 }
 
 // emit applies overrides and records the finding.

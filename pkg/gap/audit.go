@@ -2,6 +2,7 @@ package gap
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ var auditRule = struct {
 	AuditorIndependence         *diag.Rule
 	FindingWithoutNonconformity *diag.Rule
 	PlannedAuditOverdue         *diag.Rule
+	AuditorNotIndependent       *diag.Rule
 }{
 	NoRecentAudit: &diag.Rule{
 		ID: "AIMS-G060", Severity: diag.Error, Refs: []string{"9.2.1"},
@@ -39,7 +41,7 @@ var auditRule = struct {
 		ID: "AIMS-G062", Severity: diag.Warning, Refs: []string{"9.2.2"},
 		Title: "Auditor independence not shown", Description: "An audit completed within the programme period must record an auditor independent of the area audited.",
 		Why:          "Clause 9.2.2 requires auditors to be chosen so the audit is objective and impartial; auditors of certification bodies check that nobody audited their own work.",
-		Fix:          "Record the auditor under `auditor` in the `kind: Audit` with `name`, `person` or `organization`, and `independent: true` once you have confirmed they do not work in the area audited. If that was not possible, an override is the honest answer, e.g. `severity: info` with `reason: \"First audit run by the AIMS manager; an external auditor is booked for Q2.\"`.",
+		Fix:          "Record the auditor under `auditor` in the `kind: Audit` with `name` and `person` (a Person id: aims then derives independence from the documents that person and their roles own, see AIMS-G096), or `organization` and `independent: true` for an external auditor once you have confirmed they do not work in the area audited. `independent: false` is shown as this warning. If that was not possible, an override is the honest answer, e.g. `severity: info` with `reason: \"First audit run by the AIMS manager; an external auditor is booked for Q2.\"`.",
 		Configurable: true,
 	},
 	FindingWithoutNonconformity: &diag.Rule{
@@ -56,6 +58,105 @@ var auditRule = struct {
 		Fix:          "If the audit took place, set `state: completed` on the `kind: Audit` and add `auditor`, `findings` and `report`; if it did not, move `date` to the new planned date. An override is not needed: correcting the record is always possible.",
 		Configurable: true,
 	},
+	AuditorNotIndependent: &diag.Rule{
+		ID: "AIMS-G096", Severity: diag.Error, Refs: []string{"9.2.2"},
+		Title: "Auditor audits their own area", Description: "An internal auditor owns, personally or through a role they hold, documents in the area the audit covers.",
+		Why:          "Clause 9.2.2 requires auditors to be selected so the audit is objective and impartial. An auditor who owns the documents of an area audited, or holds the role that owns them, audits their own work; a certification auditor will not accept that audit for those clauses, whatever `independent` says.",
+		Fix:          "Have the area audited by someone who owns none of its documents (set `auditor.person` to them), narrow the audit's `scope` to areas the auditor does not own and audit the rest separately, or move document ownership if it is recorded wrongly. aims derives independence from `owner` fields: every document (other than audit records) owned by the auditor or one of their roles, and every requirement it supports, inside a clause or Annex A area of `scope`. Do not override: record a different auditor.",
+		Configurable: true,
+	},
+}
+
+// checkAuditors judges auditor independence (9.2.2) from the records: the
+// documents an auditor owns, directly or through a role they hold, and
+// what those documents support. It runs after linkDocuments. An auditor
+// recorded only by organisation is judged by the declared flag.
+func (a *analyzer) checkAuditors() {
+	p := a.people()
+	for _, au := range a.m.Audits {
+		if au.State != "completed" || a.before(au.Date, a.monthsAgo(a.programme)) {
+			continue
+		}
+		declared := au.Auditor != nil && au.Auditor.Independent != nil
+		person := ""
+		if au.Auditor != nil && p.persons[au.Auditor.Person] != nil {
+			person = au.Auditor.Person
+		}
+		if person == "" {
+			if !declared || !*au.Auditor.Independent {
+				a.report(auditRule.AuditorIndependence, pos(au.Doc, "auditor"), "audit %s does not record an independent auditor", au.ID)
+			}
+			continue
+		}
+		if own, clauses := a.ownedInScope(person, au.Scope); len(own) > 0 {
+			at := pos(au.Doc, "auditor", "person")
+			claim := ""
+			if declared && *au.Auditor.Independent {
+				at, claim = pos(au.Doc, "auditor", "independent"), " although it is recorded as independent"
+			}
+			a.report(auditRule.AuditorNotIndependent, at, "audit %s is not independent%s: its auditor %s owns %s in the audited area (%s)", au.ID, claim, person, strings.Join(own, ", "), strings.Join(clauses, ", "))
+			continue
+		}
+		if declared && !*au.Auditor.Independent {
+			a.report(auditRule.AuditorIndependence, pos(au.Doc, "auditor", "independent"), "audit %s does not record an independent auditor", au.ID)
+		}
+	}
+}
+
+// ownedInScope lists the documents person owns (directly or through a
+// role) that support a requirement inside scope, and those requirements.
+func (a *analyzer) ownedInScope(person string, scope []string) (docs, clauses []string) {
+	p := a.people()
+	const most = 3
+	seen := map[string]bool{}
+	for _, doc := range a.m.All {
+		m := doc.Header()
+		if m.Kind == "Audit" || m.ID == "" || !p.same(person, m.Owner) {
+			continue // an audit's own record is not the area it audits
+		}
+		hit := false
+		for _, id := range a.refsOf(&diag.Rule{}, doc) {
+			if slices.ContainsFunc(scope, func(s string) bool { return id == s || strings.HasPrefix(id, s+".") }) {
+				hit = true
+				if !seen[id] {
+					seen[id] = true
+					clauses = append(clauses, id)
+				}
+			}
+		}
+		if hit {
+			docs = append(docs, m.Kind+" "+m.ID)
+		}
+	}
+	if len(docs) > most {
+		docs = append(docs[:most], fmt.Sprintf("%d more", len(docs)-most))
+	}
+	slices.SortFunc(clauses, compareIDs)
+	if len(clauses) > 2*most {
+		clauses = append(clauses[:2*most], fmt.Sprintf("%d more", len(clauses)-2*most))
+	}
+	return docs, clauses
+}
+
+// compareIDs orders requirement ids as the standard does: clauses by
+// number (4.1 before 10.1), then Annex A.
+func compareIDs(x, y string) int {
+	ax, ay := strings.HasPrefix(x, "A."), strings.HasPrefix(y, "A.")
+	if ax != ay {
+		if ax {
+			return 1
+		}
+		return -1
+	}
+	xs, ys := strings.Split(strings.TrimPrefix(x, "A."), "."), strings.Split(strings.TrimPrefix(y, "A."), ".")
+	for i := 0; i < len(xs) && i < len(ys); i++ {
+		xi, _ := strconv.Atoi(xs[i])
+		yi, _ := strconv.Atoi(ys[i])
+		if c := cmp.Compare(xi, yi); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(xs), len(ys))
 }
 
 // before reports whether date s is before t (false for an unparseable date).
@@ -71,9 +172,6 @@ func (a *analyzer) checkAudits() {
 			internal = append(internal, au)
 		}
 		if au.State == "completed" && !a.before(au.Date, a.monthsAgo(a.programme)) {
-			if au.Auditor == nil || au.Auditor.Independent == nil || !*au.Auditor.Independent {
-				a.report(auditRule.AuditorIndependence, pos(au.Doc, "auditor"), "audit %s does not record an independent auditor", au.ID)
-			}
 			for i, f := range au.Findings {
 				if (f.Type == "major" || f.Type == "minor") && f.Nonconformity == "" {
 					a.report(auditRule.FindingWithoutNonconformity, pos(au.Doc, "findings", i), "%s finding %s of audit %s raises no nonconformity", f.Type, cmp.Or(f.ID, "#"+strconv.Itoa(i+1)), au.ID)

@@ -343,7 +343,7 @@ func (a *analyzer) linkDocuments() {
 		a.supports(self, "7.5.1", "7.5.2")
 		vc := Support{Kind: "AIMS", Title: "version control (git history)", Valid: a.opts.Versioned}
 		if !a.opts.Versioned {
-			vc.Note = "the AIMS is not in a git repository, so document history is not controlled"
+			vc.Note = "the AIMS is not in a git repository, so document history is not controlled and approvals could not be verified against it"
 		}
 		a.supports(vc, "7.5.3")
 	}

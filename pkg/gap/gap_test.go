@@ -710,6 +710,28 @@ kind: Person
 id: bob
 name: Bob Example
 roles: [aims-manager]
+---
+apiVersion: aims/v1
+kind: Role
+id: ceo
+title: Chief executive
+top_management: true
+responsibilities: [Direct the AIMS and approve its policy]
+---
+apiVersion: aims/v1
+kind: Person
+id: cleo
+name: Cleo Chief
+roles: [ceo]
+---
+apiVersion: aims/v1
+kind: Competence
+id: comp-ceo
+title: Competence of the chief executive
+subject: ceo
+required: [Directing a management system]
+records:
+  - {activity: AI governance board briefing, completed: 2026-02-01}
 `
 	comp := func(subject string) string {
 		return `apiVersion: aims/v1

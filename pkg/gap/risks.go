@@ -2,6 +2,8 @@ package gap
 
 import (
 	"cmp"
+	"slices"
+	"strings"
 
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
@@ -16,6 +18,7 @@ var riskRule = struct {
 	AcceptedWithoutApproval  *diag.Rule
 	ReviewOverdue            *diag.Rule
 	TreatmentOverdue         *diag.Rule
+	AcceptanceAuthority      *diag.Rule
 }{
 	UntreatedAboveThreshold: &diag.Rule{
 		ID: "AIMS-G030", Severity: diag.Error, Refs: []string{"6.1.3", "8.3"},
@@ -59,6 +62,57 @@ var riskRule = struct {
 		Fix:          "Finish the work and set `treatment.progress: done`, or re-plan it by moving `treatment.due` to a realistic date and recording who agreed (e.g. in a ManagementReview `decisions` entry or the treatment `plan`). An override is only honest as `severity: warning` or `info` with a reason naming the approved new date.",
 		Configurable: true,
 	},
+	AcceptanceAuthority: &diag.Rule{
+		ID: "AIMS-G036", Severity: diag.Error, Refs: []string{"6.1.3", "8.3"},
+		Title: "Risk accepted beyond authority", Description: "A risk is accepted by someone whose band in the risk criteria's acceptance_authority does not reach its residual score.",
+		Why:          "Clause 6.1.3 has the designated owners or management accept the remaining risk, and the risk criteria (6.1.1) say who that is for which level of risk. An acceptance of a residual score of 25 by a risk owner whom the criteria allow only up to 9 is no acceptance at all, and an auditor comparing the register with the criteria will raise it.",
+		Fix:          "Have the risk accepted by a holder of a role whose band covers the score (`acceptance: {approved_by: <person or role id>, ...}`), treat it further until its `residual` falls into the accepting band, or correct the bands in the RiskCriteria: `acceptance_authority: [{max_score: 6, risk_owner: true}, {max_score: 9, role: chief-risk-officer}, {max_score: 25, role: top-management}]`. The score judged is the residual score, or the inherent score when no residual is recorded. Do not override.",
+		Configurable: true,
+	},
+}
+
+// acceptanceBands are the acceptance authorities of the first RiskCriteria
+// (in file order) that records any.
+func (a *analyzer) acceptanceBands() ([]aims.AcceptanceBand, string) {
+	for _, c := range a.m.RiskCriteria {
+		if len(c.AcceptanceAuthority) > 0 {
+			return c.AcceptanceAuthority, cmp.Or(c.ID, c.Name())
+		}
+	}
+	return nil, ""
+}
+
+// checkAcceptance judges an acceptance against the bands: the score is
+// the residual one, else the inherent one.
+func (a *analyzer) checkAcceptance(r *aims.Risk, v RiskVerdict) {
+	bands, criteria := a.acceptanceBands()
+	if !v.Accepted || len(bands) == 0 || !a.people().known(v.AcceptedBy) {
+		return
+	}
+	score := v.Score
+	if v.Residual >= 0 {
+		score = v.Residual
+	}
+	p := a.people()
+	for _, b := range bands {
+		if score > b.MaxScore {
+			continue
+		}
+		if (b.RiskOwner && p.same(v.AcceptedBy, r.Owner)) || (b.Role != "" && slices.Contains(p.rolesOf(v.AcceptedBy), b.Role)) {
+			return
+		}
+	}
+	var may []string
+	for _, b := range bands {
+		if score <= b.MaxScore {
+			may = append(may, cmp.Or(b.Role, "the risk owner"))
+		}
+	}
+	who := "nobody may accept it"
+	if len(may) > 0 {
+		who = "only " + strings.Join(may, " or ") + " may accept it"
+	}
+	a.report(riskRule.AcceptanceAuthority, pos(r.Doc, "acceptance", "approved_by"), "risk %s is accepted by %s at a score of %d, but under the acceptance authority of risk criteria %s %s", r.ID, v.AcceptedBy, score, criteria, who)
 }
 
 // Threshold is the risk acceptance threshold in force and where it comes
@@ -180,6 +234,7 @@ func (a *analyzer) checkRisks() {
 				a.report(riskRule.AcceptedWithoutApproval, pos(d, "residual"), "risk %s keeps a residual score of %d, above the acceptance threshold %d, without an acceptance by an approver", r.ID, v.Residual, th)
 			}
 		}
+		a.checkAcceptance(r, v)
 		if v.ReviewOverdue {
 			a.report(riskRule.ReviewOverdue, pos(d, "next_review"), "risk %s was due for review on %s", r.ID, r.NextReview)
 		}

@@ -28,11 +28,13 @@ var common = []ref{person("owner"), person("approved_by")}
 
 // refs lists, per kind, every field that references something else.
 var refs = map[string][]ref{
-	"Scope":     {kind("systems/included/*", "AISystem"), kind("roles/*/system", "AISystem")},
-	"Policy":    {requirement("satisfies/*")},
-	"Role":      {kind("reports_to", "Role")},
-	"Person":    {kind("roles/*", "Role")},
-	"Objective": {kind("policy", "Policy")},
+	"Scope":        {kind("systems/included/*", "AISystem"), kind("roles/*/system", "AISystem")},
+	"Policy":       {requirement("satisfies/*")},
+	"Manifest":     {kind("approvals/*/roles/*", "Role")},
+	"RiskCriteria": {kind("acceptance_authority/*/role", "Role")},
+	"Role":         {kind("reports_to", "Role")},
+	"Person":       {kind("roles/*", "Role")},
+	"Objective":    {kind("policy", "Policy")},
 	"Risk": {kind("systems/*", "AISystem"), control("treatment/controls/*"), person("treatment/owner"),
 		person("acceptance/approved_by")},
 	"Applicability": {control("controls/*/control"), kind("controls/*/evidence/*", "Evidence"), person("controls/*/owner")},

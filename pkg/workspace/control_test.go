@@ -10,6 +10,8 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/aims-dev/aims/pkg/gap"
 )
 
 type fixtureRepo struct {
@@ -92,9 +94,54 @@ func TestDocumentControl(t *testing.T) {
 	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Quietly changed text."))
 	f.commit("2026-03-05", "reword the policy")
 	dc = control(t, f)
-	if !dc.ChangedAfterApproval || !strings.Contains(dc.Note, `changed on 2026-03-05 by Ann`) || !strings.Contains(dc.Note, "after its approval on 2026-01-10") {
+	if !dc.ChangedAfterApproval || !strings.Contains(dc.Note, `of 2026-03-05 by Ann ("reword the policy")`) || !strings.Contains(dc.Note, "after its approval on 2026-01-10") {
 		t.Errorf("changed after approval = %v, note %q", dc.ChangedAfterApproval, dc.Note)
 	}
+}
+
+// The approval check compares content: a later commit that moves
+// approved_on together with an edit is the one that records the approval
+// (so its author is what G098 judges), and an uncommitted edit after the
+// recorded approval is a change too.
+func TestApprovals(t *testing.T) {
+	f := newRepo(t)
+	f.write("aims/aims.yaml", "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\n")
+	f.write("aims/people.yaml", "apiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann\n")
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Approved text."))
+	f.commit("2026-01-12", "record approval of the AI policy")
+	f.write("aims/policy.md", policyDoc("1.1", "2026-02-01", "Edited and re-dated text."))
+	f.commit("2026-02-02", "edit the policy and move approved_on")
+
+	rec := approval(t, f)
+	if rec.Date != "2026-02-02" || rec.ChangedIn != "" {
+		t.Errorf("record = %+v, want the approval recorded by the 2026-02-02 commit and no change since", rec)
+	}
+
+	f.write("aims/policy.md", policyDoc("1.1", "2026-02-01", "Edited again, not committed."))
+	rec = approval(t, f)
+	if rec.Date != "2026-02-02" || rec.ChangedIn != "an uncommitted edit" {
+		t.Errorf("record = %+v, want an uncommitted edit after the 2026-02-02 approval", rec)
+	}
+}
+
+func approval(t *testing.T, f *fixtureRepo) gap.ApprovalRecord {
+	t.Helper()
+	w, err := OpenAt(filepath.Join(f.dir, "aims"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	recs, err := w.Approvals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.ID == "ai-policy" {
+			return r
+		}
+	}
+	t.Fatal("no approval record for ai-policy")
+	return gap.ApprovalRecord{}
 }
 
 func control(t *testing.T, f *fixtureRepo) DocControl {

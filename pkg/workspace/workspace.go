@@ -54,6 +54,8 @@ type Workspace struct {
 	Diags diag.List
 	// Source says where the AIMS was read from (set by OpenAt).
 	Source *Source
+
+	approvalCache
 }
 
 // FileExists reports whether a regular file exists at p (slash path relative
