@@ -41,6 +41,10 @@ type Options struct {
 	// FileExists, when set, says whether an evidence path exists; evidence
 	// whose file is gone supports nothing (link reports the missing file).
 	FileExists func(path string) bool
+	// Digest, when set, reads the evidence file at path (through the same
+	// fs.FS as the documents, so at --rev it reads the blob) and returns its
+	// size and SHA-256 in lowercase hex.
+	Digest func(path string) (size int64, sha256 string, err error)
 }
 
 // Status of a requirement.
@@ -98,7 +102,27 @@ type EvidenceState struct {
 	Basis   string `json:"basis"`             // what the expiry comes from
 	Counts  bool   `json:"counts"`            // it supports what it satisfies (false when that is no known requirement)
 	Note    string `json:"note,omitempty"`    // why it does not count, or a caveat
+	// NeverExpires is the reason given for a record declared never to expire.
+	NeverExpires string `json:"never_expires,omitempty"`
+	// SHA256 is the digest of the evidence file as read (declared or not);
+	// Declared says the Evidence states it and it matched.
+	SHA256   string `json:"sha256,omitempty"`
+	Declared bool   `json:"sha256_declared,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+	// Source is "file" or "url"; Verified says URL-only evidence records a
+	// retrieval (an attestation by a named person).
+	Source   string `json:"source"`
+	Verified bool   `json:"verified"`
+	// Claims is how many requirements it names; Broad says that is more
+	// than MaxClaims, which an auditor does not take on trust.
+	Claims int  `json:"claims"`
+	Broad  bool `json:"claims_many"`
 }
+
+// MaxClaims is how many requirements one piece of evidence may name before
+// it is a warning (AIMS-G027): a record that shows a dozen controls at once
+// is usually a folder or a summary, not evidence of any one of them.
+const MaxClaims = 6
 
 // ExpiringDays is how close to its expiry evidence is "expiring".
 const ExpiringDays = 30
@@ -160,7 +184,9 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkReviews()
 	a.checkNonconformities()
 	a.checkObjectives()
+	a.checkNarratives()
 	a.linkDocuments()
+	a.checkDates()
 	return a.result(prior)
 }
 
@@ -171,6 +197,7 @@ type analyzer struct {
 	now  time.Time
 
 	maxAge, grace, auditCycle, programme, reviewCycle, biasAge int
+	maxAgeByType                                               map[string]int
 	risk                                                       Threshold
 
 	findings diag.List
@@ -200,6 +227,7 @@ func (a *analyzer) settings() {
 		s = a.m.Manifest.Settings
 	}
 	a.maxAge = cmp.Or(s.EvidenceMaxAgeDays, 365)
+	a.maxAgeByType = s.EvidenceMaxAgeDaysByType
 	a.grace = 30
 	if s.EvidenceGraceDays != nil {
 		a.grace = *s.EvidenceGraceDays
@@ -261,6 +289,20 @@ func (a *analyzer) report(r *diag.Rule, pos diag.Pos, format string, args ...any
 // severity depends on the case, such as stale evidence in its grace period).
 func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, format string, args ...any) {
 	a.emit(r, sev, pos, nil, fmt.Sprintf(format, args...))
+}
+
+// reportAgainst records a finding of rule r that counts against reqs as
+// well as the rule's own refs: the requirements a piece of evidence or an
+// SoA row claims.
+func (a *analyzer) reportAgainst(r *diag.Rule, reqs []string, pos diag.Pos, format string, args ...any) {
+	n := len(a.findings)
+	a.report(r, pos, format, args...)
+	if len(a.findings) > n {
+		d := &a.findings[n]
+		d.Refs = slices.Concat(r.Refs, reqs)
+		slices.Sort(d.Refs)
+		d.Refs = slices.Compact(d.Refs)
+	}
 }
 
 // emit applies overrides and records the finding.
@@ -356,4 +398,13 @@ func pos(d *load.Document, ptr ...any) diag.Pos {
 		return d.Start()
 	}
 	return d.At(load.Pointer(ptr...))
+}
+
+// valueAt is the position of the value at ptr (a date, a digest), falling
+// back to its key or parent like pos.
+func valueAt(d *load.Document, ptr ...any) diag.Pos {
+	if d == nil {
+		return diag.Pos{}
+	}
+	return d.ValueAt(load.Pointer(ptr...))
 }

@@ -44,7 +44,7 @@ var refs = map[string][]ref{
 	"Competence":       {person("subject"), kind("records/*/evidence", "Evidence")},
 	"Communication":    {kind("records/*/evidence", "Evidence")},
 	"Change":           {{path: "affects/*", to: toAny}},
-	"Evidence":         {requirement("satisfies/*"), kind("systems/*", "AISystem")},
+	"Evidence":         {requirement("satisfies/*"), kind("systems/*", "AISystem"), kind("attestation/by", "Person")},
 	"Audit": {{path: "scope/*", to: toScope}, person("auditor/person"), requirement("findings/*/requirement"),
 		kind("findings/*/nonconformity", "Nonconformity"), kind("report", "Evidence")},
 	"ManagementReview": {person("chair"), person("attendees/*"), person("actions/*/owner"), kind("minutes", "Evidence")},

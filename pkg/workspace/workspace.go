@@ -1,9 +1,12 @@
 package workspace
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -65,6 +68,28 @@ func (w *Workspace) FileExists(p string) bool {
 	}
 	st, err := fs.Lstat(w.FS, p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// FileDigest streams the regular file at p (slash path relative to the AIMS
+// root) through the workspace's fs.FS, so it reads the working tree or, with
+// --rev, the blob at that revision, and returns its size and SHA-256 in
+// lowercase hex.
+func (w *Workspace) FileDigest(p string) (int64, string, error) {
+	p = path.Clean(strings.TrimPrefix(p, "./"))
+	if !fs.ValidPath(p) {
+		return 0, "", fmt.Errorf("%s: not a path inside the AIMS", p)
+	}
+	f, err := w.FS.Open(p)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", fmt.Errorf("read %s: %w", p, err)
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // OnlyFiles keeps the findings in the named files (absolute paths, as
