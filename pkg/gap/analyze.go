@@ -295,8 +295,13 @@ func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, form
 // well as the rule's own refs: the requirements a piece of evidence or an
 // SoA row claims.
 func (a *analyzer) reportAgainst(r *diag.Rule, reqs []string, pos diag.Pos, format string, args ...any) {
+	a.reportSevAgainst(r, -1, reqs, pos, format, args...)
+}
+
+// reportSevAgainst is reportAgainst with an explicit severity.
+func (a *analyzer) reportSevAgainst(r *diag.Rule, sev diag.Severity, reqs []string, pos diag.Pos, format string, args ...any) {
 	n := len(a.findings)
-	a.report(r, pos, format, args...)
+	a.reportSev(r, sev, pos, format, args...)
 	if len(a.findings) > n {
 		d := &a.findings[n]
 		d.Refs = slices.Concat(r.Refs, reqs)

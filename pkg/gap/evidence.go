@@ -23,7 +23,7 @@ var evidenceRule = struct {
 }{
 	Stale: &diag.Rule{
 		ID: "AIMS-G020", Severity: diag.Error, Refs: []string{"7.5.3"},
-		Title: "Stale evidence", Description: "Evidence past its valid_until, review interval or the maximum age in aims.yaml: a warning during the grace period, then an error. Stale evidence supports nothing.",
+		Title: "Stale evidence", Description: "Evidence past the earliest of its valid_until, its review interval and the maximum age for its type in aims.yaml: a warning during the grace period, then an error. It counts against the requirements the evidence claims, and stale evidence supports nothing.",
 		Why:          "Evidence only demonstrates that a control works if it is recent; auditors reject records past their validity or review period, and keeping them current is part of controlling documented information (7.5.3). aims stops counting stale evidence after the grace period.",
 		Fix:          "Collect fresh evidence (re-run the test, export the new report), update `path` if the file changed, and set `collected: YYYY-MM-DD`; or, if the record is genuinely still valid, set `valid_until` or `review_interval_days` to say so. Tune `settings.evidence_max_age_days` or `settings.evidence_grace_days` in `aims.yaml` for your whole AIMS rather than overriding; an override silences the message but stale evidence still does not count.",
 		Configurable: true,
@@ -125,7 +125,7 @@ func (a *analyzer) checkEvidence() {
 			} else {
 				notes = append(notes, fmt.Sprintf("stale since %s (grace period)", ex.at.Format("2006-01-02")))
 			}
-			a.reportSev(evidenceRule.Stale, sev, ex.pos, "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, ex.basis, ex.at.Format("2006-01-02"), late, plural(late))
+			a.reportSevAgainst(evidenceRule.Stale, sev, e.Satisfies, ex.pos, "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, ex.basis, ex.at.Format("2006-01-02"), late, plural(late))
 		case ex.at.Sub(a.now).Hours()/24 <= ExpiringDays:
 			st.State = "expiring"
 		}
@@ -177,14 +177,14 @@ func (a *analyzer) checkFile(e *aims.Evidence, st *EvidenceState, invalid func(s
 	}
 	st.Size, st.SHA256 = size, sum
 	if size == 0 {
-		a.report(evidenceRule.Empty, pos(e.Doc, "path"), "evidence %s: file %s is empty", e.ID, e.Path)
+		a.reportAgainst(evidenceRule.Empty, e.Satisfies, pos(e.Doc, "path"), "evidence %s: file %s is empty", e.ID, e.Path)
 		invalid("its file " + e.Path + " is empty")
 	}
 	if e.SHA256 == "" {
 		return
 	}
 	if !strings.EqualFold(e.SHA256, sum) {
-		a.report(evidenceRule.DigestMismatch, valueAt(e.Doc, "sha256"), "evidence %s: %s has sha256 %s, not the declared %s", e.ID, e.Path, sum, e.SHA256)
+		a.reportAgainst(evidenceRule.DigestMismatch, e.Satisfies, valueAt(e.Doc, "sha256"), "evidence %s: %s has sha256 %s, not the declared %s", e.ID, e.Path, sum, e.SHA256)
 		invalid("its file " + e.Path + " does not match the declared sha256")
 		return
 	}
