@@ -55,7 +55,6 @@ var pastDates = []pastDate{
 	// A review is planned while it is in the future; one that records
 	// decisions was held.
 	{Kind: "ManagementReview", Path: "date", If: func(d aims.Doc) bool { return len(d.(*aims.ManagementReview).Decisions) > 0 }},
-	{Kind: "ManagementReview", Path: "actions/*/completed"},
 	{Kind: "Nonconformity", Path: "detected"},
 	{Kind: "Nonconformity", Path: "closed_on"},
 	{Kind: "Nonconformity", Path: "effectiveness/reviewed_on"},
