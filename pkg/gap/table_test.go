@@ -110,3 +110,17 @@ func TestSays(t *testing.T) {
 		}
 	}
 }
+
+// settings.evidence_max_age_days_by_type offers exactly the evidence types.
+func TestMaxAgeByTypeNamesEvidenceTypes(t *testing.T) {
+	types, _ := schemaField(t, "Evidence", "type")["enum"].([]any)
+	byType, _ := schemaField(t, "Manifest", "settings/evidence_max_age_days_by_type")["properties"].(map[string]any)
+	if len(types) == 0 || len(byType) != len(types) {
+		t.Fatalf("%d evidence types, %d entries in evidence_max_age_days_by_type", len(types), len(byType))
+	}
+	for _, ty := range types {
+		if byType[ty.(string)] == nil {
+			t.Errorf("evidence_max_age_days_by_type lacks %s", ty)
+		}
+	}
+}

@@ -1,7 +1,10 @@
 package workspace
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,5 +27,33 @@ func TestOnlyFiles(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"in", "AIMS-wide", "in, no line"}, got); diff != "" {
 		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}
+
+// FileDigest reads an evidence file through the workspace's fs.FS (the
+// working tree, or the tree at --rev) and gives its size and SHA-256; a path
+// outside the AIMS or a missing file is an error, never a digest.
+func TestFileDigest(t *testing.T) {
+	w := &Workspace{FS: fstest.MapFS{
+		"evidence/report.md": {Data: []byte("signed off\n")},
+		"evidence/empty.md":  {Data: nil},
+	}}
+	sum := sha256.Sum256([]byte("signed off\n"))
+	for _, tt := range []struct {
+		path string
+		size int64
+		sha  string
+		err  bool
+	}{
+		{"evidence/report.md", 11, hex.EncodeToString(sum[:]), false},
+		{"./evidence/report.md", 11, hex.EncodeToString(sum[:]), false},
+		{"evidence/empty.md", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", false},
+		{"evidence/gone.md", 0, "", true},
+		{"../outside.md", 0, "", true},
+	} {
+		size, sha, err := w.FileDigest(tt.path)
+		if (err != nil) != tt.err || size != tt.size || sha != tt.sha {
+			t.Errorf("FileDigest(%q) = %d, %q, %v; want %d, %q, error %v", tt.path, size, sha, err, tt.size, tt.sha, tt.err)
+		}
 	}
 }
