@@ -15,7 +15,7 @@ var narrativeRule = struct {
 }{
 	Placeholder: &diag.Rule{
 		ID: "AIMS-G090", Severity: diag.Error, Refs: []string{"7.5.2"},
-		Title: "Placeholder where a control needs words", Description: "A narrative field that carries a control (human oversight, fallback, shutdown criteria, exclusion justifications, mitigations, treatment plans, root causes, decisions, ...) holds a placeholder such as `n/a`, `x`, `TBD` or `-`, or fewer than 4 letters or digits. It counts against the requirement the field serves; an SoA exclusion justified so is not an exclusion.",
+		Title: "Placeholder where a control needs words", Description: "A narrative field that carries a control (exclusion justifications, mitigations, treatment plans, acceptance rationales, root causes, corrections, decisions, supplier responsibilities, ...) holds a placeholder such as `n/a`, `x`, `TBD` or `-`, or fewer than 4 letters or digits. It counts against the requirement the field serves; an SoA exclusion justified so is not an exclusion. An AI system's human oversight, fallback and shutdown criteria are judged by the tier rules (AIMS-G044, AIMS-G045), which count a placeholder as absent.",
 		Why:          "The field is where the control is described: an auditor reading `fallback: n/a` or an exclusion justified with `-` finds no control and no decision, only a filled-in form (7.5.2 asks for documented information to be adequate for its purpose).",
 		Fix:          "Write what is actually done, in a sentence an auditor can test: who oversees and how, what happens when the system is switched off, why the control does not apply, what the mitigation changes. If there is nothing to say yet, leave the field out, so the gap shows as missing rather than filled.",
 		Configurable: true,
@@ -32,11 +32,10 @@ type narrative struct {
 	RefKey     string
 }
 
+// An AI system's human oversight, fallback and shutdown criteria are not
+// here: the tier rules judge them (AIMS-G044, AIMS-G045) and count a
+// placeholder as absent, so the system's verdict and the finding agree.
 var narratives = []narrative{
-	{Kind: "AISystem", Path: "human_oversight/description", Refs: []string{"A.9.4"}},
-	{Kind: "AISystem", Path: "human_oversight/review_required_when/*", Refs: []string{"A.9.4"}},
-	{Kind: "AISystem", Path: "fallback", Refs: []string{"A.6.2.6"}},
-	{Kind: "AISystem", Path: "shutdown_criteria/*", Refs: []string{"A.6.2.6"}},
 	{Kind: "AISystem", Path: "purpose", Refs: []string{"A.9.4"}},
 	{Kind: "Applicability", Path: "controls/*/justification", RefKey: "control"},
 	{Kind: "Scope", Path: "systems/excluded/*/justification", Refs: []string{"4.3"}},
