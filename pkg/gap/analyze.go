@@ -97,7 +97,7 @@ type Override struct {
 // renderer agrees with the rules.
 type EvidenceState struct {
 	ID      string `json:"id"`
-	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated
+	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated, future (collected after today)
 	Expires string `json:"expires,omitempty"` // the last day it is current, YYYY-MM-DD
 	Basis   string `json:"basis"`             // what the expiry comes from
 	Counts  bool   `json:"counts"`            // it supports what it satisfies (false when that is no known requirement)

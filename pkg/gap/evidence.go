@@ -132,6 +132,9 @@ func (a *analyzer) checkEvidence() {
 		if ex.known && !ex.never {
 			st.Expires = ex.at.AddDate(0, 0, -1).Format("2006-01-02")
 		}
+		if a.after(e.Collected) {
+			st.State = "future"
+		}
 		if ex.fromGit {
 			notes = append(notes, "age taken from the last commit that changed it")
 		}

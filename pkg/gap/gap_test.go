@@ -320,7 +320,7 @@ func TestEvidenceStates(t *testing.T) {
 		{"valid until without a collected date", "valid_until: 2026-12-31", "undated", "", false},
 		{"maximum age for its type", "type: certificate\ncollected: 2024-01-01", "current", "2026-09-27", true},
 		{"never expires, explicitly", "collected: 2010-01-01\nnever_expires: true\nnever_expires_reason: founding deed", "current", "", true},
-		{"collected after today", "collected: 2026-07-01", "current", "2026-10-09", false},
+		{"collected after today", "collected: 2026-07-01", "future", "2026-10-09", false},
 		{"review interval", "collected: 2026-05-01\nreview_interval_days: 25", "grace", "2026-05-26", true},
 		{"review interval, past the grace period", "collected: 2026-05-01\nreview_interval_days: 10", "stale", "2026-05-11", false},
 		{"manifest maximum age", "collected: 2026-03-01", "expiring", "2026-06-09", true},

@@ -11,7 +11,7 @@ import (
 // ---- evidence ----
 
 type freshness struct {
-	State   string // current, expiring, grace, stale, undated
+	State   string // current, expiring, grace, stale, undated, future
 	Label   string
 	Expires string // last day it is current, YYYY-MM-DD
 	Basis   string
@@ -23,6 +23,7 @@ var freshnessLabels = map[string]string{
 	"grace":    "stale (grace period)",
 	"stale":    "stale",
 	"undated":  "undated",
+	"future":   "dated after today",
 }
 
 // freshness is the gap analysis' verdict on an evidence item: the report
@@ -38,6 +39,7 @@ func (b *builder) freshness(e *aims.Evidence) freshness {
 type evidenceView struct {
 	Rows                                     []evidenceRow
 	Current, Expiring, Grace, Stale, Undated int
+	Future                                   int // collected after today
 	NotCounted                               int
 	Window                                   int
 	// Broad are the ids of evidence claiming more than MaxClaims
@@ -118,6 +120,8 @@ func (b *builder) evidence() evidenceView {
 			v.Grace++
 		case "stale":
 			v.Stale++
+		case "future":
+			v.Future++
 		default:
 			v.Undated++
 		}
