@@ -1,7 +1,9 @@
 package gap
 
 import (
+	"cmp"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -65,7 +67,7 @@ var evidenceRule = struct {
 	},
 	ClaimsMany: &diag.Rule{
 		ID: "AIMS-G027", Severity: diag.Warning, Refs: []string{"7.5.2"},
-		Title: "Evidence claims too many requirements", Description: fmt.Sprintf("One Evidence names more than %d requirements in satisfies: the requirements it claims are at most partial, and the report lists it.", MaxClaims),
+		Title: "Evidence claims too many requirements", Description: fmt.Sprintf("One Evidence names more than %d requirements in satisfies, or one file (the same digest, else the same path) backs several Evidence documents that together do: the requirements claimed are at most partial, and the report lists the evidence.", MaxClaims),
 		Why:          "A single record rarely demonstrates many controls at once; an auditor reads a long satisfies list as a folder or a summary offered in place of evidence, and checks each claim separately. Counting it would let one file lift the whole AIMS.",
 		Fix:          fmt.Sprintf("Split the record into the pieces of evidence each requirement needs, or trim `satisfies` to the requirements this record itself shows (at most %d). An override with a reason is possible for a genuinely broad record, such as a certification body's report.", MaxClaims),
 		Configurable: true,
@@ -155,6 +157,7 @@ func (a *analyzer) checkEvidence() {
 		a.states = append(a.states, st)
 		a.supports(s, e.Satisfies...)
 	}
+	a.sharedFiles()
 	// The SoA links evidence to controls too.
 	for _, soa := range a.m.SoAs {
 		for _, r := range soa.Controls {
@@ -163,6 +166,48 @@ func (a *analyzer) checkEvidence() {
 					a.supports(s, r.Control)
 				}
 			}
+		}
+	}
+}
+
+// sharedFiles applies AIMS-G027 to one file offered as several Evidence
+// documents: split into records of at most MaxClaims each, a file that
+// claims everything would otherwise pass. Files are the same when their
+// digests are (else their paths).
+func (a *analyzer) sharedFiles() {
+	groups := map[string][]int{}
+	var keys []string
+	for i, e := range a.m.Evidence {
+		if e.Path == "" {
+			continue
+		}
+		k := cmp.Or(a.states[i].SHA256, path.Clean(strings.TrimPrefix(e.Path, "./")))
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range keys {
+		g := groups[k]
+		var claims, ids []string
+		for _, i := range g {
+			claims = append(claims, a.m.Evidence[i].Satisfies...)
+			ids = append(ids, a.m.Evidence[i].ID)
+		}
+		slices.Sort(claims)
+		claims = slices.Compact(claims)
+		if len(g) < 2 || len(claims) <= MaxClaims {
+			continue
+		}
+		for _, i := range g {
+			e, st := a.m.Evidence[i], &a.states[i]
+			if st.Broad {
+				continue // already a finding on its own
+			}
+			a.reportAgainst(evidenceRule.ClaimsMany, claims, pos(e.Doc, "satisfies"), "evidence %s shares its file %s with %s: together they claim %d requirements; more than %d is not taken on trust",
+				e.ID, e.Path, strings.Join(slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == e.ID }), ", "), len(claims), MaxClaims)
+			st.Broad = true
+			st.Note = strings.TrimPrefix(st.Note+"; "+fmt.Sprintf("its file backs evidence claiming %d requirements", len(claims)), "; ")
 		}
 	}
 }
