@@ -42,9 +42,15 @@ type Options struct {
 	// whose file is gone supports nothing (link reports the missing file).
 	FileExists func(path string) bool
 	// Digest, when set, reads the evidence file at path (through the same
-	// fs.FS as the documents, so at --rev it reads the blob) and returns its
-	// size and SHA-256 in lowercase hex.
-	Digest func(path string) (size int64, sha256 string, err error)
+	// fs.FS as the documents, so at --rev it reads the blob).
+	Digest func(path string) (File, error)
+}
+
+// File is what reading an evidence file found.
+type File struct {
+	Size   int64
+	SHA256 string // lowercase hex
+	Blank  bool   // it holds nothing but white space (or nothing at all)
 }
 
 // Status of a requirement.

@@ -46,7 +46,7 @@ var evidenceRule = struct {
 	},
 	Empty: &diag.Rule{
 		ID: "AIMS-G024", Severity: diag.Error, Refs: []string{"7.5.2"},
-		Title: "Empty evidence file", Description: "The file an Evidence points at is empty (0 bytes): it shows nothing and supports nothing.",
+		Title: "Empty evidence file", Description: "The file an Evidence points at is empty (0 bytes, or nothing but white space): it shows nothing and supports nothing.",
 		Why:          "An auditor opens the evidence; an empty file is a placeholder, not a record (7.5.2), and letting it count would let anyone lift a requirement by creating a file.",
 		Fix:          "Put the real record at `path` (the exported report, the signed minutes, the CI result), or remove the Evidence document until it exists. Do not override.",
 		Configurable: true,
@@ -218,15 +218,20 @@ func (a *analyzer) checkFile(e *aims.Evidence, st *EvidenceState, invalid func(s
 	if a.opts.Digest == nil {
 		return
 	}
-	size, sum, err := a.opts.Digest(e.Path)
+	f, err := a.opts.Digest(e.Path)
 	if err != nil {
 		invalid("its file " + e.Path + " cannot be read")
 		return
 	}
-	st.Size, st.SHA256 = size, sum
-	if size == 0 {
-		a.reportAgainst(evidenceRule.Empty, e.Satisfies, pos(e.Doc, "path"), "evidence %s: file %s is empty", e.ID, e.Path)
-		invalid("its file " + e.Path + " is empty")
+	sum := f.SHA256
+	st.Size, st.SHA256 = f.Size, sum
+	if f.Blank {
+		what := "is empty"
+		if f.Size > 0 {
+			what = "holds only white space"
+		}
+		a.reportAgainst(evidenceRule.Empty, e.Satisfies, pos(e.Doc, "path"), "evidence %s: file %s %s", e.ID, e.Path, what)
+		invalid("its file " + e.Path + " " + what)
 	}
 	if e.SHA256 == "" {
 		return

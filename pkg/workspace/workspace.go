@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -72,24 +73,35 @@ func (w *Workspace) FileExists(p string) bool {
 
 // FileDigest streams the regular file at p (slash path relative to the AIMS
 // root) through the workspace's fs.FS, so it reads the working tree or, with
-// --rev, the blob at that revision, and returns its size and SHA-256 in
-// lowercase hex.
-func (w *Workspace) FileDigest(p string) (int64, string, error) {
+// --rev, the blob at that revision: its size, SHA-256 and whether it holds
+// anything but white space.
+func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	p = path.Clean(strings.TrimPrefix(p, "./"))
 	if !fs.ValidPath(p) {
-		return 0, "", fmt.Errorf("%s: not a path inside the AIMS", p)
+		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
 	}
 	f, err := w.FS.Open(p)
 	if err != nil {
-		return 0, "", err
+		return gap.File{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	var ink inked
+	n, err := io.Copy(io.MultiWriter(h, &ink), f)
 	if err != nil {
-		return 0, "", fmt.Errorf("read %s: %w", p, err)
+		return gap.File{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	return n, hex.EncodeToString(h.Sum(nil)), nil
+	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: !bool(ink)}, nil
+}
+
+// inked records whether anything but white space was written to it.
+type inked bool
+
+func (k *inked) Write(b []byte) (int, error) {
+	if !*k && len(bytes.TrimSpace(b)) > 0 {
+		*k = true
+	}
+	return len(b), nil
 }
 
 // OnlyFiles keeps the findings in the named files (absolute paths, as

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 )
 
 // With files named (pre-commit), check shows findings in those files and
@@ -31,29 +32,31 @@ func TestOnlyFiles(t *testing.T) {
 }
 
 // FileDigest reads an evidence file through the workspace's fs.FS (the
-// working tree, or the tree at --rev) and gives its size and SHA-256; a path
-// outside the AIMS or a missing file is an error, never a digest.
+// working tree, or the tree at --rev) and gives its size and SHA-256, and
+// whether it is blank; a path outside the AIMS or a missing file is an
+// error, never a digest.
 func TestFileDigest(t *testing.T) {
 	w := &Workspace{FS: fstest.MapFS{
 		"evidence/report.md": {Data: []byte("signed off\n")},
 		"evidence/empty.md":  {Data: nil},
+		"evidence/blank.md":  {Data: []byte(" \n\t\n")},
 	}}
-	sum := sha256.Sum256([]byte("signed off\n"))
+	sum := func(s string) string { b := sha256.Sum256([]byte(s)); return hex.EncodeToString(b[:]) }
 	for _, tt := range []struct {
 		path string
-		size int64
-		sha  string
+		want gap.File
 		err  bool
 	}{
-		{"evidence/report.md", 11, hex.EncodeToString(sum[:]), false},
-		{"./evidence/report.md", 11, hex.EncodeToString(sum[:]), false},
-		{"evidence/empty.md", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", false},
-		{"evidence/gone.md", 0, "", true},
-		{"../outside.md", 0, "", true},
+		{"evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
+		{"./evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
+		{"evidence/empty.md", gap.File{Size: 0, SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Blank: true}, false},
+		{"evidence/blank.md", gap.File{Size: 4, SHA256: sum(" \n\t\n"), Blank: true}, false},
+		{"evidence/gone.md", gap.File{}, true},
+		{"../outside.md", gap.File{}, true},
 	} {
-		size, sha, err := w.FileDigest(tt.path)
-		if (err != nil) != tt.err || size != tt.size || sha != tt.sha {
-			t.Errorf("FileDigest(%q) = %d, %q, %v; want %d, %q, error %v", tt.path, size, sha, err, tt.size, tt.sha, tt.err)
+		got, err := w.FileDigest(tt.path)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("FileDigest(%q) = %+v, %v; want %+v, error %v", tt.path, got, err, tt.want, tt.err)
 		}
 	}
 }
