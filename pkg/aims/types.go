@@ -69,14 +69,17 @@ type Approval struct {
 
 // Settings tune the gap rules; zero values mean "use the default".
 type Settings struct {
-	EvidenceMaxAgeDays      int             `json:"evidence_max_age_days,omitempty"`
-	EvidenceGraceDays       *int            `json:"evidence_grace_days,omitempty"`
-	AuditCycleMonths        int             `json:"audit_cycle_months,omitempty"`
-	AuditProgrammeMonths    int             `json:"audit_programme_months,omitempty"`
-	ReviewCycleMonths       int             `json:"review_cycle_months,omitempty"`
-	RiskAcceptanceThreshold int             `json:"risk_acceptance_threshold,omitempty"`
-	BiasResultMaxAgeDays    int             `json:"bias_result_max_age_days,omitempty"`
-	Tiers                   map[string]Tier `json:"tiers,omitempty"`
+	EvidenceMaxAgeDays      int  `json:"evidence_max_age_days,omitempty"`
+	EvidenceGraceDays       *int `json:"evidence_grace_days,omitempty"`
+	AuditCycleMonths        int  `json:"audit_cycle_months,omitempty"`
+	AuditProgrammeMonths    int  `json:"audit_programme_months,omitempty"`
+	ReviewCycleMonths       int  `json:"review_cycle_months,omitempty"`
+	RiskAcceptanceThreshold int  `json:"risk_acceptance_threshold,omitempty"`
+	BiasResultMaxAgeDays    int  `json:"bias_result_max_age_days,omitempty"`
+	// EvidenceMaxAgeDaysByType sets the maximum age of one evidence type
+	// (e.g. certificate: 1095), replacing evidence_max_age_days for it.
+	EvidenceMaxAgeDaysByType map[string]int  `json:"evidence_max_age_days_by_type,omitempty"`
+	Tiers                    map[string]Tier `json:"tiers,omitempty"`
 }
 
 type Tier struct {
@@ -517,6 +520,20 @@ type Evidence struct {
 	Collected          string   `json:"collected,omitempty"`
 	ValidUntil         string   `json:"valid_until,omitempty"`
 	ReviewIntervalDays int      `json:"review_interval_days,omitempty"`
+	// NeverExpires says the record keeps its value for good (a founding
+	// deed, a closed contract); NeverExpiresReason says why.
+	NeverExpires       bool   `json:"never_expires,omitempty"`
+	NeverExpiresReason string `json:"never_expires_reason,omitempty"`
+	// SHA256 is the declared digest of the file at Path, verified by aims.
+	SHA256 string `json:"sha256,omitempty"`
+	// Attestation is a named person's statement that they retrieved and
+	// reviewed what a URL points at; without it (or a retrieved copy at
+	// Path) URL-only evidence is unverified.
+	Attestation *struct {
+		By   string `json:"by"`
+		On   string `json:"on"`
+		Note string `json:"note,omitempty"`
+	} `json:"attestation,omitempty"`
 }
 
 type Finding struct {

@@ -43,7 +43,7 @@ func risk(id string, l, i int) string {
 
 const system = "apiVersion: aims/v1\nkind: AISystem\nid: bot\ntitle: Bot\nowner: ann\npurpose: Chat\nintended_uses: [Answer questions]\nstage: deployed\nrisk_tier: low\n"
 
-const evidence = "apiVersion: aims/v1\nkind: Evidence\nid: ev-comms\ntitle: Comms plan\nowner: ann\nurl: https://intranet.example/comms\nsatisfies: [\"7.4\"]\ncollected: 2026-06-01\n"
+const evidence = "apiVersion: aims/v1\nkind: Evidence\nid: ev-comms\ntitle: Comms plan\nowner: ann\nurl: https://intranet.example/comms\nsatisfies: [\"7.4\"]\ncollected: 2026-06-01\nattestation: {by: ann, on: 2026-06-01, note: plan v3 on the intranet}\n"
 
 // communication is a 7.4 communication plan with a record that it happened.
 const communication = "apiVersion: aims/v1\nkind: Communication\nid: comm-staff\ntitle: Staff updates\nowner: ann\ntopic: AI use\naudience: [Staff]\nchannel: Intranet\nfrequency: Yearly\nrecords:\n  - {date: 2026-06-01, evidence: ev-comms}\n"

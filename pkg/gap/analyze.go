@@ -44,6 +44,16 @@ type Options struct {
 	// FileExists, when set, says whether an evidence path exists; evidence
 	// whose file is gone supports nothing (link reports the missing file).
 	FileExists func(path string) bool
+	// Digest, when set, reads the evidence file at path (through the same
+	// fs.FS as the documents, so at --rev it reads the blob).
+	Digest func(path string) (File, error)
+}
+
+// File is what reading an evidence file found.
+type File struct {
+	Size   int64
+	SHA256 string // lowercase hex
+	Blank  bool   // it holds nothing but white space (or nothing at all)
 }
 
 // Status of a requirement.
@@ -101,12 +111,32 @@ type Override struct {
 // renderer agrees with the rules.
 type EvidenceState struct {
 	ID      string `json:"id"`
-	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated
+	State   string `json:"state"`             // current, expiring (within 30 days), grace, stale, undated, future (collected after today)
 	Expires string `json:"expires,omitempty"` // the last day it is current, YYYY-MM-DD
 	Basis   string `json:"basis"`             // what the expiry comes from
 	Counts  bool   `json:"counts"`            // it supports what it satisfies (false when that is no known requirement)
 	Note    string `json:"note,omitempty"`    // why it does not count, or a caveat
+	// NeverExpires is the reason given for a record declared never to expire.
+	NeverExpires string `json:"never_expires,omitempty"`
+	// SHA256 is the digest of the evidence file as read (declared or not);
+	// Declared says the Evidence states it and it matched.
+	SHA256   string `json:"sha256,omitempty"`
+	Declared bool   `json:"sha256_declared,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+	// Source is "file" or "url"; Verified says URL-only evidence records a
+	// retrieval (an attestation by a named person).
+	Source   string `json:"source"`
+	Verified bool   `json:"verified"`
+	// Claims is how many requirements it names; Broad says that is more
+	// than MaxClaims, which an auditor does not take on trust.
+	Claims int  `json:"claims"`
+	Broad  bool `json:"claims_many"`
 }
+
+// MaxClaims is how many requirements one piece of evidence may name before
+// it is a warning (AIMS-G027): a record that shows a dozen controls at once
+// is usually a folder or a summary, not evidence of any one of them.
+const MaxClaims = 6
 
 // ExpiringDays is how close to its expiry evidence is "expiring".
 const ExpiringDays = 30
@@ -173,10 +203,12 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkCommunications()
 	a.checkProcesses()
 	a.checkSupplierResponsibilities()
+	a.checkNarratives()
 	a.linkDocuments()
 	a.checkAuthority()
 	a.checkAuditors()
 	a.checkControl()
+	a.checkDates()
 	return a.result(prior)
 }
 
@@ -187,6 +219,7 @@ type analyzer struct {
 	now  time.Time
 
 	maxAge, grace, auditCycle, programme, reviewCycle, biasAge int
+	maxAgeByType                                               map[string]int
 	risk                                                       Threshold
 
 	findings diag.List
@@ -219,6 +252,7 @@ func (a *analyzer) settings() {
 		s = a.m.Manifest.Settings
 	}
 	a.maxAge = cmp.Or(s.EvidenceMaxAgeDays, 365)
+	a.maxAgeByType = s.EvidenceMaxAgeDaysByType
 	a.grace = 30
 	if s.EvidenceGraceDays != nil {
 		a.grace = *s.EvidenceGraceDays
@@ -282,13 +316,22 @@ func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, form
 	a.emit(r, sev, pos, nil, fmt.Sprintf(format, args...))
 }
 
-// reportAgainst records a finding of rule r that counts against refs
-// instead of the rule's own clauses (e.g. also what the document supports).
-func (a *analyzer) reportAgainst(r *diag.Rule, refs []string, pos diag.Pos, format string, args ...any) {
+// reportAgainst records a finding of rule r that counts against reqs as
+// well as the rule's own refs: the requirements a piece of evidence or an
+// SoA row claims.
+func (a *analyzer) reportAgainst(r *diag.Rule, reqs []string, pos diag.Pos, format string, args ...any) {
+	a.reportSevAgainst(r, -1, reqs, pos, format, args...)
+}
+
+// reportSevAgainst is reportAgainst with an explicit severity.
+func (a *analyzer) reportSevAgainst(r *diag.Rule, sev diag.Severity, reqs []string, pos diag.Pos, format string, args ...any) {
 	n := len(a.findings)
-	a.emit(r, -1, pos, nil, fmt.Sprintf(format, args...))
+	a.reportSev(r, sev, pos, format, args...)
 	if len(a.findings) > n {
-		a.findings[n].Refs = refs
+		d := &a.findings[n]
+		d.Refs = slices.Concat(r.Refs, reqs)
+		slices.Sort(d.Refs)
+		d.Refs = slices.Compact(d.Refs)
 	}
 }
 
@@ -385,4 +428,13 @@ func pos(d *load.Document, ptr ...any) diag.Pos {
 		return d.Start()
 	}
 	return d.At(load.Pointer(ptr...))
+}
+
+// valueAt is the position of the value at ptr (a date, a digest), falling
+// back to its key or parent like pos.
+func valueAt(d *load.Document, ptr ...any) diag.Pos {
+	if d == nil {
+		return diag.Pos{}
+	}
+	return d.ValueAt(load.Pointer(ptr...))
 }

@@ -211,27 +211,34 @@ func (a *analyzer) describeAuthority(auth aims.Approval) string {
 	return "may approve: " + strings.Join(who, ", ")
 }
 
-// refsOf are the clauses a finding about doc counts against: the rule's,
-// and every requirement the document supports. It is used after
-// linkDocuments, so the reverse index of support is built once then.
-func (a *analyzer) refsOf(r *diag.Rule, doc aims.Doc) []string {
+// supportedReqs are the requirements the document kind/id is offered for,
+// valid or not. The reverse index of support is built on first use, after
+// linkDocuments.
+func (a *analyzer) supportedReqs(kind, id string) []string {
 	if a.supportedBy == nil {
 		a.supportedBy = map[[2]string][]string{}
-		for id, sups := range a.support {
+		for req, sups := range a.support {
 			for _, s := range sups {
-				if k := [2]string{s.Kind, s.ID}; s.ID != "" && !slices.Contains(a.supportedBy[k], id) {
-					a.supportedBy[k] = append(a.supportedBy[k], id)
+				if k := [2]string{s.Kind, s.ID}; s.ID != "" && !slices.Contains(a.supportedBy[k], req) {
+					a.supportedBy[k] = append(a.supportedBy[k], req)
 				}
 			}
 		}
 	}
+	if id == "" {
+		return nil
+	}
+	return a.supportedBy[[2]string{kind, id}]
+}
+
+// refsOf are the clauses a finding about doc counts against: the rule's,
+// and every requirement the document supports.
+func (a *analyzer) refsOf(r *diag.Rule, doc aims.Doc) []string {
 	m := doc.Header()
 	refs := slices.Clone(r.Refs)
-	if m.ID != "" {
-		for _, id := range a.supportedBy[[2]string{m.Kind, m.ID}] {
-			if !slices.Contains(refs, id) {
-				refs = append(refs, id)
-			}
+	for _, id := range a.supportedReqs(m.Kind, m.ID) {
+		if !slices.Contains(refs, id) {
+			refs = append(refs, id)
 		}
 	}
 	slices.Sort(refs)

@@ -305,17 +305,22 @@ func TestRulesAreDocumented(t *testing.T) {
 // Every evidence item's freshness, as reports show it, comes from the same
 // rule as the stale-evidence finding.
 func TestEvidenceStates(t *testing.T) {
-	manifest := "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\ndocuments: {exclude: [evidence/]}\nsettings: {evidence_max_age_days: 100, evidence_grace_days: 10}\n"
+	manifest := "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\ndocuments: {exclude: [evidence/]}\nsettings: {evidence_max_age_days: 100, evidence_grace_days: 10, evidence_max_age_days_by_type: {certificate: 1000}}\n"
 	tests := []struct {
 		name, fields   string
 		state, expires string
 		counts         bool
 	}{
-		{"valid until ahead", "valid_until: 2026-12-31\ncollected: 2020-01-01", "current", "2026-12-31", true},
-		{"valid until within 30 days", "valid_until: 2026-06-20", "expiring", "2026-06-20", true},
-		{"valid until yesterday: the day after still counts", "valid_until: 2026-05-31", "expiring", "2026-05-31", true},
-		{"in the grace period", "valid_until: 2026-05-25", "grace", "2026-05-25", true},
-		{"past the grace period", "valid_until: 2026-05-01", "stale", "2026-05-01", false},
+		{"valid until ahead", "valid_until: 2026-12-31\ncollected: 2026-05-20", "current", "2026-08-28", true},
+		{"a far valid until does not keep old evidence current", "valid_until: 2099-01-01\ncollected: 2015-01-01", "stale", "2015-04-11", false},
+		{"valid until within 30 days", "valid_until: 2026-06-20\ncollected: 2026-05-01", "expiring", "2026-06-20", true},
+		{"valid until yesterday: the day after still counts", "valid_until: 2026-05-31\ncollected: 2026-05-01", "expiring", "2026-05-31", true},
+		{"in the grace period", "valid_until: 2026-05-25\ncollected: 2026-05-01", "grace", "2026-05-25", true},
+		{"past the grace period", "valid_until: 2026-05-01\ncollected: 2026-04-01", "stale", "2026-05-01", false},
+		{"valid until without a collected date", "valid_until: 2026-12-31", "undated", "", false},
+		{"maximum age for its type", "type: certificate\ncollected: 2024-01-01", "current", "2026-09-27", true},
+		{"never expires, explicitly", "collected: 2010-01-01\nnever_expires: true\nnever_expires_reason: founding deed", "current", "", true},
+		{"collected after today", "collected: 2026-07-01", "future", "2026-10-09", false},
 		{"review interval", "collected: 2026-05-01\nreview_interval_days: 25", "grace", "2026-05-26", true},
 		{"review interval, past the grace period", "collected: 2026-05-01\nreview_interval_days: 10", "stale", "2026-05-11", false},
 		{"manifest maximum age", "collected: 2026-03-01", "expiring", "2026-06-09", true},

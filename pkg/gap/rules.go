@@ -18,7 +18,7 @@ var registry = diag.NewRules(load.Rules(), schema.Rules(), link.Rules(),
 	fields(configRule), fields(documentRule), fields(soaRule), fields(evidenceRule), fields(riskRule),
 	fields(systemRule), fields(datasetRule), fields(auditRule), fields(reviewRule), fields(nonconformityRule), fields(objectiveRule),
 	fields(competenceRule), fields(awarenessRule), fields(communicationRule), fields(processRule), fields(supplierRule),
-	fields(authorityRule), fields(controlRule))
+	fields(authorityRule), fields(controlRule), fields(dateRule), fields(narrativeRule))
 
 // fields lists the rules of a rule set: a struct whose fields are *diag.Rule.
 // A rule is registered by being a field of its set, so it cannot be

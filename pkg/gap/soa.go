@@ -72,7 +72,7 @@ var soaRule = struct {
 	},
 	EvidenceDoesNotClaim: &diag.Rule{
 		ID: "AIMS-G017", Severity: diag.Warning, Refs: []string{"6.1.3"},
-		Title: "SoA evidence does not claim the control", Description: "An SoA row cites evidence whose satisfies does not list that control: one of the two is probably wrong, and the trace from evidence to control is broken.",
+		Title: "SoA evidence does not claim the control", Description: "An SoA row cites evidence whose satisfies does not list that control: one of the two is probably wrong, the trace from evidence to control is broken, and the control is at most partial.",
 		Why:          "Auditors follow the trace from SoA row to evidence and back (6.1.3); when the evidence does not say it supports the control that cites it, one of the two records is wrong and the trace the audit relies on is broken.",
 		Fix:          "Either add the control id to the Evidence's `satisfies` (e.g. `satisfies: [\"A.6.2.4\"]`) if it does show that control, or remove the Evidence id from the SoA row's `evidence` and cite the right one. An override is not honest; fix whichever side is wrong.",
 		Configurable: true,
@@ -125,7 +125,7 @@ func (a *analyzer) checkSoA() {
 			}
 			for j, id := range r.Evidence {
 				if e, ok := a.m.ByID[id].(*aims.Evidence); ok && !slices.Contains(e.Satisfies, r.Control) {
-					a.report(soaRule.EvidenceDoesNotClaim, pos(s.Doc, "controls", i, "evidence", j), "control %s cites evidence %s, which does not list %s in its satisfies", r.Control, id, r.Control)
+					a.reportAgainst(soaRule.EvidenceDoesNotClaim, []string{r.Control}, pos(s.Doc, "controls", i, "evidence", j), "control %s cites evidence %s, which does not list %s in its satisfies", r.Control, id, r.Control)
 				}
 			}
 		}

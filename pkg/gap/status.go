@@ -104,7 +104,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 		valid := slices.ContainsFunc(r.Evidence, func(s Support) bool { return s.Valid })
 		row, inSoA := rows[e.ID]
 		switch {
-		case e.Kind == catalog.Control && inSoA && !row.row.Applicable && row.row.Justification != "":
+		case e.Kind == catalog.Control && inSoA && !row.row.Applicable && says(row.row.Justification):
 			r.Status = Excluded
 			r.Reasons = append(r.Reasons, "not applicable: "+row.row.Justification)
 		case !valid:

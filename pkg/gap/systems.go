@@ -378,20 +378,29 @@ func (a *analyzer) tierHumanOversight(c *sysCtx, req string) {
 		c.fail(req, systemRule.HumanOversight, []any{"human_oversight", "mode"}, "human oversight mode is none")
 	case h.Description == "" && len(h.ReviewRequiredWhen) == 0:
 		c.fail(req, systemRule.HumanOversight, []any{"human_oversight"}, "human oversight does not say who reviews or when review is required")
+	case !says(h.Description) && !slices.ContainsFunc(h.ReviewRequiredWhen, says):
+		// A placeholder is no description (see narrative.go).
+		c.fail(req, systemRule.HumanOversight, []any{"human_oversight"}, "human oversight holds only placeholders, not who reviews or when review is required")
 	}
 }
 
 func (a *analyzer) tierFallback(c *sysCtx, req string) {
 	s := c.s
-	if strings.TrimSpace(s.Fallback) == "" {
+	switch {
+	case strings.TrimSpace(s.Fallback) == "":
 		c.fail(req, systemRule.FallbackOrShutdown, nil, "no fallback defined")
+	case !says(s.Fallback):
+		c.fail(req, systemRule.FallbackOrShutdown, []any{"fallback"}, "fallback is a placeholder (%q), not a fallback", strings.TrimSpace(s.Fallback))
 	}
 }
 
 func (a *analyzer) tierShutdown(c *sysCtx, req string) {
 	s := c.s
-	if len(s.ShutdownCriteria) == 0 {
+	switch {
+	case len(s.ShutdownCriteria) == 0:
 		c.fail(req, systemRule.FallbackOrShutdown, nil, "no shutdown criteria defined")
+	case !slices.ContainsFunc(s.ShutdownCriteria, says):
+		c.fail(req, systemRule.FallbackOrShutdown, []any{"shutdown_criteria"}, "shutdown criteria are placeholders, not criteria")
 	}
 }
 

@@ -49,7 +49,7 @@ var refs = map[string][]ref{
 	"Process": {control("controls/*"), kind("systems/*", "AISystem"), kind("procedure", "Evidence"),
 		kind("records/*/evidence", "Evidence")},
 	"Change":   {{path: "affects/*", to: toAny}},
-	"Evidence": {requirement("satisfies/*"), kind("systems/*", "AISystem")},
+	"Evidence": {requirement("satisfies/*"), kind("systems/*", "AISystem"), kind("attestation/by", "Person")},
 	"Audit": {{path: "scope/*", to: toScope}, person("auditor/person"), requirement("findings/*/requirement"),
 		kind("findings/*/nonconformity", "Nonconformity"), kind("report", "Evidence")},
 	"ManagementReview": {person("chair"), person("attendees/*"), person("actions/*/owner"), kind("minutes", "Evidence")},

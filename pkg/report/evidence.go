@@ -11,7 +11,7 @@ import (
 // ---- evidence ----
 
 type freshness struct {
-	State   string // current, expiring, grace, stale, undated
+	State   string // current, expiring, grace, stale, undated, future
 	Label   string
 	Expires string // last day it is current, YYYY-MM-DD
 	Basis   string
@@ -23,6 +23,7 @@ var freshnessLabels = map[string]string{
 	"grace":    "stale (grace period)",
 	"stale":    "stale",
 	"undated":  "undated",
+	"future":   "dated after today",
 }
 
 // freshness is the gap analysis' verdict on an evidence item: the report
@@ -38,8 +39,13 @@ func (b *builder) freshness(e *aims.Evidence) freshness {
 type evidenceView struct {
 	Rows                                     []evidenceRow
 	Current, Expiring, Grace, Stale, Undated int
+	Future                                   int // collected after today
 	NotCounted                               int
 	Window                                   int
+	// Broad are the ids of evidence claiming more than MaxClaims
+	// requirements; Never those declared never to expire.
+	Broad, Never []string
+	MaxClaims    int
 }
 
 type evidenceRow struct {
@@ -57,10 +63,19 @@ type evidenceRow struct {
 	Counts     bool
 	Note       string
 	Source     string // "file", "url" or ""
+	// SHA256 is the digest of the file as read; Declared says it matched
+	// the digest the Evidence declares.
+	SHA256   string
+	Declared bool
+	// Never is the reason given for a record that never expires.
+	Never string
+	Broad bool
+	// Unverified is URL-only evidence with no retrieval recorded.
+	Unverified bool
 }
 
 func (b *builder) evidence() evidenceView {
-	v := evidenceView{Window: gap.ExpiringDays}
+	v := evidenceView{Window: gap.ExpiringDays, MaxClaims: gap.MaxClaims}
 	ev := slices.Clone(b.m.Evidence)
 	slices.SortStableFunc(ev, func(x, y *aims.Evidence) int { return cmp.Compare(x.ID, y.ID) })
 	for _, e := range ev {
@@ -82,6 +97,14 @@ func (b *builder) evidence() evidenceView {
 		}
 		if st, ok := b.in.Gap.EvidenceState(e.ID); ok {
 			r.Counts, r.Note = st.Counts, st.Note
+			r.SHA256, r.Declared, r.Never, r.Broad = st.SHA256, st.Declared, st.NeverExpires, st.Broad
+			r.Unverified = st.Source == "url" && !st.Verified
+			if r.Broad {
+				v.Broad = append(v.Broad, e.ID)
+			}
+			if st.NeverExpires != "" {
+				v.Never = append(v.Never, e.ID)
+			}
 		} else {
 			r.Note = "not analysed"
 		}
@@ -97,6 +120,8 @@ func (b *builder) evidence() evidenceView {
 			v.Grace++
 		case "stale":
 			v.Stale++
+		case "future":
+			v.Future++
 		default:
 			v.Undated++
 		}

@@ -11,7 +11,7 @@ import (
 var icons = map[string]string{
 	"met": "✓", "partial": "◐", "missing": "✗", "excluded": "–",
 	"yes": "✓", "no": "✗",
-	"current": "✓", "expiring": "◷", "grace": "⚠", "stale": "✗", "undated": "?",
+	"current": "✓", "expiring": "◷", "grace": "⚠", "stale": "✗", "undated": "?", "future": "✗",
 	"error": "✗", "warning": "⚠", "info": "ℹ",
 }
 

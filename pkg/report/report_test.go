@@ -38,7 +38,7 @@ func openAt(t *testing.T, fsys fs.FS, date string) *Input {
 		t.Fatal(err)
 	}
 	now, _ := time.Parse(time.DateOnly, date)
-	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists})
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists, Digest: ws.FileDigest})
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
 	return &Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: "v0.0.0-test"}

@@ -257,6 +257,11 @@ func (v *Validator) leaf(e *jsonschema.ValidationError, d *load.Document) diag.L
 			}
 			out.Add(d.At(ptr), diag.Error, CodeRequired, "%s", msg)
 		}
+	case *kind.DependentRequired:
+		// Point at the field that needs the others, not at its parent.
+		for _, m := range k.Missing {
+			out.Add(d.At(ptr+"/"+escape(k.Prop)), diag.Error, CodeRequired, "%s needs %q beside it", load.FieldName(ptr+"/"+escape(k.Prop)), m)
+		}
 	case *kind.Type:
 		out.Add(d.ValueAt(ptr), diag.Error, CodeType, "%s must be %s, not %s", field, article(k.Want), k.Got)
 	case *kind.Enum:

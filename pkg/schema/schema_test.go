@@ -98,6 +98,8 @@ impact: 4
 treatment:
   plan: retrain
 `, []string{`x.yaml:10:1: error: missing required field "option" in treatment [AIMS-S003]`}},
+		{"a field that needs another, at the field", "apiVersion: aims/v1\nkind: Evidence\nid: e1\ntitle: t\nurl: https://x.example\nsatisfies: [A.2.2]\nnever_expires: true\n",
+			[]string{`x.yaml:7:1: error: never_expires needs "never_expires_reason" beside it [AIMS-S003]`}},
 		{"bad control id", risk + "treatment:\n  option: mitigate\n  controls: [A.4.1x]\n",
 			[]string{`x.yaml:12:14: error: treatment.controls[0]: "A.4.1x" is not valid (An ISO/IEC 42001 Annex A control id, e.g. A.6.2.4) [AIMS-S005]`}},
 		{"unknown kind", "apiVersion: aims/v1\nkind: Risks\nid: x\n",

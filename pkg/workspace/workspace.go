@@ -1,9 +1,13 @@
 package workspace
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -67,6 +71,39 @@ func (w *Workspace) FileExists(p string) bool {
 	}
 	st, err := fs.Lstat(w.FS, p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// FileDigest streams the regular file at p (slash path relative to the AIMS
+// root) through the workspace's fs.FS, so it reads the working tree or, with
+// --rev, the blob at that revision: its size, SHA-256 and whether it holds
+// anything but white space.
+func (w *Workspace) FileDigest(p string) (gap.File, error) {
+	p = path.Clean(strings.TrimPrefix(p, "./"))
+	if !fs.ValidPath(p) {
+		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
+	}
+	f, err := w.FS.Open(p)
+	if err != nil {
+		return gap.File{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	var ink inked
+	n, err := io.Copy(io.MultiWriter(h, &ink), f)
+	if err != nil {
+		return gap.File{}, fmt.Errorf("read %s: %w", p, err)
+	}
+	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: !bool(ink)}, nil
+}
+
+// inked records whether anything but white space was written to it.
+type inked bool
+
+func (k *inked) Write(b []byte) (int, error) {
+	if !*k && len(bytes.TrimSpace(b)) > 0 {
+		*k = true
+	}
+	return len(b), nil
 }
 
 // OnlyFiles keeps the findings in the named files (absolute paths, as

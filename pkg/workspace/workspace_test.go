@@ -1,11 +1,15 @@
 package workspace
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 )
 
 // With files named (pre-commit), check shows findings in those files and
@@ -24,5 +28,35 @@ func TestOnlyFiles(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"in", "AIMS-wide", "in, no line"}, got); diff != "" {
 		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}
+
+// FileDigest reads an evidence file through the workspace's fs.FS (the
+// working tree, or the tree at --rev) and gives its size and SHA-256, and
+// whether it is blank; a path outside the AIMS or a missing file is an
+// error, never a digest.
+func TestFileDigest(t *testing.T) {
+	w := &Workspace{FS: fstest.MapFS{
+		"evidence/report.md": {Data: []byte("signed off\n")},
+		"evidence/empty.md":  {Data: nil},
+		"evidence/blank.md":  {Data: []byte(" \n\t\n")},
+	}}
+	sum := func(s string) string { b := sha256.Sum256([]byte(s)); return hex.EncodeToString(b[:]) }
+	for _, tt := range []struct {
+		path string
+		want gap.File
+		err  bool
+	}{
+		{"evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
+		{"./evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
+		{"evidence/empty.md", gap.File{Size: 0, SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Blank: true}, false},
+		{"evidence/blank.md", gap.File{Size: 4, SHA256: sum(" \n\t\n"), Blank: true}, false},
+		{"evidence/gone.md", gap.File{}, true},
+		{"../outside.md", gap.File{}, true},
+	} {
+		got, err := w.FileDigest(tt.path)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("FileDigest(%q) = %+v, %v; want %+v, error %v", tt.path, got, err, tt.want, tt.err)
+		}
 	}
 }
