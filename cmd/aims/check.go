@@ -79,8 +79,8 @@ func runCheck(opts *CheckOptions) error {
 		return err
 	}
 	defer ws.Close()
-	if len(ws.Set.Docs) <= 1 && len(ws.Diags) == 0 {
-		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.exclude)", displayPrefix(ws.Root))
+	if len(ws.Set.Docs) <= 1 && ws.Diags.Max() < diag.Error {
+		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.include and documents.exclude)", displayPrefix(ws.Root))
 	}
 	res, err := analyze(ws, &opts.AnalysisOptions)
 	if err != nil {

@@ -23,7 +23,8 @@ type Rule struct {
 var validationRules = []Rule{
 	{ID: "AIMS-L001", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "YAML syntax error", Description: "The file is not valid YAML."},
 	{ID: "AIMS-L002", Severity: diag.Error, Refs: []string{"7.5.2"}, Title: "Malformed structure", Description: "Duplicate keys, non-string keys, nesting or alias expansion beyond limits, or a document that is not a mapping."},
-	{ID: "AIMS-L003", Severity: diag.Error, Refs: []string{"7.5.1"}, Title: "Not an AIMS document", Description: "A YAML document where AIMS documents live has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude."},
+	{ID: "AIMS-L003", Severity: diag.Error, Refs: []string{"7.5.1"}, Title: "Not an AIMS document", Description: "A YAML document under documents.include has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude."},
+	{ID: "AIMS-L005", Severity: diag.Warning, Refs: []string{"7.5.3"}, Title: "AIMS document not checked", Description: "A file that looks like an AIMS document (its kind is an AIMS kind) is not read as one: it matches documents.exclude, or it has no apiVersion and lies outside documents.include.", Configurable: true},
 	{ID: "AIMS-L004", Severity: diag.Error, Refs: []string{"7.5.3"}, Title: "Unreadable file", Description: "A binary, non-UTF-8, oversized or unreadable file."},
 	{ID: "AIMS-Y001", Severity: diag.Warning, Title: "YAML 1.1 boolean", Description: "An unquoted yes/no/on/off is a string to aims but a boolean to YAML 1.1 tools; quote it.", Configurable: true},
 	{ID: "AIMS-Y002", Severity: diag.Warning, Title: "Clause id written as a number", Description: "An unquoted clause id such as 7.4 is a number to YAML; aims reads it as the id, other tools do not. Quote it.", Configurable: true},

@@ -39,6 +39,13 @@ type Options struct {
 	// match at any depth. When nil, the manifest's documents.exclude is used,
 	// else DefaultExclude.
 	Exclude []string
+	// Include holds patterns (as Exclude) of paths where a YAML document
+	// without apiVersion is still read as an AIMS document. When nil, the
+	// manifest's documents.include is used (default: nowhere).
+	Include []string
+	// Kinds are the AIMS document kinds, to report a document outside
+	// Include that lacks apiVersion instead of skipping it silently.
+	Kinds []string
 	// Workers parse files in parallel; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -57,10 +64,14 @@ func skipDir(name string) bool {
 // user's files are diagnostics; the error is only for failures to read.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
 	set := &Set{FS: fsys}
-	exclude := opts.Exclude
-	if exclude == nil {
-		exclude = manifestExclude(fsys)
+	include, exclude := manifestDocuments(fsys)
+	if opts.Include != nil {
+		include = opts.Include
 	}
+	if opts.Exclude != nil {
+		exclude = opts.Exclude
+	}
+	disc := discovery{include: include, exclude: exclude, kinds: opts.Kinds}
 	var candidates []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -82,7 +93,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		set.Files = append(set.Files, p)
 		switch strings.ToLower(path.Ext(p)) {
 		case ".yaml", ".yml", ".md", ".markdown":
-			if p == ManifestFile || !Excluded(p, exclude) { // the manifest is always a document
+			if !hidden(p) {
 				candidates = append(candidates, p)
 			}
 		}
@@ -102,7 +113,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	for range min(workers, max(len(candidates), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = parseFile(fsys, candidates[i])
+				results[i] = disc.resolve(candidates[i], parseFile(fsys, candidates[i]))
 			}
 		})
 	}
@@ -124,6 +135,8 @@ func Excluded(p string, patterns []string) bool {
 	for _, pat := range patterns {
 		pat = strings.TrimPrefix(pat, "./")
 		switch {
+		case pat == "**":
+			return true
 		case strings.HasSuffix(pat, "/**"):
 			if strings.HasPrefix(p, strings.TrimSuffix(pat, "**")) {
 				return true
@@ -153,27 +166,11 @@ func Excluded(p string, patterns []string) bool {
 	return false
 }
 
-// manifestExclude reads documents.exclude from aims.yaml without the full
-// pipeline: which files are documents must be known before parsing them.
-func manifestExclude(fsys fs.FS) []string {
-	b, err := fs.ReadFile(fsys, ManifestFile)
-	if err != nil {
-		return DefaultExclude
-	}
-	var m struct {
-		Documents struct {
-			Exclude []string `yaml:"exclude"`
-		} `yaml:"documents"`
-	}
-	if yaml.Unmarshal(b, &m) != nil || m.Documents.Exclude == nil {
-		return DefaultExclude
-	}
-	return m.Documents.Exclude
-}
-
 type fileResult struct {
-	docs  []*Document
-	diags diag.List
+	docs       []*Document
+	diags      diag.List
+	undeclared []undeclared // documents without apiVersion, see discovery.resolve
+	declares   bool         // the text declares an aims apiVersion
 }
 
 func parseFile(fsys fs.FS, p string) (r fileResult) {
@@ -200,16 +197,20 @@ func parseFile(fsys fs.FS, p string) (r fileResult) {
 }
 
 func parseBytes(p string, data []byte) fileResult {
+	var r fileResult
 	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
-		return parseMarkdown(p, data)
+		r = parseMarkdown(p, data)
+	} else {
+		r = parseYAML(p, data, 0)
 	}
-	return parseYAML(p, data, 0)
+	r.declares = declaresAIMS.Match(data)
+	return r
 }
 
 // ParseBytes parses the AIMS documents in one file's content, such as an
 // older version read from git.
 func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
-	r := parseBytes(name, data)
+	r := discovery{include: []string{"**"}}.resolve(name, parseBytes(name, data))
 	return r.docs, r.diags
 }
 
@@ -235,12 +236,11 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 			r.diags = append(r.diags, diags...)
 			continue
 		}
-		if doc.APIVersion == "" && doc.Kind == "" {
-			r.diags.Add(doc.start, diag.Error, CodeNotAIMS,
-				"not an AIMS document: no apiVersion or kind (add them, or exclude this path under documents.exclude in %s)", ManifestFile)
-			continue
+		if doc.APIVersion == "" {
+			r.undeclared = append(r.undeclared, undeclared{doc, diags})
+			continue // a document or not depending on where the file is
 		}
-		if doc.APIVersion != "" && !strings.HasPrefix(doc.APIVersion, APIPrefix) {
+		if !strings.HasPrefix(doc.APIVersion, APIPrefix) {
 			continue // some other tool's YAML
 		}
 		r.diags = append(r.diags, diags...)
