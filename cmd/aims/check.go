@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -75,6 +76,10 @@ func runCheck(opts *CheckOptions) error {
 		return err
 	}
 	ws, files, err := opts.openWorkspaceFor(opts.Files)
+	if errors.Is(err, errNoAIMSFiles) {
+		_, err = fmt.Fprintln(opts.Out, "no file given is inside an AIMS: nothing to check")
+		return err
+	}
 	if err != nil {
 		return err
 	}

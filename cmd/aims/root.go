@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -111,10 +112,15 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	return workspace.OpenAt(dir, g.Rev)
 }
 
+// errNoAIMSFiles means none of the files given is inside an AIMS: a
+// pre-commit run whose changes are all outside it has nothing to check.
+var errNoAIMSFiles = errors.New("none of the files is in an AIMS")
+
 // openWorkspaceFor is openWorkspace for commands given file arguments. Paths
 // are relative to the work dir (-C, like git). pre-commit runs at the
-// repository root even when the AIMS is in a subfolder, so when no AIMS
-// encloses the work dir, it is looked for from the first file instead.
+// repository root even when the AIMS is in a subfolder and passes every
+// changed file, so when no AIMS encloses the work dir, the AIMS is the one
+// enclosing the first file that is inside one; the other files are ignored.
 func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, []string, error) {
 	dir, err := g.workDir()
 	if err != nil {
@@ -129,7 +135,16 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 	}
 	start := dir
 	if _, err := workspace.FindRoot(dir); err != nil && len(abs) > 0 {
-		start = filepath.Dir(abs[0])
+		start = ""
+		for _, f := range abs {
+			if root, err := workspace.FindRoot(filepath.Dir(f)); err == nil {
+				start = root
+				break
+			}
+		}
+		if start == "" {
+			return nil, abs, errNoAIMSFiles
+		}
 	}
 	ws, err := workspace.OpenAt(start, g.Rev)
 	return ws, abs, err

@@ -99,7 +99,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		if rev != "" {
 			return nil, fmt.Errorf("--rev %s: %w (no .git in %s or any parent folder)", rev, ErrNoRepo, dir)
 		}
-		root, err := FindRoot(dir)
+		root, err := Locate(dir)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 	}
 
 	if rev == "" {
-		root, err := FindRoot(dir)
+		root, err := Locate(dir)
 		if err != nil {
 			repo.Close()
 			return nil, err
