@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 	"github.com/aims-dev/aims/pkg/workspace"
@@ -53,7 +55,26 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 func ruleMeta() map[string]output.Rule {
 	m := map[string]output.Rule{}
 	for _, r := range gap.Rules() {
-		m[r.ID] = output.Rule{ID: r.ID, Severity: r.Severity, Refs: r.Refs, Description: r.Title + ": " + r.Description}
+		m[r.ID] = output.Rule{ID: r.ID, Severity: r.Severity, Refs: r.Refs, Title: r.Title, Description: r.Description}
 	}
 	return m
+}
+
+// outputOptions places findings for people (paths from where aims was
+// started) and for CI (paths from the repository root, findings named by
+// document and field).
+func outputOptions(ws *workspace.Workspace, rules map[string]output.Rule) output.Options {
+	o := output.Options{Prefix: displayPrefix(ws.Root), Rules: rules, Version: toolVersion()}
+	if ws.Source != nil && ws.Source.Versioned {
+		o.RepoPrefix = cmp.Or(ws.Source.Prefix, ".")
+	}
+	o.Locate = func(p diag.Pos) (string, string) {
+		d := ws.Set.DocumentAt(p)
+		if d == nil || d.ID == "" {
+			return "", ""
+		}
+		field, _ := d.PointerAt(p)
+		return d.Kind + "/" + d.ID, field
+	}
+	return o
 }

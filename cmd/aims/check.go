@@ -96,7 +96,7 @@ func runCheck(opts *CheckOptions) error {
 	if len(opts.Files) > 0 {
 		all = onlyFiles(all, files, ws.Root)
 	}
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: ruleMeta(), Version: toolVersion()})
+	w, err := output.New(opts.Format, opts.Out, outputOptions(ws, ruleMeta()))
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func runValidate(opts *ValidateOptions) error {
 		return err
 	}
 	defer ws.Close()
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Version: toolVersion()})
+	w, err := output.New(opts.Format, opts.Out, outputOptions(ws, ruleMeta()))
 	if err != nil {
 		return err
 	}
