@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,7 +38,7 @@ Exit 0 when there are no errors, 1 when there are, 2 when aims cannot run.`,
 			return runValidate(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, json, sarif, junit or github")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: "+strings.Join(output.Formats(), ", "))
 	g.addRevFlag(cmd)
 	return cmd
 }

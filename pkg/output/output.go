@@ -72,6 +72,7 @@ var formats = map[string]func(io.Writer, Options) Writer{
 	"sarif":  newSARIF,
 	"junit":  newJUnit,
 	"github": newGitHub,
+	"gitlab": newGitLab,
 }
 
 // Formats lists the valid format names.

@@ -172,7 +172,7 @@ func TestJSONShape(t *testing.T) {
 
 func TestUnknownFormatListsValidOnes(t *testing.T) {
 	_, err := New("xml", nil, Options{})
-	if err == nil || !strings.Contains(err.Error(), "github, json, junit, sarif, text") {
+	if err == nil || !strings.Contains(err.Error(), "github, gitlab, json, junit, sarif, text") {
 		t.Errorf("err = %v", err)
 	}
 }
