@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -97,7 +98,18 @@ func runCheck(opts *CheckOptions) error {
 	if len(opts.Files) > 0 {
 		all = onlyFiles(all, files, ws.Root)
 	}
-	w, err := output.New(opts.Format, opts.Out, outputOptions(ws, ruleMeta()))
+	oo := outputOptions(ws, ruleMeta())
+	if name := os.Getenv("GITHUB_STEP_SUMMARY"); name != "" && opts.Format == "github" {
+		// In GitHub Actions: every finding in the job summary too, since
+		// annotations stop at 10 per level.
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("job summary: %w", err)
+		}
+		defer f.Close()
+		oo.Summary = f
+	}
+	w, err := output.New(opts.Format, opts.Out, oo)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ type Options struct {
 	// findings keep their identity when lines move (SARIF fingerprints,
 	// GitLab fingerprints, JUnit case names). Optional.
 	Locate func(diag.Pos) (doc, field string)
+	// Summary receives a Markdown summary of every finding, for formats that
+	// have one (github: $GITHUB_STEP_SUMMARY). Optional.
+	Summary io.Writer
 	// Rules by id, for formats that describe the rules they report.
 	Rules map[string]Rule
 	// Tool version for formats that record it.
@@ -145,6 +148,18 @@ var volatile = regexp.MustCompile(`\d{4}-\d{2}-\d{2}|\d+ (?:days?|months?|years?
 func (o Options) fingerprint(d diag.Diagnostic) string {
 	sum := sha256.Sum256([]byte(o.identity(d)))
 	return hex.EncodeToString(sum[:16])
+}
+
+// repoDiag is d with its paths from the repository root.
+func (o Options) repoDiag(d diag.Diagnostic) diag.Diagnostic {
+	d.Pos.File = o.repoFile(d.Pos)
+	for i, r := range d.Related {
+		if i == 0 {
+			d.Related = append([]diag.Pos(nil), d.Related...)
+		}
+		d.Related[i].File = o.repoFile(r)
+	}
+	return d
 }
 
 func (o Options) pos(p diag.Pos) diag.Pos {
