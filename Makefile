@@ -12,6 +12,8 @@ install:
 	$(GO) install ./cmd/aims
 
 # Every test: unit, golden files, CLI scripts. Offline; about a minute on 2 cores.
+# With AIMS_TOOL_TESTS=1 (set by .ci/run after installing the tools) also the
+# tests that drive pre-commit, Chromium with axe-core, ajv, markdownlint and yamllint.
 test: fmt-check vet
 	$(GO) test ./...
 

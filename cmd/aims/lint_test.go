@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,5 +75,55 @@ func TestMarkdownReportPassesMarkdownlint(t *testing.T) {
 				t.Errorf("markdownlint: %d findings, first: %s", len(lines), strings.Join(lines[:min(len(lines), 15)], "\n"))
 			}
 		})
+	}
+}
+
+// Both examples' HTML reports have no serious or critical axe-core
+// violation of WCAG 2.1 A/AA in headless Chromium.
+func TestHTMLReportPassesAxe(t *testing.T) {
+	node := needTool(t, "node")
+	chromium := needTool(t, "chromium")
+	if os.Getenv("NODE_PATH") == "" {
+		t.Fatal("NODE_PATH must name the node_modules holding playwright-core and axe-core (.ci/run sets it)")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, ex := range []string{"northwind", "first-steps"} {
+		out := filepath.Join(t.TempDir(), ex+".html")
+		if _, errOut, code := runCLI(t, "-C", filepath.Join(root, "examples", ex), "report", "--as-of", "2026-12-01", "-o", out); code != 0 {
+			t.Fatalf("aims report %s: exit %d: %s", ex, code, errOut)
+		}
+		files = append(files, out)
+	}
+	b, err := exec.Command(node, append([]string{"testdata/axe.js", chromium}, files...)...).Output()
+	if err != nil {
+		t.Fatalf("axe run: %v", err)
+	}
+	var res map[string][]struct {
+		ID, Impact, Help string
+		Count            int
+		Nodes            []struct{ Target, Summary string }
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatalf("axe output: %v\n%s", err, b)
+	}
+	if len(res) != len(files) {
+		t.Fatalf("axe checked %d of %d reports", len(res), len(files))
+	}
+	for file, violations := range res {
+		for _, v := range violations {
+			msg := fmt.Sprintf("%s: %s (%s) on %d elements: %s", filepath.Base(file), v.ID, v.Impact, v.Count, v.Help)
+			if len(v.Nodes) > 0 {
+				msg += "\n  first: " + v.Nodes[0].Target + "\n  " + v.Nodes[0].Summary
+			}
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Error(msg)
+			} else {
+				t.Log(msg)
+			}
+		}
 	}
 }
