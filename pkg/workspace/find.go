@@ -1,10 +1,12 @@
 package workspace
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -71,4 +73,33 @@ func FindBelow(dir string) ([]string, error) {
 		return nil
 	})
 	return found, err
+}
+
+// findBelowIn is FindBelow inside a revision's tree: the folders (slash
+// paths) below start holding aims.yaml.
+func findBelowIn(fsys fs.FS, start string) []string {
+	start = cmp.Or(start, ".")
+	var found []string
+	_ = fs.WalkDir(fsys, start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == start {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor" {
+			return fs.SkipDir
+		}
+		rel := strings.TrimPrefix(p, start+"/")
+		if start == "." {
+			rel = p
+		}
+		if strings.Count(rel, "/") >= maxFindDepth {
+			return fs.SkipDir
+		}
+		if st, err := fs.Stat(fsys, path.Join(p, load.ManifestFile)); err == nil && st.Mode().IsRegular() {
+			found = append(found, p)
+			return fs.SkipDir
+		}
+		return nil
+	})
+	return found
 }

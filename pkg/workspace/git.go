@@ -154,6 +154,12 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 	}
 	prefix, ok := findRootIn(tree, start)
 	if !ok {
+		// As Locate: started above the AIMS, the only one below.
+		if below := findBelowIn(tree, start); len(below) == 1 {
+			prefix, ok = below[0], true
+		}
+	}
+	if !ok {
 		repo.Close()
 		return nil, fmt.Errorf("%w: no %s in %s or any parent folder at %s (%s)", ErrNoRoot, load.ManifestFile, or(start, "the repository root"), rev, commit.Short())
 	}
