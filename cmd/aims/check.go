@@ -99,6 +99,7 @@ func runCheck(opts *CheckOptions) error {
 		all = onlyFiles(all, files, ws.Root)
 	}
 	oo := outputOptions(ws, ruleMeta())
+	oo.Quiet = opts.Quiet
 	if name := os.Getenv("GITHUB_STEP_SUMMARY"); name != "" && opts.Format == "github" {
 		// In GitHub Actions: every finding in the job summary too, since
 		// annotations stop at 10 per level.

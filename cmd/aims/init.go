@@ -133,6 +133,9 @@ func runInit(opts *InitOptions) error {
 	if rel == "" {
 		rel = "."
 	}
+	if opts.Quiet {
+		return nil
+	}
 	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(written))
 	if opts.Example {
 		fmt.Fprintf(opts.Out, "Next: aims -C %s check\n", rel)

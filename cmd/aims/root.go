@@ -16,6 +16,8 @@ import (
 type GlobalOptions struct {
 	Dir string // -C: run as if started in this folder
 	Rev string // --rev: read the AIMS from this git revision
+	// Quiet (-q): findings only; no summary or "wrote" lines.
+	Quiet bool
 }
 
 // addRevFlag registers --rev on commands that read the AIMS.
@@ -55,6 +57,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.PersistentFlags().StringVarP(&g.Dir, "directory", "C", "", "run as if aims was started in `DIR`")
+	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print findings only: no summary or progress lines")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
@@ -68,7 +71,9 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdCatalog(s, nil),
 		NewCmdInit(g, s, nil),
 		NewCmdSchema(s, nil),
+		NewCmdVersion(s, nil),
 	)
+	registerCompletions(root, g)
 	return root
 }
 

@@ -52,7 +52,9 @@ func runValidate(opts *ValidateOptions) error {
 		return err
 	}
 	defer ws.Close()
-	w, err := output.New(opts.Format, opts.Out, outputOptions(ws, ruleMeta()))
+	oo := outputOptions(ws, ruleMeta())
+	oo.Quiet = opts.Quiet
+	w, err := output.New(opts.Format, opts.Out, oo)
 	if err != nil {
 		return err
 	}

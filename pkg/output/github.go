@@ -83,8 +83,10 @@ func (g *githubWriter) Flush(s Summary) error {
 			return err
 		}
 	}
-	if _, err := fmt.Fprintf(g.w, "%s checked: %s, %s\n", plural(s.Documents, "document"), plural(s.Errors, "error"), plural(s.Warnings, "warning")); err != nil {
-		return err
+	if !g.opts.Quiet {
+		if _, err := fmt.Fprintf(g.w, "%s checked: %s, %s\n", plural(s.Documents, "document"), plural(s.Errors, "error"), plural(s.Warnings, "warning")); err != nil {
+			return err
+		}
 	}
 	if g.opts.Summary == nil {
 		return nil

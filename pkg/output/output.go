@@ -40,6 +40,9 @@ type Options struct {
 	// findings keep their identity when lines move (SARIF fingerprints,
 	// GitLab fingerprints, JUnit case names). Optional.
 	Locate func(diag.Pos) (doc, field string)
+	// Quiet leaves out the closing summary line of the text and github
+	// formats: findings only.
+	Quiet bool
 	// Summary receives a Markdown summary of every finding, for formats that
 	// have one (github: $GITHUB_STEP_SUMMARY). Optional.
 	Summary io.Writer
