@@ -104,7 +104,8 @@ func Rules(w io.Writer, format string, rules []gap.Rule) error {
 			if r.Configurable {
 				conf = "yes"
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | **%s.** %s |\n", r.ID, r.Severity, strings.Join(r.Refs, ", "), conf, r.Title, strings.ReplaceAll(r.Description, "|", `\|`))
+			// The anchor is what SARIF helpUri and the job summary link to.
+			fmt.Fprintf(w, "| <a id=\"%s\"></a>%s | %s | %s | %s | **%s.** %s |\n", strings.ToLower(r.ID), r.ID, r.Severity, strings.Join(r.Refs, ", "), conf, r.Title, strings.ReplaceAll(r.Description, "|", `\|`))
 		}
 		return nil
 	}
