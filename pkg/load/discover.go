@@ -102,6 +102,20 @@ func manifestDocuments(fsys fs.FS) (include, exclude []string) {
 // broken file of another tool is left to that tool.
 var declaresAIMS = regexp.MustCompile(`(?m)^\s*-?\s*["']?apiVersion["']?\s*:\s*["']?aims/`)
 
+// kindLine finds a kind key, without which a file outside documents.include
+// that declares no aims apiVersion cannot be reported either.
+var kindLine = regexp.MustCompile(`(?m)^\s*-?\s*["']?kind["']?\s*:`)
+
+// worthParsing skips the YAML parse of files that cannot be documents nor
+// look like one (large data files under evidence/, other tools' YAML); nil
+// means always parse.
+func (d discovery) worthParsing(p string) func([]byte) bool {
+	if d.place(p) == placeIncluded {
+		return nil
+	}
+	return func(data []byte) bool { return declaresAIMS.Match(data) || kindLine.Match(data) }
+}
+
 // undeclared is a YAML document without apiVersion, kept until its file's
 // place decides what it is.
 type undeclared struct {

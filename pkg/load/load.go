@@ -113,7 +113,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	for range min(workers, max(len(candidates), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = disc.resolve(candidates[i], parseFile(fsys, candidates[i]))
+				results[i] = disc.resolve(candidates[i], parseFile(fsys, candidates[i], disc.worthParsing(candidates[i])))
 			}
 		})
 	}
@@ -173,7 +173,9 @@ type fileResult struct {
 	declares   bool         // the text declares an aims apiVersion
 }
 
-func parseFile(fsys fs.FS, p string) (r fileResult) {
+// parseFile reads and parses one file. worth, when not nil, says from the
+// text whether parsing can yield anything (see discovery.worthParsing).
+func parseFile(fsys fs.FS, p string, worth func([]byte) bool) (r fileResult) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
@@ -191,6 +193,9 @@ func parseFile(fsys fs.FS, p string) (r fileResult) {
 	}
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
+		return r
+	}
+	if worth != nil && !worth(data) {
 		return r
 	}
 	return parseBytes(p, data)

@@ -1,10 +1,13 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/diag"
 )
 
 // The Code Quality report validates against the rules GitLab documents
@@ -45,5 +48,23 @@ func TestGitLabCodeQuality(t *testing.T) {
 	}
 	if issues[1].Location.Lines.Begin != 12 {
 		t.Errorf("line %d, want 12", issues[1].Location.Lines.Begin)
+	}
+}
+
+// Two findings GitLab would take for one (same rule, same place, same
+// message) still get fingerprints of their own, or one would vanish.
+func TestGitLabFingerprintsAreUnique(t *testing.T) {
+	d := diag.Diagnostic{Pos: diag.Pos{File: "r.yaml", Line: 3, Col: 1}, Severity: diag.Error, Code: "AIMS-R002", Msg: "x"}
+	var b bytes.Buffer
+	w, _ := New("gitlab", &b, Options{})
+	if err := WriteAll(w, diag.List{d, d}, 1); err != nil {
+		t.Fatal(err)
+	}
+	var issues []struct{ Fingerprint string }
+	if err := json.Unmarshal(b.Bytes(), &issues); err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 2 || issues[0].Fingerprint == issues[1].Fingerprint {
+		t.Errorf("fingerprints %+v", issues)
 	}
 }
