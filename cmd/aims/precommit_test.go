@@ -20,6 +20,19 @@ func TestPreCommitHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The manifest and the README's example config are what pre-commit accepts.
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := filepath.Join(t.TempDir(), "example-config.yaml")
+	writeFile(t, example, yamlBlockAfter(t, string(readme), "## Pre-commit and CI"))
+	for _, args := range [][]string{{"validate-manifest", filepath.Join(root, ".pre-commit-hooks.yaml")}, {"validate-config", example}} {
+		if out, err := exec.Command(precommit, args...).CombinedOutput(); err != nil {
+			t.Errorf("pre-commit %s: %v\n%s", args[0], err, out)
+		}
+	}
+
 	// The hooks' repository: this working tree as a commit, so uncommitted
 	// changes are what is tested.
 	hooks := filepath.Join(t.TempDir(), "aims")
