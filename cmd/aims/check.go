@@ -79,7 +79,18 @@ func runCheck(opts *CheckOptions) error {
 	}
 	ws, files, err := opts.openWorkspaceFor(opts.Files)
 	if errors.Is(err, errNoAIMSFiles) {
-		_, err = fmt.Fprintln(opts.Out, "no file given is inside an AIMS: nothing to check")
+		// pre-commit with only non-AIMS files changed: a clean run, written
+		// in the format asked for so CI readers still get valid output.
+		if opts.Format != "text" {
+			w, err := output.New(opts.Format, opts.Out, output.Options{Version: toolVersion()})
+			if err != nil {
+				return err
+			}
+			return output.WriteAll(w, nil, 0)
+		}
+		if !opts.Quiet {
+			_, err = fmt.Fprintln(opts.Out, "no file given is inside an AIMS: nothing to check")
+		}
 		return err
 	}
 	if err != nil {

@@ -156,10 +156,8 @@ func (o Options) fingerprint(d diag.Diagnostic) string {
 // repoDiag is d with its paths from the repository root.
 func (o Options) repoDiag(d diag.Diagnostic) diag.Diagnostic {
 	d.Pos.File = o.repoFile(d.Pos)
+	d.Related = slices.Clone(d.Related) // the caller's list stays as it was
 	for i, r := range d.Related {
-		if i == 0 {
-			d.Related = append([]diag.Pos(nil), d.Related...)
-		}
 		d.Related[i].File = o.repoFile(r)
 	}
 	return d
