@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 
@@ -37,8 +38,15 @@ type buildInfo struct {
 	Modified                      bool
 }
 
+// pseudoCommit is the commit prefix at the end of a Go pseudo-version
+// (v0.0.0-20261130061253-c12f0a9d1e2f).
+var pseudoCommit = regexp.MustCompile(`\d{14}-([0-9a-f]{12})(?:\+[a-z]+)?$`)
+
 func readBuildInfo() buildInfo {
 	b := buildInfo{Version: toolVersion(), Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if m := pseudoCommit.FindStringSubmatch(b.Version); m != nil {
+		b.Commit = m[1] // go install ...@<commit or branch>: no VCS stamp, but the pseudo-version names it
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch s.Key {
