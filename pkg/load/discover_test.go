@@ -27,8 +27,10 @@ func TestDiscoveryInASharedFolder(t *testing.T) {
 		"evidence/result.yaml":     {Data: []byte("apiVersion: aims/v1\nkind: Evidence\nid: e1\n")},
 		"evidence/data.yaml":       {Data: []byte("rows: [1, 2]\n")},
 		"node_modules/x/a.yaml":    {Data: []byte("apiVersion: aims/v1\nkind: Risk\nid: dep\n")},
+		"docs/page.md":             {Data: []byte("---\ntitle: About\nkind: page\n---\n# About\n")},
+		"policies/ai-policy.md":    {Data: []byte("---\nkind: Policy\nid: ai-policy\n---\n# AI policy\n")},
 	}
-	set, err := Load(fsys, Options{Kinds: []string{"AISystem", "Evidence", "Manifest", "Risk", "Scope"}})
+	set, err := Load(fsys, Options{Kinds: []string{"AISystem", "Evidence", "Manifest", "Policy", "Risk", "Scope"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +48,7 @@ func TestDiscoveryInASharedFolder(t *testing.T) {
 	}
 	wantDiags := []string{
 		"evidence/result.yaml:1:1: warning: looks like an AIMS document (kind Evidence) but is not checked: evidence/result.yaml matches documents.exclude in aims.yaml [AIMS-L005]",
+		"policies/ai-policy.md:2:1: warning: looks like an AIMS document (kind Policy) but is not checked: it has no apiVersion: aims/v1 and policies/ai-policy.md is outside documents.include in aims.yaml [AIMS-L005]",
 		"risk/register.yaml:4:1: error: not an AIMS document: no apiVersion or kind (add them, or exclude this path under documents.exclude in aims.yaml) [AIMS-L003]",
 		"systems/bot.yaml:1:1: warning: looks like an AIMS document (kind AISystem) but is not checked: it has no apiVersion: aims/v1 and systems/bot.yaml is outside documents.include in aims.yaml [AIMS-L005]",
 	}

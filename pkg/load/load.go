@@ -370,8 +370,13 @@ func parseMarkdown(p string, data []byte) (r fileResult) {
 	front := rest[:end]
 	var probe struct {
 		APIVersion string `yaml:"apiVersion"`
+		Kind       any    `yaml:"kind"`
 	}
-	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) {
+	// Front matter of other tools (title, layout) is not ours; one with a
+	// kind but no apiVersion is left to discovery, which reports it when
+	// the kind is an AIMS kind.
+	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) &&
+		(probe.APIVersion != "" || probe.Kind == nil) {
 		return r
 	}
 	fr := parseYAML(p, []byte(front), 1)
