@@ -13,6 +13,7 @@ import (
 // The exported schemas pass ajv's strict draft 2020-12 compiler (with
 // ajv-formats), as editors and other validators will load them.
 func TestSchemasCompileWithAjv(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	ajv := needTool(t, "ajv")
 	dir := t.TempDir()
 	if _, errOut, code := runCLI(t, "schema", "--out", dir); code != 0 {
@@ -39,6 +40,7 @@ func TestSchemasCompileWithAjv(t *testing.T) {
 // A fresh scaffold is clean under yamllint's defaults with document-start
 // off and lines up to 120 characters, the config aims init ships.
 func TestScaffoldPassesYamllint(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	yamllint := needTool(t, "yamllint")
 	dir := filepath.Join(t.TempDir(), "my-aims")
 	if _, errOut, code := runCLI(t, "init", dir); code != 0 {
@@ -57,6 +59,7 @@ func TestScaffoldPassesYamllint(t *testing.T) {
 // The Markdown reports of both examples are clean under the markdownlint
 // config the README documents and aims init ships.
 func TestMarkdownReportPassesMarkdownlint(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	mdl := needTool(t, "markdownlint")
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -81,6 +84,7 @@ func TestMarkdownReportPassesMarkdownlint(t *testing.T) {
 // Both examples' HTML reports have no serious or critical axe-core
 // violation of WCAG 2.1 A/AA in headless Chromium.
 func TestHTMLReportPassesAxe(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	node := needTool(t, "node")
 	chromium := needTool(t, "chromium")
 	if os.Getenv("NODE_PATH") == "" {

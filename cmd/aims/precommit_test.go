@@ -14,6 +14,7 @@ import (
 // (beside the files other tools keep there) and in a folder: a clean AIMS
 // passes both hooks, a broken one fails both.
 func TestPreCommitHooks(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	precommit := needTool(t, "pre-commit")
 	git := needTool(t, "git")
 	root, err := filepath.Abs("../..")

@@ -21,6 +21,7 @@ import (
 // set, on the Northwind example in a folder of a git repository, clean and
 // then broken. Only the build step is not run: aims is already on PATH.
 func TestREADMEWorkflows(t *testing.T) {
+	t.Parallel() // drives external programs: overlaps with the other slow tests
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
