@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/output"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
 
@@ -51,4 +54,23 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 		}
 	}
 	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
+}
+
+// outputOptions places findings for people (paths from where aims was
+// started) and for CI (paths from the repository root, findings named by
+// document and field).
+func outputOptions(ws *workspace.Workspace, rules map[string]output.Rule) output.Options {
+	o := output.Options{Prefix: displayPrefix(ws.Root), Rules: rules, Version: toolVersion()}
+	if ws.Source != nil && ws.Source.Versioned {
+		o.RepoPrefix = cmp.Or(ws.Source.Prefix, ".")
+	}
+	o.Locate = func(p diag.Pos) (string, string) {
+		d := ws.Set.DocumentAt(p)
+		if d == nil || d.ID == "" {
+			return "", ""
+		}
+		field, _ := d.PointerAt(p)
+		return d.Kind + "/" + d.ID, field
+	}
+	return o
 }

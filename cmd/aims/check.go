@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -75,12 +77,27 @@ func runCheck(opts *CheckOptions) error {
 		return err
 	}
 	ws, files, err := opts.openWorkspaceFor(opts.Files)
+	if errors.Is(err, errNoAIMSFiles) {
+		// pre-commit with only non-AIMS files changed: a clean run, written
+		// in the format asked for so CI readers still get valid output.
+		if opts.Format != "text" {
+			w, err := output.New(opts.Format, opts.Out, output.Options{Version: toolVersion()})
+			if err != nil {
+				return err
+			}
+			return output.WriteAll(w, nil, 0)
+		}
+		if !opts.Quiet {
+			_, err = fmt.Fprintln(opts.Out, "no file given is inside an AIMS: nothing to check")
+		}
+		return err
+	}
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	if len(ws.Set.Docs) <= 1 && len(ws.Diags) == 0 {
-		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.exclude)", displayPrefix(ws.Root))
+	if len(ws.Set.Docs) <= 1 && ws.Diags.Max() < diag.Error {
+		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.include and documents.exclude)", displayPrefix(ws.Root))
 	}
 	res, err := analyze(ws, &opts.AnalysisOptions)
 	if err != nil {
@@ -91,7 +108,19 @@ func runCheck(opts *CheckOptions) error {
 	if len(opts.Files) > 0 {
 		all = ws.OnlyFiles(all, files)
 	}
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Rules: output.RuleIndex(gap.Rules()), Version: toolVersion()})
+	oo := outputOptions(ws, output.RuleIndex(gap.Rules()))
+	oo.Quiet = opts.Quiet
+	if name := os.Getenv("GITHUB_STEP_SUMMARY"); name != "" && opts.Format == "github" {
+		// In GitHub Actions: every finding in the job summary too, since
+		// annotations stop at 10 per level.
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("job summary: %w", err)
+		}
+		defer f.Close()
+		oo.Summary = f
+	}
+	w, err := output.New(opts.Format, opts.Out, oo)
 	if err != nil {
 		return err
 	}

@@ -121,13 +121,13 @@ func runImportModelCard(opts *ImportOptions) error {
 	prefix := displayPrefix(root)
 	files := make([]plannedFile, len(res.Files))
 	for i, f := range res.Files {
-		files[i] = plannedFile{f.Path, f.Data}
+		files[i] = plannedFile{name: f.Path, data: f.Data}
 	}
 	verb := "wrote"
 	if opts.DryRun {
 		verb = "would write"
 	} else {
-		_, conflicts, err := writeNew(root, files)
+		_, _, conflicts, err := writeNew(root, files)
 		if len(conflicts) > 0 {
 			fmt.Fprintf(opts.ErrOut, "aims import: these files already exist in %s:\n", prefix)
 			for _, c := range conflicts {

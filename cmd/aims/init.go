@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,8 +43,12 @@ The scaffold is valid but full of TODOs: aims counts nothing in it as met
 until you fill them in. With --example it writes the complete example AIMS of
 Northwind Lending instead.
 
-Init never overwrites: if any file it would write exists, it writes nothing,
-lists the conflicts and exits 2.`,
+It also writes .yamllint.yaml and .markdownlint.yaml, under which the scaffold
+and aims's Markdown report pass yamllint and markdownlint; a folder's own
+linter configs are kept.
+
+Init never overwrites: if any other file it would write exists, it writes
+nothing, lists the conflicts and exits 2.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -62,6 +67,9 @@ lists the conflicts and exits 2.`,
 type plannedFile struct {
 	name string // slash path relative to the target
 	data []byte
+	// optional files (linter configs such as .yamllint.yaml) are left alone
+	// when the folder has its own: they are suggestions, not the AIMS.
+	optional bool
 }
 
 func runInit(opts *InitOptions) error {
@@ -92,7 +100,7 @@ func runInit(opts *InitOptions) error {
 		return err
 	}
 
-	written, conflicts, err := writeNew(target, files)
+	written, kept, conflicts, err := writeNew(target, files)
 	if len(conflicts) > 0 {
 		fmt.Fprintf(opts.ErrOut, "aims init: these files already exist in %s:\n", target)
 		for _, c := range conflicts {
@@ -107,7 +115,13 @@ func runInit(opts *InitOptions) error {
 	if rel == "" {
 		rel = "."
 	}
+	if opts.Quiet {
+		return nil
+	}
 	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(written))
+	for _, k := range kept {
+		fmt.Fprintf(opts.Out, "Kept your %s (the settings aims suggests are in its README, \"Editors, validators and linters\").\n", k)
+	}
 	if opts.Example {
 		fmt.Fprintf(opts.Out, "Next: aims -C %s check\n", rel)
 	} else {
@@ -119,38 +133,46 @@ func runInit(opts *InitOptions) error {
 // writeNew writes files under target, all or nothing and never
 // overwriting: if any of them exists it writes none and returns the
 // existing ones as conflicts. init, new and import write through it.
-func writeNew(target string, files []plannedFile) (written, conflicts []string, err error) {
-	// Check every file before writing any: all or nothing.
+func writeNew(target string, files []plannedFile) (written, kept, conflicts []string, err error) {
+	// Check every file before writing any: all or nothing. An optional file
+	// that exists (a linter config of the user's) is kept, not a conflict.
 	for _, f := range files {
 		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
+			if f.optional {
+				kept = append(kept, f.name)
+				continue
+			}
 			conflicts = append(conflicts, f.name)
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if len(conflicts) > 0 {
-		return nil, conflicts, nil
+		return nil, nil, conflicts, nil
 	}
 	for _, f := range files {
+		if slices.Contains(kept, f.name) {
+			continue
+		}
 		name := filepath.Join(target, filepath.FromSlash(f.name))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return written, nil, err
+			return written, kept, nil, err
 		}
 		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
 		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
-			return written, nil, fmt.Errorf("stopped after %d files: %w", len(written), err)
+			return written, kept, nil, fmt.Errorf("stopped after %d files: %w", len(written), err)
 		}
 		_, werr := fh.Write(f.data)
 		if cerr := fh.Close(); werr == nil {
 			werr = cerr
 		}
 		if werr != nil {
-			return written, nil, fmt.Errorf("stopped after %d files: %w", len(written), werr)
+			return written, kept, nil, fmt.Errorf("stopped after %d files: %w", len(written), werr)
 		}
 		written = append(written, f.name)
 	}
-	return written, nil, nil
+	return written, kept, nil, nil
 }
 
 // plan lists the files to write: the scaffold with $SCHEMAS resolved per
@@ -167,7 +189,8 @@ func plan(src fs.FS) ([]plannedFile, error) {
 		}
 		rel, _ := filepath.Rel(path.Dir(p), schemaDir)
 		b = []byte(strings.ReplaceAll(string(b), "$SCHEMAS", filepath.ToSlash(rel)))
-		files = append(files, plannedFile{p, b})
+		// Linter configs at the top of the scaffold are optional.
+		files = append(files, plannedFile{name: p, data: b, optional: !strings.Contains(p, "/") && strings.HasPrefix(p, ".")})
 		return nil
 	})
 	if err != nil {
@@ -182,7 +205,7 @@ func plan(src fs.FS) ([]plannedFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, plannedFile{path.Join(schemaDir, n), b})
+		files = append(files, plannedFile{name: path.Join(schemaDir, n), data: b})
 	}
 	return files, nil
 }

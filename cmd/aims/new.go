@@ -103,7 +103,7 @@ func runNew(opts *NewOptions) error {
 		fmt.Fprintf(opts.Out, "# would write %s\n%s", shown, f.Data)
 		return nil
 	}
-	_, conflicts, err := writeNew(root, []plannedFile{{f.Path, f.Data}})
+	_, _, conflicts, err := writeNew(root, []plannedFile{{name: f.Path, data: f.Data}})
 	if len(conflicts) > 0 {
 		if kind.Name == "Manifest" {
 			return fmt.Errorf("%s exists: new never overwrites", shown)

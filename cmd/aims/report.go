@@ -126,7 +126,7 @@ func runReport(opts *ReportOptions) error {
 	}
 	if toStdout {
 		_, err = opts.Out.Write(buf.Bytes())
-	} else if err = writeFileAtomic(opts.Output, buf.Bytes()); err == nil {
+	} else if err = writeFileAtomic(opts.Output, buf.Bytes()); err == nil && !opts.Quiet {
 		fmt.Fprintf(opts.Out, "wrote %s: readiness %.1f%%, %d requirements block certification\n",
 			opts.Output, res.Summary.Score, res.Summary.Blocking)
 	}

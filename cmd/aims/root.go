@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 type GlobalOptions struct {
 	Dir string // -C: run as if started in this folder
 	Rev string // --rev: read the AIMS from this git revision
+	// Quiet (-q): findings only; no summary or "wrote" lines.
+	Quiet bool
 }
 
 // addRevFlag registers --rev on commands that read the AIMS.
@@ -62,6 +65,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.PersistentFlags().StringVarP(&g.Dir, "directory", "C", "", "run as if aims was started in `DIR`")
+	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print findings only: no summary or progress lines")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
@@ -79,7 +83,9 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdNew(g, s, nil),
 		NewCmdImport(g, s, nil),
 		NewCmdExport(g, s, nil),
+		NewCmdVersion(s, nil),
 	)
+	registerCompletions(root, g)
 	return root
 }
 
@@ -123,10 +129,15 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	return workspace.OpenAt(dir, g.Rev)
 }
 
+// errNoAIMSFiles means none of the files given is inside an AIMS: a
+// pre-commit run whose changes are all outside it has nothing to check.
+var errNoAIMSFiles = errors.New("none of the files is in an AIMS")
+
 // openWorkspaceFor is openWorkspace for commands given file arguments. Paths
 // are relative to the work dir (-C, like git). pre-commit runs at the
-// repository root even when the AIMS is in a subfolder, so when no AIMS
-// encloses the work dir, it is looked for from the first file instead.
+// repository root even when the AIMS is in a subfolder and passes every
+// changed file, so when no AIMS encloses the work dir, the AIMS is the one
+// enclosing the first file that is inside one; the other files are ignored.
 func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, []string, error) {
 	dir, err := g.workDir()
 	if err != nil {
@@ -141,7 +152,16 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 	}
 	start := dir
 	if _, err := workspace.FindRoot(dir); err != nil && len(abs) > 0 {
-		start = filepath.Dir(abs[0])
+		start = ""
+		for _, f := range abs {
+			if root, err := workspace.FindRoot(filepath.Dir(f)); err == nil {
+				start = root
+				break
+			}
+		}
+		if start == "" {
+			return nil, abs, errNoAIMSFiles
+		}
 	}
 	ws, err := workspace.OpenAt(start, g.Rev)
 	return ws, abs, err

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
 )
 
@@ -51,7 +52,9 @@ func runValidate(opts *ValidateOptions) error {
 		return err
 	}
 	defer ws.Close()
-	w, err := output.New(opts.Format, opts.Out, output.Options{Prefix: displayPrefix(ws.Root), Version: toolVersion()})
+	oo := outputOptions(ws, output.RuleIndex(gap.Rules()))
+	oo.Quiet = opts.Quiet
+	w, err := output.New(opts.Format, opts.Out, oo)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ type Manifest struct {
 	} `json:"organization"`
 	Frameworks []string `json:"frameworks,omitempty"`
 	Documents  struct {
+		Include []string `json:"include,omitempty"`
 		Exclude []string `json:"exclude,omitempty"`
 	} `json:"documents,omitzero"`
 	Settings Settings                `json:"settings,omitzero"`

@@ -1,5 +1,7 @@
 // Package load finds and parses the documents of an AIMS: YAML files (several
 // documents per file allowed) and Markdown files with YAML front matter.
+// Which files are documents, when the AIMS shares its folder with other
+// tools, is decided in discover.go.
 //
 // It turns yaml.v3 nodes into plain JSON-model values (map[string]any, []any,
 // string, int64, float64, bool, nil) and keeps the position of every key and

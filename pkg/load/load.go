@@ -39,6 +39,13 @@ type Options struct {
 	// match at any depth. When nil, the manifest's documents.exclude is used,
 	// else DefaultExclude.
 	Exclude []string
+	// Include holds patterns (as Exclude) of paths where a YAML document
+	// without apiVersion is still read as an AIMS document. When nil, the
+	// manifest's documents.include is used (default: nowhere).
+	Include []string
+	// Kinds are the AIMS document kinds, to report a document outside
+	// Include that lacks apiVersion instead of skipping it silently.
+	Kinds []string
 	// Workers parse files in parallel; 0 means GOMAXPROCS.
 	Workers int
 }
@@ -57,10 +64,14 @@ func skipDir(name string) bool {
 // user's files are diagnostics; the error is only for failures to read.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
 	set := &Set{FS: fsys}
-	exclude := opts.Exclude
-	if exclude == nil {
-		exclude = manifestExclude(fsys)
+	include, exclude := manifestDocuments(fsys)
+	if opts.Include != nil {
+		include = opts.Include
 	}
+	if opts.Exclude != nil {
+		exclude = opts.Exclude
+	}
+	disc := discovery{include: include, exclude: exclude, kinds: opts.Kinds}
 	var candidates []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -82,7 +93,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		set.Files = append(set.Files, p)
 		switch strings.ToLower(path.Ext(p)) {
 		case ".yaml", ".yml", ".md", ".markdown":
-			if p == ManifestFile || !Excluded(p, exclude) { // the manifest is always a document
+			if !hidden(p) {
 				candidates = append(candidates, p)
 			}
 		}
@@ -102,7 +113,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	for range min(workers, max(len(candidates), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = parseFile(fsys, candidates[i])
+				results[i] = disc.resolve(candidates[i], parseFile(fsys, candidates[i], disc.worthParsing(candidates[i])))
 			}
 		})
 	}
@@ -124,6 +135,8 @@ func Excluded(p string, patterns []string) bool {
 	for _, pat := range patterns {
 		pat = strings.TrimPrefix(pat, "./")
 		switch {
+		case pat == "**":
+			return true
 		case strings.HasSuffix(pat, "/**"):
 			if strings.HasPrefix(p, strings.TrimSuffix(pat, "**")) {
 				return true
@@ -153,30 +166,16 @@ func Excluded(p string, patterns []string) bool {
 	return false
 }
 
-// manifestExclude reads documents.exclude from aims.yaml without the full
-// pipeline: which files are documents must be known before parsing them.
-func manifestExclude(fsys fs.FS) []string {
-	b, err := fs.ReadFile(fsys, ManifestFile)
-	if err != nil {
-		return DefaultExclude
-	}
-	var m struct {
-		Documents struct {
-			Exclude []string `yaml:"exclude"`
-		} `yaml:"documents"`
-	}
-	if yaml.Unmarshal(b, &m) != nil || m.Documents.Exclude == nil {
-		return DefaultExclude
-	}
-	return m.Documents.Exclude
-}
-
 type fileResult struct {
-	docs  []*Document
-	diags diag.List
+	docs       []*Document
+	diags      diag.List
+	undeclared []undeclared // documents without apiVersion, see discovery.resolve
+	declares   bool         // the text declares an aims apiVersion
 }
 
-func parseFile(fsys fs.FS, p string) (r fileResult) {
+// parseFile reads and parses one file. worth, when not nil, says from the
+// text whether parsing can yield anything (see discovery.worthParsing).
+func parseFile(fsys fs.FS, p string, worth func([]byte) bool) (r fileResult) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
@@ -188,28 +187,40 @@ func parseFile(fsys fs.FS, p string) (r fileResult) {
 		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 		return r
 	}
+	// A file that cannot be read as text is still reported when it declares
+	// an aims apiVersion (or sits under documents.include): an AIMS document
+	// saved in another encoding must not vanish silently.
 	if len(data) > MaxFileBytes {
 		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
+		r.declares = declaresAIMS.Match(data)
 		return r
 	}
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
+		r.declares = declaresAIMS.Match(data)
+		return r
+	}
+	if worth != nil && !worth(data) {
 		return r
 	}
 	return parseBytes(p, data)
 }
 
 func parseBytes(p string, data []byte) fileResult {
+	var r fileResult
 	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
-		return parseMarkdown(p, data)
+		r = parseMarkdown(p, data)
+	} else {
+		r = parseYAML(p, data, 0)
 	}
-	return parseYAML(p, data, 0)
+	r.declares = declaresAIMS.Match(data)
+	return r
 }
 
 // ParseBytes parses the AIMS documents in one file's content, such as an
 // older version read from git.
 func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
-	r := parseBytes(name, data)
+	r := discovery{include: []string{"**"}}.resolve(name, parseBytes(name, data))
 	return r.docs, r.diags
 }
 
@@ -235,12 +246,11 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 			r.diags = append(r.diags, diags...)
 			continue
 		}
-		if doc.APIVersion == "" && doc.Kind == "" {
-			r.diags.Add(doc.start, diag.Error, CodeNotAIMS,
-				"not an AIMS document: no apiVersion or kind (add them, or exclude this path under documents.exclude in %s)", ManifestFile)
-			continue
+		if doc.APIVersion == "" {
+			r.undeclared = append(r.undeclared, undeclared{doc, diags})
+			continue // a document or not depending on where the file is
 		}
-		if doc.APIVersion != "" && !strings.HasPrefix(doc.APIVersion, APIPrefix) {
+		if !strings.HasPrefix(doc.APIVersion, APIPrefix) {
 			continue // some other tool's YAML
 		}
 		r.diags = append(r.diags, diags...)
@@ -365,8 +375,13 @@ func parseMarkdown(p string, data []byte) (r fileResult) {
 	front := rest[:end]
 	var probe struct {
 		APIVersion string `yaml:"apiVersion"`
+		Kind       any    `yaml:"kind"`
 	}
-	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) {
+	// Front matter of other tools (title, layout) is not ours; one with a
+	// kind but no apiVersion is left to discovery, which reports it when
+	// the kind is an AIMS kind.
+	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) &&
+		(probe.APIVersion != "" || probe.Kind == nil) {
 		return r
 	}
 	fr := parseYAML(p, []byte(front), 1)

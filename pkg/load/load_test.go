@@ -119,7 +119,9 @@ func TestBadInputIsDiagnosedWithPosition(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set := loadMap(t, map[string]string{"a.yaml": tt.file})
+			// Under documents.include, so that a file without apiVersion is read.
+			manifest := "apiVersion: aims/v1\nkind: Manifest\ndocuments:\n  include: [\"**\"]\n"
+			set := loadMap(t, map[string]string{"a.yaml": tt.file, ManifestFile: manifest})
 			got := diagStrings(set.Diags)
 			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)

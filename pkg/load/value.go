@@ -47,9 +47,15 @@ func Rules() []*diag.Rule {
 		},
 		{
 			ID: CodeNotAIMS, Severity: diag.Error, Refs: []string{"7.5.1"},
-			Title: "Not an AIMS document", Description: "A YAML document where AIMS documents live has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude.",
-			Why: "aims has to know which files are AIMS records (7.5.1); a YAML document under the document paths with neither `apiVersion` nor `kind` is either an incomplete record or a foreign file mixed into the register.",
-			Fix: "Add `apiVersion: aims/v1` and the right `kind` (see `aims schema`), or list the path under `documents.exclude` in `aims.yaml` (e.g. `exclude: [\"ci/\", \"**/docker-compose.yaml\"]`; `evidence/` is excluded by default). This rule cannot be switched off.",
+			Title: "Not an AIMS document", Description: "A YAML document under documents.include has no apiVersion or kind. Exclude non-AIMS paths under documents.exclude.",
+			Why: "aims has to know which files are AIMS records (7.5.1); a YAML document where the manifest says documents live (`documents.include`) with neither `apiVersion` nor `kind` is either an incomplete record or a foreign file mixed into the register.",
+			Fix: "Add `apiVersion: aims/v1` and the right `kind` (see `aims schema`), or list the path under `documents.exclude` in `aims.yaml` (e.g. `exclude: [\"ci/\"]`), or narrow `documents.include`. Files outside `documents.include` without an `apiVersion: aims/...` are never read. This rule cannot be switched off.",
+		},
+		{
+			ID: CodeNotChecked, Severity: diag.Warning, Refs: []string{"7.5.3"},
+			Title: "AIMS document not checked", Description: "A file that looks like an AIMS document (its kind is an AIMS kind) is not read as one: it matches documents.exclude, or it has no apiVersion and lies outside documents.include.",
+			Why: "A record that looks like part of the AIMS but is silently skipped means the register the auditor sees is not the one aims checked (7.5.3): approvals, dates and references in it were never verified.",
+			Fix: "Add `apiVersion: aims/v1` to the file so it is read wherever it is, or add its folder to `documents.include` in `aims.yaml`; if it is deliberately not part of the AIMS (a copy, an archive), remove its `kind` or move it out of the repository's AIMS folder.",
 		},
 		{
 			ID: CodeBinary, Severity: diag.Error, Refs: []string{"7.5.3"},

@@ -1,9 +1,14 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/registry"
@@ -14,14 +19,34 @@ type Rule struct {
 	ID          string
 	Severity    diag.Severity
 	Refs        []string
-	Description string
+	Title       string // short, e.g. "Unknown field"
+	Description string // what the rule finds
+	Fix         string // how to fix a finding, Markdown; optional
 }
+
+// RulesDoc is where every rule is described, by id (docs/rules.md).
+const RulesDoc = "https://github.com/aims-dev/aims/blob/main/docs/rules.md"
 
 // Options shape paths and metadata.
 type Options struct {
 	// Prefix is joined before every file path, so paths are relative to
 	// where the user (or CI) ran the command rather than to the AIMS root.
 	Prefix string
+	// RepoPrefix is the AIMS root relative to the root of its git
+	// repository ("." at the root; "" outside a repository, when Prefix is
+	// used instead). CI systems place findings by repository path: SARIF,
+	// GitLab Code Quality, JUnit and GitHub annotations use it.
+	RepoPrefix string
+	// Locate names the document and field (JSON pointer) at a position, so
+	// findings keep their identity when lines move (SARIF fingerprints,
+	// GitLab fingerprints, JUnit case names). Optional.
+	Locate func(diag.Pos) (doc, field string)
+	// Quiet leaves out the closing summary line of the text and github
+	// formats: findings only.
+	Quiet bool
+	// Summary receives a Markdown summary of every finding, for formats that
+	// have one (github: $GITHUB_STEP_SUMMARY). Optional.
+	Summary io.Writer
 	// Rules by id, for formats that describe the rules they report.
 	Rules map[string]Rule
 	// Tool version for formats that record it.
@@ -54,6 +79,7 @@ var formats = map[string]func(io.Writer, Options) Writer{
 	"sarif":  newSARIF,
 	"junit":  newJUnit,
 	"github": newGitHub,
+	"gitlab": newGitLab,
 }
 
 // findings is the registry of finding formats: a new format is a row in
@@ -91,6 +117,49 @@ func (o Options) file(p diag.Pos) string {
 		return p.File
 	}
 	return path.Join(o.Prefix, p.File)
+}
+
+// repoFile is p's path from the repository root, for CI systems.
+func (o Options) repoFile(p diag.Pos) string {
+	if o.RepoPrefix == "" {
+		return o.file(p)
+	}
+	if p.File == "" {
+		return ""
+	}
+	return path.Join(o.RepoPrefix, p.File)
+}
+
+// identity names a finding independently of line numbers: its rule, the
+// document id and field it is about (else its file), and its message with
+// dates, ages and percentages masked, so a finding does not become new as
+// time passes, while two problems with one field (or two clauses) stay apart.
+func (o Options) identity(d diag.Diagnostic) string {
+	where := d.Pos.File
+	if o.Locate != nil && d.Pos.IsValid() {
+		if doc, field := o.Locate(d.Pos); doc != "" {
+			where = doc + "#" + field
+		}
+	}
+	return strings.Join([]string{d.Code, where, volatile.ReplaceAllString(d.Msg, "#")}, "\x00")
+}
+
+var volatile = regexp.MustCompile(`\d{4}-\d{2}-\d{2}|\d+ (?:days?|months?|years?)\b|\d+(?:\.\d+)?%`)
+
+// fingerprint is a stable hash of identity, as CI systems want it.
+func (o Options) fingerprint(d diag.Diagnostic) string {
+	sum := sha256.Sum256([]byte(o.identity(d)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// repoDiag is d with its paths from the repository root.
+func (o Options) repoDiag(d diag.Diagnostic) diag.Diagnostic {
+	d.Pos.File = o.repoFile(d.Pos)
+	d.Related = slices.Clone(d.Related) // the caller's list stays as it was
+	for i, r := range d.Related {
+		d.Related[i].File = o.repoFile(r)
+	}
+	return d
 }
 
 func (o Options) pos(p diag.Pos) diag.Pos {

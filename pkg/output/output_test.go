@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,33 +56,10 @@ line two [AIMS-G015]
 // metadata and puts every result on a file and line (code scanning drops
 // results without a location).
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
-	rules := map[string]Rule{"AIMS-G030": {ID: "AIMS-G030", Severity: diag.Error, Refs: []string{"6.1.3"}, Description: "Risk above threshold untreated"}}
+	rules := map[string]Rule{"AIMS-G030": {ID: "AIMS-G030", Severity: diag.Error, Refs: []string{"6.1.3"}, Title: "Risk above threshold untreated", Description: "A risk scores above the acceptance threshold and has no treatment."}}
 	out := render(t, "sarif", Options{Prefix: "aims", Rules: rules, Version: "1.2.3"})
 
-	c := jsonschema.NewCompiler()
-	f, err := os.Open("testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Fatalf("SARIF does not validate: %v", err)
-	}
+	validateJSON(t, "testdata/sarif-schema-2.1.0.json", out)
 
 	var log struct {
 		Runs []struct {
@@ -193,7 +172,63 @@ func TestJSONShape(t *testing.T) {
 
 func TestUnknownFormatListsValidOnes(t *testing.T) {
 	_, err := New("xml", nil, Options{})
-	if err == nil || !strings.Contains(err.Error(), "github, json, junit, sarif, text") {
+	if err == nil || !strings.Contains(err.Error(), "github, gitlab, json, junit, sarif, text") {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// validateJSON checks out against a JSON Schema in testdata, formats (uri,
+// date-time) asserted as the published schemas intend.
+func validateJSON(t *testing.T, schemaFile, out string) {
+	t.Helper()
+	c := strictCompiler()
+	f, err := os.Open(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Fatalf("%s does not validate: %v\n%s", schemaFile, err, out)
+	}
+}
+
+// strictCompiler asserts formats, with uri and uri-reference checked as RFC
+// 3986 (and ajv-formats) read them: Go's url.Parse accepts a raw space,
+// which GitHub's SARIF validation rejects.
+func strictCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	for _, name := range []string{"uri", "uri-reference"} {
+		c.RegisterFormat(&jsonschema.Format{Name: name, Validate: func(v any) error {
+			s, ok := v.(string)
+			if !ok {
+				return nil
+			}
+			if !rfc3986.MatchString(s) {
+				return fmt.Errorf("%q has characters a URI must percent-encode", s)
+			}
+			if name == "uri" && !strings.Contains(s, ":") {
+				return fmt.Errorf("%q has no scheme", s)
+			}
+			return nil
+		}})
+	}
+	return c
+}
+
+var rfc3986 = regexp.MustCompile(`^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$`)

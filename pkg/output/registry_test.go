@@ -76,7 +76,7 @@ func TestRulesFormatsAndIndex(t *testing.T) {
 		t.Errorf("md lacks the escaped row %q:\n%s", want, md.String())
 	}
 	idx := RuleIndex(rules)
-	if r := idx["AIMS-G001"]; r.Description != "Policy: a | b" || r.Severity != diag.Error {
+	if r := idx["AIMS-G001"]; r.Title != "Policy" || r.Description != "a | b" || r.Severity != diag.Error {
 		t.Errorf("RuleIndex = %+v", idx)
 	}
 }

@@ -32,7 +32,7 @@ func NewRules(format string) (RulesWriter, error) { return rulesFormats.Get(form
 func RuleIndex(rules []gap.Rule) map[string]Rule {
 	m := map[string]Rule{}
 	for _, r := range rules {
-		m[r.ID] = Rule{ID: r.ID, Severity: r.Severity, Refs: r.Refs, Description: r.Title + ": " + r.Description}
+		m[r.ID] = Rule{ID: r.ID, Severity: r.Severity, Refs: r.Refs, Title: r.Title, Description: r.Description, Fix: r.Fix}
 	}
 	return m
 }

@@ -21,6 +21,9 @@ func (t *text) Write(d diag.Diagnostic) error {
 }
 
 func (t *text) Flush(s Summary) error {
+	if t.opts.Quiet {
+		return nil
+	}
 	if s.Errors+s.Warnings+s.Infos == 0 {
 		_, err := fmt.Fprintf(t.w, "%s checked: no problems\n", plural(s.Documents, "document"))
 		return err

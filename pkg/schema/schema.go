@@ -73,7 +73,11 @@ func Rules() []*diag.Rule {
 	}
 }
 
-const base = "mem:///schemas/"
+// base starts every schema's $id, so relative $refs resolve the same in
+// memory, for an editor reading exported files and for a validator that
+// resolves by id. The compiler is given every schema up front and never
+// fetches one.
+const base = "https://raw.githubusercontent.com/aims-dev/aims/main/schemas/"
 
 // Validator validates documents. It is safe for concurrent use.
 type Validator struct {

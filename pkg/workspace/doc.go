@@ -1,6 +1,7 @@
 // Package workspace opens an AIMS and runs the checking pipeline over it:
 // load -> schema -> decode -> link. It finds the AIMS root (the folder holding
-// aims.yaml) and reads either the working tree, through an os.Root that no
+// aims.yaml, at or above the start folder, else the only one below it) and
+// reads either the working tree, through an os.Root that no
 // symlink can escape, or any fs.FS such as a git revision.
 //
 // Each stage is a plain function in its own package; this package only wires

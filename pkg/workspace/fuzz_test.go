@@ -21,7 +21,8 @@ func FuzzPipeline(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	manifest := []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Fuzz}\n")
+	// Everything included, so the fuzzer reaches every parse path.
+	manifest := []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Fuzz}\ndocuments: {include: [\"**\"]}\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{"aims.yaml": {Data: manifest}, "doc.yaml": {Data: data}}
 		w, err := Open(fsys)

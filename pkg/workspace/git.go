@@ -115,7 +115,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		if rev != "" {
 			return nil, fmt.Errorf("--rev %s: %w (no .git in %s or any parent folder)", rev, ErrNoRepo, dir)
 		}
-		root, err := FindRoot(dir)
+		root, err := Locate(dir)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +133,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 	}
 
 	if rev == "" {
-		root, err := FindRoot(dir)
+		root, err := Locate(dir)
 		if err != nil {
 			repo.Close()
 			return nil, err
@@ -169,6 +169,12 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		return nil, err
 	}
 	prefix, ok := findRootIn(tree, start)
+	if !ok {
+		// As Locate: started above the AIMS, the only one below.
+		if below := findBelowIn(tree, start); len(below) == 1 {
+			prefix, ok = below[0], true
+		}
+	}
 	if !ok {
 		repo.Close()
 		return nil, fmt.Errorf("%w: no %s in %s or any parent folder at %s (%s)", ErrNoRoot, load.ManifestFile, cmp.Or(start, "the repository root"), rev, commit.Short())

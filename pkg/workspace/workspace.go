@@ -147,7 +147,11 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if _, err := fs.Stat(fsys, load.ManifestFile); err != nil {
 		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
 	}
-	set, err := load.Load(fsys, load.Options{})
+	v, err := schema.New()
+	if err != nil {
+		return nil, err
+	}
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds()})
 	if err != nil {
 		return nil, err
 	}
@@ -156,10 +160,6 @@ func Open(fsys fs.FS) (*Workspace, error) {
 
 	for _, d := range set.Docs {
 		w.Diags = append(w.Diags, link.NormalizeIDs(d)...)
-	}
-	v, err := schema.New()
-	if err != nil {
-		return nil, err
 	}
 	valid, invalid, diags, err := validateAll(v, set.Docs)
 	if err != nil {
