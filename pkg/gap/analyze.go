@@ -81,6 +81,9 @@ type Support struct {
 	Date       string `json:"date,omitempty"`
 	ApprovedBy string `json:"approved_by,omitempty"`
 	ApprovedOn string `json:"approved_on,omitempty"`
+	// SHA256 is the digest of an evidence file as read, so the reviewer can
+	// see that what they reviewed is what is in the repository.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Requirement is a clause or control with its status.

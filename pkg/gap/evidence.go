@@ -152,6 +152,7 @@ func (a *analyzer) checkEvidence() {
 			notes = append(notes, fmt.Sprintf("claims %d requirements", len(e.Satisfies)))
 		}
 		s.Note = strings.Join(notes, "; ")
+		s.SHA256 = st.SHA256
 		a.evidence[e.ID] = s
 		st.Counts, st.Note = s.Valid, s.Note
 		a.states = append(a.states, st)

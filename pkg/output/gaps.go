@@ -120,6 +120,9 @@ func Trace(s gap.Support) string {
 			b.WriteString(" on " + s.ApprovedOn)
 		}
 	}
+	if s.SHA256 != "" {
+		b.WriteString(", sha256 " + s.SHA256)
+	}
 	if s.Note != "" {
 		b.WriteString("; " + s.Note)
 	}

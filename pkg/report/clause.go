@@ -31,6 +31,10 @@ type supportView struct {
 	ID    string
 	Valid bool
 	Note  string
+	// Trace is what an auditor checks first: when the record was made, who
+	// approved it when, and the file's digest (short; the evidence index
+	// has it whole).
+	Trace string
 }
 
 func (b *builder) clauses() []groupView {
@@ -65,11 +69,30 @@ func (b *builder) req(r gap.Requirement) reqView {
 
 // support words one thing offered as evidence, linked to what it is.
 func (b *builder) support(s gap.Support) supportView {
-	sv := supportView{Kind: s.Kind, ID: s.ID, Valid: s.Valid, Note: s.Note, Link: link{Text: s.Title}}
+	sv := supportView{Kind: s.Kind, ID: s.ID, Valid: s.Valid, Note: s.Note, Link: link{Text: s.Title}, Trace: b.trace(s)}
 	if e, ok := b.m.ByID[s.ID].(*aims.Evidence); ok && s.Kind == "Evidence" {
 		sv.Link = b.evidenceLink(e)
 	} else if s.File != "" {
 		sv.Link = b.lineLink(s.Title, s.File, s.Line)
 	}
 	return sv
+}
+
+// trace words when a record was made, who approved it when and its digest.
+func (b *builder) trace(s gap.Support) string {
+	var parts []string
+	if s.Date != "" {
+		parts = append(parts, "dated "+s.Date)
+	}
+	if s.ApprovedBy != "" {
+		a := "approved by " + b.who(s.ApprovedBy)
+		if s.ApprovedOn != "" {
+			a += " on " + s.ApprovedOn
+		}
+		parts = append(parts, a)
+	}
+	if len(s.SHA256) >= 12 {
+		parts = append(parts, "sha256 "+s.SHA256[:12]+"…")
+	}
+	return strings.Join(parts, "; ")
 }
