@@ -1,18 +1,15 @@
 package main
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/examples"
-	"github.com/aims-dev/aims/schemas"
+	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/templates"
 )
 
@@ -23,9 +20,6 @@ type InitOptions struct {
 	Dir     string
 	Example bool
 }
-
-// schemaDir is where init exports the JSON Schemas, relative to the AIMS root.
-const schemaDir = ".aims/schemas"
 
 // NewCmdInit builds `aims init`.
 func NewCmdInit(g *GlobalOptions, s Streams, runF func(*InitOptions) error) *cobra.Command {
@@ -59,11 +53,6 @@ lists the conflicts and exits 2.`,
 	return cmd
 }
 
-type plannedFile struct {
-	name string // slash path relative to the target
-	data []byte
-}
-
 func runInit(opts *InitOptions) error {
 	base, err := opts.workDir()
 	if err != nil {
@@ -78,28 +67,19 @@ func runInit(opts *InitOptions) error {
 	}
 
 	src, err := fs.Sub(templates.Init, "init")
-	if err != nil {
-		return err
-	}
 	if opts.Example {
 		src, err = fs.Sub(examples.Northwind, "northwind")
-		if err != nil {
-			return err
-		}
 	}
-	files, err := plan(src)
 	if err != nil {
 		return err
 	}
-
-	// Check every file before writing any: all or nothing.
-	var conflicts []string
-	for _, f := range files {
-		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
-			conflicts = append(conflicts, f.name)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
+	files, err := scaffold.Plan(src)
+	if err != nil {
+		return err
+	}
+	conflicts, err := scaffold.Conflicts(target, files)
+	if err != nil {
+		return err
 	}
 	if len(conflicts) > 0 {
 		fmt.Fprintf(opts.ErrOut, "aims init: these files already exist in %s:\n", target)
@@ -108,70 +88,15 @@ func runInit(opts *InitOptions) error {
 		}
 		return fmt.Errorf("nothing written: init never overwrites; choose an empty folder or move these files")
 	}
-
-	var written []string
-	for _, f := range files {
-		name := filepath.Join(target, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
-		}
-		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
-		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return fmt.Errorf("init stopped after %d files: %w", len(written), err)
-		}
-		_, werr := fh.Write(f.data)
-		if cerr := fh.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("init stopped after %d files: %w", len(written), werr)
-		}
-		written = append(written, f.name)
+	if err := scaffold.Write(target, files); err != nil {
+		return err
 	}
-	rel := opts.Dir
-	if rel == "" {
-		rel = "."
-	}
-	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(written))
+	rel := cmp.Or(opts.Dir, ".")
+	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(files))
 	if opts.Example {
 		fmt.Fprintf(opts.Out, "Next: aims -C %s check\n", rel)
 	} else {
 		fmt.Fprintf(opts.Out, "Next: replace the TODOs, then run: aims -C %s gaps\n", rel)
 	}
 	return nil
-}
-
-// plan lists the files to write: the scaffold with $SCHEMAS resolved per
-// file, then the exported schemas.
-func plan(src fs.FS) ([]plannedFile, error) {
-	var files []plannedFile
-	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(src, p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(path.Dir(p), schemaDir)
-		b = []byte(strings.ReplaceAll(string(b), "$SCHEMAS", filepath.ToSlash(rel)))
-		files = append(files, plannedFile{p, b})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	names, err := fs.Glob(schemas.FS, "*.schema.json")
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		b, err := fs.ReadFile(schemas.FS, n)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, plannedFile{path.Join(schemaDir, n), b})
-	}
-	return files, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/file"
 	"github.com/aims-dev/aims/pkg/report"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
@@ -193,7 +194,7 @@ func runReport(opts *ReportOptions) error {
 	}
 	if toStdout {
 		_, err = opts.Out.Write(buf.Bytes())
-	} else if err = writeFileAtomic(opts.Output, buf.Bytes()); err == nil {
+	} else if err = file.Write(opts.Output, buf.Bytes()); err == nil {
 		fmt.Fprintf(opts.Out, "wrote %s: readiness %.1f%%, %d requirements block certification\n",
 			opts.Output, res.Summary.Score, res.Summary.Blocking)
 	}
