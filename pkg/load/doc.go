@@ -8,7 +8,10 @@
 // which JSON Schema cannot validate.
 //
 // It reads only through an fs.FS (a directory or a git revision), never
-// follows a symlink, and bounds what hostile input can cost (file size,
-// nesting depth, alias expansion). It does not validate schemas or resolve
+// follows a symlink, and bounds what hostile input can cost: bytes and values
+// per file and per run, nesting depth, alias expansion (see limits.go). Files
+// are scanned before yaml.v3 builds their tree, so a file over a limit is
+// refused for the price of reading it; the scan also places syntax errors at
+// the offending token, as yamllint and editors do. It does not validate schemas or resolve
 // references: that is package schema and package link.
 package load

@@ -10,11 +10,13 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
+	"sync/atomic"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
 )
 
 // ManifestFile is the file that marks an AIMS root.
@@ -41,6 +43,8 @@ type Options struct {
 	Exclude []string
 	// Workers parse files in parallel; 0 means GOMAXPROCS.
 	Workers int
+	// Limits bound what the files may cost; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -55,16 +59,26 @@ func skipDir(name string) bool {
 
 // Load reads every AIMS document under the root of fsys. Problems in the
 // user's files are diagnostics; the error is only for failures to read.
+//
+// Files are read and scanned first (sizes and value counts, without building
+// any tree), then admitted in path order while the run's budgets last, and
+// only then parsed: no file, and no number of files, costs more than the
+// limits allow, and which files are refused does not depend on timing.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
 	set := &Set{FS: fsys}
+	lim := opts.Limits.orDefault()
 	exclude := opts.Exclude
 	if exclude == nil {
-		exclude = manifestExclude(fsys)
+		exclude = manifestExclude(fsys, lim)
 	}
-	var candidates []string
+	type candidate struct {
+		name string
+		size int64
+	}
+	var candidates []candidate
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == "." {
+			if p == "." || !userError(err) {
 				return err
 			}
 			set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
@@ -76,15 +90,30 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil // symlinks and devices are never followed
-		}
-		set.Files = append(set.Files, p)
+		document := false
 		switch strings.ToLower(path.Ext(p)) {
 		case ".yaml", ".yml", ".md", ".markdown":
-			if p == ManifestFile || !Excluded(p, exclude) { // the manifest is always a document
-				candidates = append(candidates, p)
+			document = p == ManifestFile || !Excluded(p, exclude) // the manifest is always a document
+		}
+		if !d.Type().IsRegular() {
+			// Symlinks and devices are never followed; a linked document
+			// would otherwise vanish from the AIMS without a word.
+			if document && d.Type()&fs.ModeSymlink != 0 {
+				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "symbolic link not read: aims never follows links; put the document itself here")
 			}
+			return nil
+		}
+		set.Files = append(set.Files, p)
+		if document {
+			info, err := d.Info()
+			if err != nil {
+				if !userError(err) {
+					return err
+				}
+				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+				return nil
+			}
+			candidates = append(candidates, candidate{p, info.Size()})
 		}
 		return nil
 	})
@@ -92,31 +121,105 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		return nil, fmt.Errorf("read AIMS: %w", err)
 	}
 
-	results := make([]fileResult, len(candidates))
+	// Admit files in path order while the run's byte budget lasts, before
+	// reading any: memory never holds more than the budget.
+	var bytesIn int64
+	for i, c := range candidates {
+		bytesIn += min(c.size, int64(lim.FileBytes)+1)
+		if bytesIn > int64(lim.RunBytes) {
+			set.Diags.Add(diag.Pos{File: c.name}, diag.Error, CodeBinary,
+				"the AIMS holds more than %d MiB of documents in all; this file and the rest are not read", lim.RunBytes>>20)
+			candidates = candidates[:i]
+			break
+		}
+	}
+
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(workers, max(len(candidates), 1)) {
-		wg.Go(func() {
-			for i := range next {
-				results[i] = parseFile(fsys, candidates[i])
-			}
-		})
+	files := make([]*prepared, len(candidates))
+	errs := make([]error, len(candidates))
+	parallel(len(candidates), workers, func(i int) {
+		files[i], errs[i] = readFile(fsys, candidates[i].name, lim)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	for i := range candidates {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 
+	// Then by the values the scan counted, still in path order.
+	valuesIn := 0
+	for i, f := range files {
+		if valuesIn += f.values; valuesIn > lim.RunValues {
+			f.refuse(diag.Pos{File: f.name}, "the AIMS holds more than %d values in all; this file and the rest are not read", lim.RunValues)
+			for _, rest := range files[i+1:] {
+				rest.data, rest.done = nil, true
+			}
+			break
+		}
+	}
+
+	// Aliases expand only while parsing; one counter for the whole run
+	// stops every worker once the AIMS as a whole expands too far.
+	var expanded atomic.Int64
+	b := &budget{lim: lim, run: &expanded}
+	results := make([]fileResult, len(files))
+	parallel(len(files), workers, func(i int) { results[i] = files[i].parse(b) })
+	if expanded.Load() > int64(lim.RunValues) {
+		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
+			"the AIMS expands to more than %d values in all (alias bombs?); only %s was read", lim.RunValues, ManifestFile)
+		for i, f := range files {
+			if f.name == ManifestFile {
+				var fresh atomic.Int64 // its result must not depend on which worker ran out first
+				results[i] = f.parse(&budget{lim: lim, run: &fresh})
+			} else {
+				results[i] = fileResult{diags: onlyCode(results[i].diags, CodeBinary)}
+			}
+		}
+	}
 	for _, r := range results {
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diags = append(set.Diags, r.diags...)
 	}
 	return set, nil
+}
+
+// parallel runs f(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, f func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(workers, max(n, 1)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func onlyCode(l diag.List, code string) diag.List {
+	var out diag.List
+	for _, d := range l {
+		if d.Code == code {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// userError tells a problem with one file the user can fix (no permission,
+// a name that cannot be opened) from a failure to read the storage itself,
+// such as a corrupt git object, which must stop the run rather than look
+// like a finding.
+func userError(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) ||
+		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENAMETOOLONG) ||
+		errors.Is(err, ErrTooLarge)
 }
 
 // Excluded reports whether p matches one of the patterns (see Options.Exclude).
@@ -155,9 +258,10 @@ func Excluded(p string, patterns []string) bool {
 
 // manifestExclude reads documents.exclude from aims.yaml without the full
 // pipeline: which files are documents must be known before parsing them.
-func manifestExclude(fsys fs.FS) []string {
-	b, err := fs.ReadFile(fsys, ManifestFile)
-	if err != nil {
+// An aims.yaml that is too large or broken is diagnosed when it is loaded.
+func manifestExclude(fsys fs.FS, lim Limits) []string {
+	f, err := readFile(fsys, ManifestFile, lim)
+	if err != nil || f.done || f.scanErr != nil {
 		return DefaultExclude
 	}
 	var m struct {
@@ -165,7 +269,7 @@ func manifestExclude(fsys fs.FS) []string {
 			Exclude []string `yaml:"exclude"`
 		} `yaml:"documents"`
 	}
-	if yaml.Unmarshal(b, &m) != nil || m.Documents.Exclude == nil {
+	if yaml.Unmarshal(f.data, &m) != nil || m.Documents.Exclude == nil {
 		return DefaultExclude
 	}
 	return m.Documents.Exclude
@@ -176,47 +280,21 @@ type fileResult struct {
 	diags diag.List
 }
 
-func parseFile(fsys fs.FS, p string) (r fileResult) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return r
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return r
-	}
-	if len(data) > MaxFileBytes {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
-		return r
-	}
-	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
-		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
-		return r
-	}
-	return parseBytes(p, data)
-}
-
-func parseBytes(p string, data []byte) fileResult {
-	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
-		return parseMarkdown(p, data)
-	}
-	return parseYAML(p, data, 0)
-}
-
 // ParseBytes parses the AIMS documents in one file's content, such as an
-// older version read from git.
+// older version read from git, with the default limits.
 func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
-	r := parseBytes(name, data)
+	lim := Limits{}.orDefault()
+	f := prepare(name, data, lim)
+	var n atomic.Int64
+	r := f.parse(&budget{lim: lim, run: &n})
 	return r.docs, r.diags
 }
 
 // parseYAML parses every document in data. lineOffset shifts positions for
 // front matter, which starts below the opening "---" of a Markdown file.
-func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
+func parseYAML(p string, data []byte, lineOffset int, scanErr *yamlscan.Error, b *budget) (r fileResult) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	fileValues := 0
 	for i := 0; ; i++ {
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -224,13 +302,19 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 			return r
 		}
 		if err != nil {
-			r.diags = append(r.diags, syntaxDiag(p, data, err, lineOffset))
+			r.diags = append(r.diags, syntaxDiag(p, data, err, scanErr, lineOffset))
 			return r
 		}
 		if len(n.Content) == 0 {
 			continue // an empty document between "---" lines
 		}
-		doc, diags := convertDoc(p, i, &n, lineOffset)
+		doc, diags := convertDoc(p, i, &n, lineOffset, b, &fileValues)
+		if fileValues > b.lim.FileValues || b.over() {
+			// Budget errors end the file: later documents would only
+			// spend more of it.
+			r.diags = append(r.diags, diags...)
+			return r
+		}
 		if doc == nil {
 			r.diags = append(r.diags, diags...)
 			continue
@@ -248,12 +332,14 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 	}
 }
 
-func convertDoc(p string, index int, n *yaml.Node, lineOffset int) (*Document, diag.List) {
+func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fileValues *int) (*Document, diag.List) {
 	if lineOffset != 0 {
 		shift(n, lineOffset, map[*yaml.Node]bool{})
 	}
-	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}}
+	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}, budget: b, nodes: *fileValues}
 	v, ok := c.convert(n, "", 0)
+	b.run.Add(int64(c.nodes - *fileValues))
+	*fileValues = c.nodes
 	if !ok {
 		return nil, c.diags
 	}
@@ -293,10 +379,16 @@ func kindName(n *yaml.Node) string {
 }
 
 // syntaxDiag turns a yaml.v3 error ("yaml: line 7: did not find expected key")
-// into a positioned diagnostic.
-// yaml.v3 reports only a line; the column is that line's first non-blank
-// character, which is where an editor should put the cursor.
-func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnostic {
+// into a positioned diagnostic: at the offending token when the scan found
+// it (as yamllint and editors report it), else at the line yaml.v3 names
+// (an unknown alias, found only when building the tree), first non-blank
+// character.
+func syntaxDiag(p string, data []byte, err error, scanErr *yamlscan.Error, lineOffset int) diag.Diagnostic {
+	if scanErr != nil {
+		// The scanner saw the same error and knows the offending token.
+		return diag.Diagnostic{Pos: diag.Pos{File: p, Line: scanErr.Line + lineOffset, Col: scanErr.Col},
+			Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + scanErr.Msg}
+	}
 	msg := err.Error()
 	line := 0
 	var te *yaml.TypeError
@@ -331,61 +423,6 @@ func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnosti
 	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + msg}
 }
 
-// parseMarkdown reads YAML front matter between a first line "---" and the
-// next "---" line. A Markdown file without front matter, or whose front matter
-// is not an AIMS document, is not a document (READMEs are common).
-func parseMarkdown(p string, data []byte) (r fileResult) {
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	if !strings.HasPrefix(text, "---\n") {
-		return r
-	}
-	rest := text[4:]
-	end := -1
-	for off := 0; off < len(rest); {
-		nl := strings.IndexByte(rest[off:], '\n')
-		line := rest[off:]
-		if nl >= 0 {
-			line = rest[off : off+nl]
-		}
-		if line == "---" || line == "..." {
-			end = off
-			break
-		}
-		if nl < 0 {
-			break
-		}
-		off += nl + 1
-	}
-	if end < 0 {
-		if strings.Contains(rest, "apiVersion: "+APIPrefix) {
-			r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeSyntax, "front matter opened with --- is never closed")
-		}
-		return r
-	}
-	front := rest[:end]
-	var probe struct {
-		APIVersion string `yaml:"apiVersion"`
-	}
-	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) {
-		return r
-	}
-	fr := parseYAML(p, []byte(front), 1)
-	if len(fr.docs) > 1 {
-		fr.diags.Add(fr.docs[1].start, diag.Error, CodeStructure, "front matter must hold one document")
-		fr.docs = fr.docs[:1]
-	}
-	// The body starts after the closing "---" line, which may end the file.
-	body := ""
-	if i := strings.IndexByte(rest[end:], '\n'); i >= 0 {
-		body = rest[end+i+1:]
-	}
-	bodyLine := 1 + 1 + strings.Count(front, "\n") + 1
-	for _, d := range fr.docs {
-		d.Body, d.BodyLine = body, bodyLine
-	}
-	return fr
-}
-
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -398,33 +435,26 @@ func unwrapPath(err error) error {
 // document, such as a CI result linked as evidence, with the same limits and
 // positions as AIMS documents.
 func ReadData(fsys fs.FS, p string) (*Document, diag.List) {
-	var diags diag.List
-	f, err := fsys.Open(p)
+	lim := Limits{}.orDefault()
+	f, err := readFile(fsys, p, lim)
 	if err != nil {
+		var diags diag.List
 		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 		return nil, diags
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	switch {
-	case err != nil:
-		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return nil, diags
-	case len(data) > MaxFileBytes:
-		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
-		return nil, diags
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
-		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
-		return nil, diags
+	if f.done {
+		return nil, f.diags
 	}
 	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		diags = append(diags, syntaxDiag(p, data, err, 0))
-		return nil, diags
+	if err := yaml.Unmarshal(f.data, &n); err != nil {
+		return nil, diag.List{syntaxDiag(p, f.data, err, f.scanErr, 0)}
 	}
 	if len(n.Content) == 0 {
+		var diags diag.List
 		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeStructure, "file is empty")
 		return nil, diags
 	}
-	return convertDoc(p, 0, &n, 0)
+	var run atomic.Int64
+	values := 0
+	return convertDoc(p, 0, &n, 0, &budget{lim: lim, run: &run}, &values)
 }

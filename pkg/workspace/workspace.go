@@ -121,9 +121,23 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	// reference to it as unknown would bury the real problem.
 	idx, ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
 	w.Index = idx
+	if manifestBroken(set.Diags) {
+		// The manifest's own error says why there is no Manifest; a second,
+		// position-less one would only bury it.
+		ldiags = slices.DeleteFunc(ldiags, func(d diag.Diagnostic) bool {
+			return d.Code == link.CodeManifest && d.Pos.Line == 0
+		})
+	}
 	w.Diags = append(w.Diags, ldiags...)
 	w.Diags.Sort()
 	return w, nil
+}
+
+// manifestBroken reports whether loading aims.yaml failed with an error.
+func manifestBroken(l diag.List) bool {
+	return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
+		return d.Pos.File == load.ManifestFile && d.Severity == diag.Error
+	})
 }
 
 // validateAll validates documents in parallel and decodes those without

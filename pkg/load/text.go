@@ -1,0 +1,205 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
+)
+
+// ErrTooLarge is returned by a file system that refuses to read a file above
+// the size limit (a git revision checks the object header first).
+var ErrTooLarge = errors.New("file is too large")
+
+// prepared is one file read, checked as text and scanned, ready to parse.
+type prepared struct {
+	name     string
+	size     int
+	data     []byte // the YAML to parse: the file, or a Markdown file's front matter
+	markdown bool
+	body     string // Markdown body after the front matter
+	bodyLine int
+	values   int             // values the scan counted, aliases not expanded
+	scanErr  *yamlscan.Error // the first syntax error, at its token
+	diags    diag.List
+	done     bool // nothing (more) to parse: refused, or not a document
+}
+
+func (f *prepared) refuse(pos diag.Pos, format string, args ...any) {
+	f.diags.Add(pos, diag.Error, CodeStructure, format, args...)
+	f.data, f.done = nil, true
+}
+
+// readFile reads p with the size limit. A problem the user can fix is a
+// diagnostic; a failure to read the storage is the error.
+func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
+	f, err := fsys.Open(p)
+	if err == nil {
+		defer f.Close()
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(f, int64(lim.FileBytes)+1))
+		if err == nil {
+			return prepare(p, data, lim), nil
+		}
+	}
+	if !userError(err) {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	r := &prepared{name: p, done: true}
+	if errors.Is(err, ErrTooLarge) {
+		r.size = lim.FileBytes + 1
+		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", lim.FileBytes>>20)
+		return r, nil
+	}
+	r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+	return r, nil
+}
+
+// prepare checks data as text and scans its YAML, without building a tree.
+func prepare(p string, data []byte, lim Limits) *prepared {
+	f := &prepared{name: p, size: len(data), data: data}
+	if len(data) > lim.FileBytes {
+		f.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", lim.FileBytes>>20)
+		f.data, f.done = nil, true
+		return f
+	}
+	if pos, what, ok := notText(data); !ok {
+		pos.File = p
+		f.diags.Add(pos, diag.Error, CodeBinary, "not a UTF-8 text file: %s", what)
+		f.data, f.done = nil, true
+		return f
+	}
+	lineOffset := 0
+	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
+		f.markdown, lineOffset = true, 1
+		if !f.splitFrontMatter() {
+			return f
+		}
+	}
+	f.values, f.scanErr = yamlscan.Scan(f.data, lim.FileValues)
+	if f.values > lim.FileValues {
+		f.refuse(diag.Pos{File: p, Line: 1 + lineOffset, Col: 1}, "the file holds more than %d values; it is not read", lim.FileValues)
+	}
+	return f
+}
+
+// notText finds the first NUL byte or invalid UTF-8 sequence: where a user
+// should look, not just "somewhere in this file".
+func notText(data []byte) (diag.Pos, string, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return diag.Pos{Line: line, Col: col}, fmt.Sprintf("invalid byte 0x%02x", data[i]), false
+		case r == 0:
+			return diag.Pos{Line: line, Col: col}, "NUL byte", false
+		case r == '\n':
+			line, col = line+1, 1
+		default:
+			col++
+		}
+		i += size
+	}
+	return diag.Pos{}, "", true
+}
+
+// splitFrontMatter keeps the YAML front matter between a first line "---" and
+// the next "---" line as the data to parse. A Markdown file without front
+// matter, or whose front matter is not an AIMS document, is not a document
+// (READMEs are common). Old Mac (CR-only) line endings are read as lines.
+func (f *prepared) splitFrontMatter() bool {
+	text := strings.ReplaceAll(string(f.data), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	f.data, f.done = nil, true
+	if !strings.HasPrefix(text, "---\n") {
+		return false
+	}
+	rest := text[4:]
+	end := -1
+	for off := 0; off < len(rest); {
+		nl := strings.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		if nl >= 0 {
+			line = rest[off : off+nl]
+		}
+		if line == "---" || line == "..." {
+			end = off
+			break
+		}
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	if end < 0 {
+		if strings.Contains(rest, "apiVersion: "+APIPrefix) {
+			f.diags.Add(diag.Pos{File: f.name, Line: 1, Col: 1}, diag.Error, CodeSyntax, "front matter opened with --- is never closed")
+		}
+		return false
+	}
+	front := rest[:end]
+	// The body starts after the closing "---" line, which may end the file.
+	if i := strings.IndexByte(rest[end:], '\n'); i >= 0 {
+		f.body = rest[end+i+1:]
+	}
+	f.bodyLine = 1 + 1 + strings.Count(front, "\n") + 1
+	f.data, f.done = []byte(front), false
+	return true
+}
+
+// parse builds the documents of a prepared file within the budget.
+func (f *prepared) parse(b *budget) fileResult {
+	if f.done {
+		return fileResult{diags: f.diags}
+	}
+	if !f.markdown {
+		r := parseYAML(f.name, f.data, 0, f.scanErr, b)
+		r.diags = append(f.diags, r.diags...)
+		return r
+	}
+	if f.scanErr == nil && !aimsFrontMatter(f.data) {
+		return fileResult{diags: f.diags}
+	}
+	r := parseYAML(f.name, f.data, 1, f.scanErr, b)
+	r.diags = append(f.diags, r.diags...)
+	if len(r.docs) > 1 {
+		r.diags.Add(r.docs[1].start, diag.Error, CodeStructure, "front matter must hold one document")
+		r.docs = r.docs[:1]
+	}
+	for _, d := range r.docs {
+		d.Body, d.BodyLine = f.body, f.bodyLine
+	}
+	return r
+}
+
+// aimsFrontMatter reports whether front matter that parses names an AIMS
+// apiVersion, reading the top-level key only (no alias is expanded).
+func aimsFrontMatter(front []byte) bool {
+	var n yaml.Node
+	if yaml.NewDecoder(bytes.NewReader(front)).Decode(&n) != nil {
+		return true // let parsing report the problem
+	}
+	if len(n.Content) == 0 {
+		return false
+	}
+	m := n.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return true // parsing says it must be a mapping
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "apiVersion" {
+			return strings.HasPrefix(m.Content[i+1].Value, APIPrefix)
+		}
+	}
+	return false
+}
