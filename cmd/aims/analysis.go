@@ -46,7 +46,11 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 		opts.Versioned = true
 		opts.LastChanged = ws.Source.LastChanged
 	}
-	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts)
+	if err := ws.ReadErr(); err != nil {
+		return nil, err // the analysis asked about files git could not read
+	}
+	return res, nil
 }
 
 // ruleMeta describes every rule for formats that carry rule metadata.

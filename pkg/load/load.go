@@ -78,7 +78,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	var candidates []candidate
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == "." || !userError(err) {
+			if p == "." || !FileProblem(err) {
 				return err
 			}
 			set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
@@ -107,8 +107,8 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		if document {
 			info, err := d.Info()
 			if err != nil {
-				if !userError(err) {
-					return err
+				if !FileProblem(err) {
+					return fmt.Errorf("stat %s: %w", p, err)
 				}
 				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 				return nil
@@ -212,11 +212,11 @@ func onlyCode(l diag.List, code string) diag.List {
 	return out
 }
 
-// userError tells a problem with one file the user can fix (no permission,
-// a name that cannot be opened) from a failure to read the storage itself,
+// FileProblem tells a problem with one file the user can fix (missing, no
+// permission, a link, too large) from a failure to read the storage itself,
 // such as a corrupt git object, which must stop the run rather than look
 // like a finding.
-func userError(err error) bool {
+func FileProblem(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) ||
 		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENAMETOOLONG) ||
 		errors.Is(err, ErrTooLarge)

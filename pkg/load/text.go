@@ -51,7 +51,7 @@ func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
 			return prepare(p, data, lim), nil
 		}
 	}
-	if !userError(err) {
+	if !FileProblem(err) {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	r := &prepared{name: p, done: true}

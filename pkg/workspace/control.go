@@ -48,6 +48,9 @@ func (w *Workspace) DocumentControl() ([]DocControl, error) {
 			p = path.Join(w.Source.Prefix, file)
 		}
 		data, err := fs.ReadFile(tree, p)
+		if err != nil && !load.FileProblem(err) {
+			return nil, fmt.Errorf("read %s at %s: %w", p, c.Short(), err)
+		}
 		v := map[string]*load.Document{}
 		if err == nil {
 			docs, _ := load.ParseBytes(file, data)

@@ -53,6 +53,22 @@ type Workspace struct {
 	Diags diag.List
 	// Source says where the AIMS was read from (set by OpenAt).
 	Source *Source
+
+	guard *guardFS
+}
+
+// ReadErr is the first failure to read the storage (a corrupt git object)
+// met since the AIMS was opened, by any stage including the gap analysis's
+// file and history lookups, which can only answer yes or no. A command must
+// check it after analysing: results computed around a read failure are not
+// findings but guesses.
+func (w *Workspace) ReadErr() error {
+	if w.guard != nil {
+		if err := w.guard.Err(); err != nil {
+			return err
+		}
+	}
+	return w.Source.historyErr()
 }
 
 // FileExists reports whether a regular file exists at p (slash path relative
@@ -85,14 +101,18 @@ func OpenDir(dir string) (*Workspace, error) {
 
 // Open loads the AIMS at the root of fsys and runs every checking stage.
 func Open(fsys fs.FS) (*Workspace, error) {
-	if _, err := fs.Stat(fsys, load.ManifestFile); err != nil {
+	if _, err := fs.Stat(fsys, load.ManifestFile); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("read %s: %w", load.ManifestFile, err)
 	}
+	guard := &guardFS{fsys: fsys}
+	fsys = guard
 	set, err := load.Load(fsys, load.Options{})
 	if err != nil {
 		return nil, err
 	}
-	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001()}
+	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard}
 	w.Diags = append(w.Diags, set.Diags...)
 
 	for _, d := range set.Docs {
@@ -129,6 +149,9 @@ func Open(fsys fs.FS) (*Workspace, error) {
 		})
 	}
 	w.Diags = append(w.Diags, ldiags...)
+	if err := guard.Err(); err != nil {
+		return nil, err
+	}
 	w.Diags.Sort()
 	return w, nil
 }
@@ -223,7 +246,7 @@ func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 			continue // link reports paths that leave the root
 		}
 		if _, err := fs.Stat(fsys, p); err != nil {
-			continue // link reports missing files
+			continue // link reports missing files; the guard, unreadable storage
 		}
 		doc, diags := load.ReadData(fsys, p)
 		out = append(out, diags...)
