@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aims-dev/aims/pkg/catalog"
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 )
 
@@ -77,7 +78,7 @@ func gapsText(w io.Writer, res *gap.Result, cat *catalog.Catalog) error {
 	return nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return diag.Printable(strings.Join(strings.Fields(s), " ")) }
 
 // Rules writes the rule list in format text, json or md.
 func Rules(w io.Writer, format string, rules []gap.Rule) error {
