@@ -27,19 +27,30 @@ func printable(s string, lines bool) string {
 		return s
 	}
 	var b strings.Builder
-	trimmed := strings.TrimLeft(s, " ")
-	if strings.HasPrefix(trimmed, "::") || strings.HasPrefix(trimmed, "##[") {
-		b.WriteString(s[:len(s)-len(trimmed)])
-		fmt.Fprintf(&b, `\x%02x`, trimmed[0])
-		s = trimmed[1:]
-	}
+	lineStart := true
 	for i := 0; i < len(s); {
+		if lineStart {
+			// Spaces, then a workflow command's opening: escape its first
+			// character so no line can begin one.
+			j := i
+			for j < len(s) && s[j] == ' ' {
+				j++
+			}
+			b.WriteString(s[i:j])
+			if strings.HasPrefix(s[j:], "::") || strings.HasPrefix(s[j:], "##[") {
+				fmt.Fprintf(&b, `\x%02x`, s[j])
+				j++
+			}
+			i, lineStart = j, false
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '\n' && lines:
 			b.WriteByte('\n')
+			lineStart = true
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
@@ -57,9 +68,10 @@ func printable(s string, lines bool) string {
 }
 
 func clean(s string, lines bool) bool {
-	trimmed := strings.TrimLeft(s, " ")
-	if strings.HasPrefix(trimmed, "::") || strings.HasPrefix(trimmed, "##[") {
-		return false
+	for _, line := range strings.Split(s, "\n") {
+		if l := strings.TrimLeft(line, " "); strings.HasPrefix(l, "::") || strings.HasPrefix(l, "##[") {
+			return false
+		}
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 && c != '\t' && (c != '\n' || !lines) || c >= 0x7f {
