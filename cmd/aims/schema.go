@@ -3,13 +3,10 @@ package main
 import (
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/aims-dev/aims/pkg/file"
 	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/schemas"
 )
@@ -51,7 +48,7 @@ to a YAML file (aims init does this for you).`,
 
 func runSchema(opts *SchemaOptions) error {
 	if opts.OutDir != "" {
-		n, err := exportSchemas(opts.OutDir)
+		n, err := scaffold.ExportSchemas(opts.OutDir)
 		if err != nil {
 			return err
 		}
@@ -68,23 +65,4 @@ func runSchema(opts *SchemaOptions) error {
 	}
 	_, err = opts.Out.Write(b)
 	return err
-}
-
-// exportSchemas writes the schema files into dir. They are generated
-// artifacts that belong to aims, so an older export is replaced; any other
-// file in dir is left alone.
-func exportSchemas(dir string) (int, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, fmt.Errorf("export schemas: %w", err)
-	}
-	files, err := scaffold.Schemas()
-	if err != nil {
-		return 0, err
-	}
-	for _, f := range files {
-		if err := file.Write(filepath.Join(dir, f.Name), f.Data); err != nil {
-			return 0, fmt.Errorf("export schemas: %w", err)
-		}
-	}
-	return len(files), nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aims-dev/aims/pkg/file"
 	"github.com/aims-dev/aims/schemas"
 )
 
@@ -67,6 +68,26 @@ func Schemas() ([]File, error) {
 		files = append(files, File{n, b})
 	}
 	return files, nil
+}
+
+// ExportSchemas writes every schema file into dir, creating it if needed,
+// and returns how many it wrote. The files are generated artifacts that
+// belong to aims, so an older export is replaced (atomically, see
+// file.Write); any other file in dir is left alone.
+func ExportSchemas(dir string) (int, error) {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return 0, fmt.Errorf("export schemas: %w", err)
+	}
+	files, err := Schemas()
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range files {
+		if err := file.Write(filepath.Join(dir, f.Name), f.Data); err != nil {
+			return 0, fmt.Errorf("export schemas: %w", err)
+		}
+	}
+	return len(files), nil
 }
 
 // Conflicts lists the files that already exist under target, in plan order.

@@ -98,3 +98,27 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+func TestExportSchemasReplacesOnlyItsOwnFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "schemas")
+	n, err := ExportSchemas(dir)
+	if err != nil || n < 20 {
+		t.Fatalf("ExportSchemas = %d, %v", n, err)
+	}
+	mine := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(mine, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "risk.schema.json"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ExportSchemas(dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "risk.schema.json")); string(b) == "old" {
+		t.Error("an older export was not replaced")
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "mine" {
+		t.Errorf("another file in the folder changed: %q", b)
+	}
+}
