@@ -72,6 +72,16 @@ func TestRunBudgetsSpanFiles(t *testing.T) {
 		t.Errorf("no run-budget diagnostic at the first file over it:\n%s", s)
 	}
 
+	// A file refused on its own does not spend the run's budget.
+	over := fstest.MapFS{}
+	for i := range 4 {
+		over[fmt.Sprintf("f%d.yaml", i)] = &fstest.MapFile{Data: []byte(flatList(1200))}
+	}
+	set = loadFS(t, over, Options{Limits: small})
+	if got := len(set.Diags); got != 4 {
+		t.Errorf("4 files over the file limit: %d diagnostics, want one each:\n%s", got, strings.Join(diagStrings(set.Diags), "\n"))
+	}
+
 	// Aliases expand only while parsing: files small to the scan that
 	// expand beyond the run's budget together leave only aims.yaml read.
 	bomb := "apiVersion: aims/v1\nkind: Risk\nx0: &x0 [a, b, c, d, e, f, g, h, i, j]\n" +

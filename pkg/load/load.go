@@ -150,6 +150,9 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	// Then by the values the scan counted, still in path order.
 	valuesIn := 0
 	for i, f := range files {
+		if f.done {
+			continue // refused on its own: it costs the run nothing more
+		}
 		if valuesIn += f.values; valuesIn > lim.RunValues {
 			f.refuse(diag.Pos{File: f.name}, "the AIMS holds more than %d values in all; this file and the rest are not read", lim.RunValues)
 			for _, rest := range files[i+1:] {
