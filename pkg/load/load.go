@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"runtime"
 	"strings"
@@ -60,10 +61,11 @@ func skipDir(name string) bool {
 // Load reads every AIMS document under the root of fsys. Problems in the
 // user's files are diagnostics; the error is only for failures to read.
 //
-// Files are read and scanned first (sizes and value counts, without building
-// any tree), then admitted in path order while the run's budgets last, and
-// only then parsed: no file, and no number of files, costs more than the
-// limits allow, and which files are refused does not depend on timing.
+// Files are admitted in path order while the run's byte budget lasts, read,
+// checked (a large file's values are counted by a scan before any tree is
+// built) and only then parsed, with one budget of values for the whole run:
+// no file, and no number of files, costs more than the limits allow, and
+// which files are refused does not depend on timing.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
 	set := &Set{FS: fsys}
 	lim := opts.Limits.orDefault()
@@ -147,21 +149,6 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		return nil, err
 	}
 
-	// Then by the values the scan counted, still in path order.
-	valuesIn := 0
-	for i, f := range files {
-		if f.done {
-			continue // refused on its own: it costs the run nothing more
-		}
-		if valuesIn += f.values; valuesIn > lim.RunValues {
-			f.refuse(diag.Pos{File: f.name}, "the AIMS holds more than %d values in all; this file and the rest are not read", lim.RunValues)
-			for _, rest := range files[i+1:] {
-				rest.data, rest.done = nil, true
-			}
-			break
-		}
-	}
-
 	// Aliases expand only while parsing; one counter for the whole run
 	// stops every worker once the AIMS as a whole expands too far.
 	var expanded atomic.Int64
@@ -170,7 +157,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	parallel(len(files), workers, func(i int) { results[i] = files[i].parse(b) })
 	if expanded.Load() > int64(lim.RunValues) {
 		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
-			"the AIMS expands to more than %d values in all (alias bombs?); only %s was read", lim.RunValues, ManifestFile)
+			"the AIMS holds more than %d values in all, aliases expanded; only %s was read", lim.RunValues, ManifestFile)
 		for i, f := range files {
 			if f.name == ManifestFile {
 				var fresh atomic.Int64 // its result must not depend on which worker ran out first
@@ -264,7 +251,7 @@ func Excluded(p string, patterns []string) bool {
 // An aims.yaml that is too large or broken is diagnosed when it is loaded.
 func manifestExclude(fsys fs.FS, lim Limits) []string {
 	f, err := readFile(fsys, ManifestFile, lim)
-	if err != nil || f.done || f.scanErr != nil {
+	if err != nil || f.done {
 		return DefaultExclude
 	}
 	var m struct {
@@ -295,7 +282,7 @@ func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
 
 // parseYAML parses every document in data. lineOffset shifts positions for
 // front matter, which starts below the opening "---" of a Markdown file.
-func parseYAML(p string, data []byte, lineOffset int, scanErr *yamlscan.Error, b *budget) (r fileResult) {
+func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	fileValues := 0
 	for i := 0; ; i++ {
@@ -305,7 +292,7 @@ func parseYAML(p string, data []byte, lineOffset int, scanErr *yamlscan.Error, b
 			return r
 		}
 		if err != nil {
-			r.diags = append(r.diags, syntaxDiag(p, data, err, scanErr, lineOffset))
+			r.diags = append(r.diags, syntaxDiag(p, data, err, lineOffset))
 			return r
 		}
 		if len(n.Content) == 0 {
@@ -386,9 +373,10 @@ func kindName(n *yaml.Node) string {
 // it (as yamllint and editors report it), else at the line yaml.v3 names
 // (an unknown alias, found only when building the tree), first non-blank
 // character.
-func syntaxDiag(p string, data []byte, err error, scanErr *yamlscan.Error, lineOffset int) diag.Diagnostic {
-	if scanErr != nil {
-		// The scanner saw the same error and knows the offending token.
+func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnostic {
+	// The scan meets the same error and knows the offending token. Files are
+	// within the limits here, so scanning to the error is cheap.
+	if _, scanErr := yamlscan.Scan(data, math.MaxInt); scanErr != nil {
 		return diag.Diagnostic{Pos: diag.Pos{File: p, Line: scanErr.Line + lineOffset, Col: scanErr.Col},
 			Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + scanErr.Msg}
 	}
@@ -450,7 +438,7 @@ func ReadData(fsys fs.FS, p string) (*Document, diag.List) {
 	}
 	var n yaml.Node
 	if err := yaml.Unmarshal(f.data, &n); err != nil {
-		return nil, diag.List{syntaxDiag(p, f.data, err, f.scanErr, 0)}
+		return nil, diag.List{syntaxDiag(p, f.data, err, 0)}
 	}
 	if len(n.Content) == 0 {
 		var diags diag.List
