@@ -1,7 +1,7 @@
 # aims: ISO/IEC 42001 AI management system as code.
 GO ?= go
 
-.PHONY: all build test vet fmt-check bench install docs update-golden
+.PHONY: all build test vet fmt-check bench install docs update-golden fuzz vuln
 
 all: build test
 
@@ -27,6 +27,25 @@ fmt-check:
 
 bench:
 	$(GO) test -run XXX -bench . -benchtime 3x ./pkg/...
+
+# Run every fuzz target for FUZZTIME each (not part of `make test`, whose
+# runs only replay the seeds and testdata/fuzz crashers). A crasher the
+# fuzzer finds is written to the package's testdata/fuzz/<Target>/: keep it
+# there as a seed once fixed.
+FUZZTIME ?= 60s
+FUZZ_TARGETS = FuzzLoad:./pkg/load FuzzFrontMatter:./pkg/load FuzzValidate:./pkg/schema \
+	FuzzPrintable:./pkg/diag FuzzMarkdownText:./pkg/report FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; echo "$$name ($$pkg)"; \
+		$(GO) test -run XXX -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+# Known vulnerabilities in the dependencies and the standard library.
+# govulncheck needs its database at vuln.go.dev: it fails offline, so it is
+# not part of `make test`. Run it where the network allows (CI, a laptop).
+vuln:
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
 # Regenerate generated docs and golden files; review the diff like code.
 docs:

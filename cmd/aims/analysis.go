@@ -53,7 +53,11 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 			return nil, err
 		}
 	}
-	return gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts), nil
+	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts)
+	if err := ws.ReadErr(); err != nil {
+		return nil, err // the analysis asked about files git could not read
+	}
+	return res, nil
 }
 
 // outputOptions places findings for people (paths from where aims was

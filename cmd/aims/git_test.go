@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,13 +19,37 @@ import (
 //	git-tag DIR NAME
 //	git-shallow DIR  (marks HEAD's parent as the shallow boundary, as a
 //	                  shallow clone of depth 1 has it)
+//	git-corrupt DIR REV PATH  (overwrites the loose object of the blob or
+//	                  tree at PATH in REV with bytes that do not inflate)
 func gitCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"git-init":    cmdGitInit,
 		"git-commit":  cmdGitCommit,
 		"git-tag":     cmdGitTag,
 		"git-shallow": cmdGitShallow,
+		"git-corrupt": cmdGitCorrupt,
 	}
+}
+
+func cmdGitCorrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: git-corrupt DIR REV PATH")
+	}
+	dir := ts.MkAbs(args[0])
+	repo, err := git.PlainOpen(dir)
+	ts.Check(err)
+	h, err := repo.ResolveRevision(plumbing.Revision(args[1]))
+	ts.Check(err)
+	c, err := repo.CommitObject(*h)
+	ts.Check(err)
+	tree, err := c.Tree()
+	ts.Check(err)
+	e, err := tree.FindEntry(args[2])
+	ts.Check(err)
+	name := filepath.Join(dir, ".git", "objects", e.Hash.String()[:2], e.Hash.String()[2:])
+	ts.Check(os.Chmod(name, 0o644))
+	ts.Check(os.WriteFile(name, []byte("not zlib at all"), 0o644))
+	ts.Logf("corrupted %s %s", args[2], e.Hash)
 }
 
 func cmdGitShallow(ts *testscript.TestScript, neg bool, args []string) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aims-dev/aims/pkg/draft"
 	"github.com/aims-dev/aims/pkg/modelcard"
+	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
 
@@ -106,7 +107,7 @@ func runImportModelCard(opts *ImportOptions) error {
 		ref = filepath.ToSlash(rel)
 	}
 	res, err := modelcard.Import(card, modelcard.Options{
-		Model: ws.Model, SystemID: opts.System, Card: ref, Today: today, Tiers: tiers, SchemaDir: schemaDir,
+		Model: ws.Model, SystemID: opts.System, Card: ref, Today: today, Tiers: tiers, SchemaDir: scaffold.SchemaDir,
 		Exists: func(p string) bool {
 			_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
 			return err == nil
@@ -119,15 +120,18 @@ func runImportModelCard(opts *ImportOptions) error {
 		return err
 	}
 	prefix := displayPrefix(root)
-	files := make([]plannedFile, len(res.Files))
+	files := make([]scaffold.File, len(res.Files))
 	for i, f := range res.Files {
-		files[i] = plannedFile{name: f.Path, data: f.Data}
+		files[i] = scaffold.File{Name: f.Path, Data: f.Data}
 	}
 	verb := "wrote"
 	if opts.DryRun {
 		verb = "would write"
 	} else {
-		_, _, conflicts, err := writeNew(root, files)
+		conflicts, _, err := scaffold.Conflicts(root, files)
+		if err == nil && len(conflicts) == 0 {
+			err = scaffold.Write(root, files)
+		}
 		if len(conflicts) > 0 {
 			fmt.Fprintf(opts.ErrOut, "aims import: these files already exist in %s:\n", prefix)
 			for _, c := range conflicts {
@@ -145,7 +149,7 @@ func runImportModelCard(opts *ImportOptions) error {
 	}
 	fmt.Fprintf(opts.Out, "%s %d %s for AI system %s:\n", verb, len(files), noun, res.SystemID)
 	for _, f := range files {
-		fmt.Fprintf(opts.Out, "  %s\n", filepath.ToSlash(filepath.Join(prefix, f.name)))
+		fmt.Fprintf(opts.Out, "  %s\n", filepath.ToSlash(filepath.Join(prefix, f.Name)))
 	}
 	if len(res.Unmapped) > 0 {
 		fmt.Fprintf(opts.ErrOut, "Kept under unmapped (no AIMS field for them):\n")

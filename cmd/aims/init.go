@@ -1,19 +1,15 @@
 package main
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/examples"
-	"github.com/aims-dev/aims/schemas"
+	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/templates"
 )
 
@@ -24,9 +20,6 @@ type InitOptions struct {
 	Dir     string
 	Example bool
 }
-
-// schemaDir is where init exports the JSON Schemas, relative to the AIMS root.
-const schemaDir = ".aims/schemas"
 
 // NewCmdInit builds `aims init`.
 func NewCmdInit(g *GlobalOptions, s Streams, runF func(*InitOptions) error) *cobra.Command {
@@ -64,14 +57,6 @@ nothing, lists the conflicts and exits 2.`,
 	return cmd
 }
 
-type plannedFile struct {
-	name string // slash path relative to the target
-	data []byte
-	// optional files (linter configs such as .yamllint.yaml) are left alone
-	// when the folder has its own: they are suggestions, not the AIMS.
-	optional bool
-}
-
 func runInit(opts *InitOptions) error {
 	base, err := opts.workDir()
 	if err != nil {
@@ -86,21 +71,20 @@ func runInit(opts *InitOptions) error {
 	}
 
 	src, err := fs.Sub(templates.Init, "init")
-	if err != nil {
-		return err
-	}
 	if opts.Example {
 		src, err = fs.Sub(examples.Northwind, "northwind")
-		if err != nil {
-			return err
-		}
 	}
-	files, err := plan(src)
 	if err != nil {
 		return err
 	}
-
-	written, kept, conflicts, err := writeNew(target, files)
+	files, err := scaffold.Plan(src)
+	if err != nil {
+		return err
+	}
+	conflicts, kept, err := scaffold.Conflicts(target, files)
+	if err != nil {
+		return err
+	}
 	if len(conflicts) > 0 {
 		fmt.Fprintf(opts.ErrOut, "aims init: these files already exist in %s:\n", target)
 		for _, c := range conflicts {
@@ -108,17 +92,14 @@ func runInit(opts *InitOptions) error {
 		}
 		return fmt.Errorf("nothing written: init never overwrites; choose an empty folder or move these files")
 	}
-	if err != nil {
-		return fmt.Errorf("init %w", err)
-	}
-	rel := opts.Dir
-	if rel == "" {
-		rel = "."
+	if err := scaffold.Write(target, files); err != nil {
+		return fmt.Errorf("init: %w", err)
 	}
 	if opts.Quiet {
 		return nil
 	}
-	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(written))
+	rel := cmp.Or(opts.Dir, ".")
+	fmt.Fprintf(opts.Out, "Created a new AIMS in %s (%d files).\n", rel, len(files)-len(kept))
 	for _, k := range kept {
 		fmt.Fprintf(opts.Out, "Kept your %s (the settings aims suggests are in its README, \"Editors, validators and linters\").\n", k)
 	}
@@ -128,84 +109,4 @@ func runInit(opts *InitOptions) error {
 		fmt.Fprintf(opts.Out, "Next: replace the TODOs, then run: aims -C %s gaps\n", rel)
 	}
 	return nil
-}
-
-// writeNew writes files under target, all or nothing and never
-// overwriting: if any of them exists it writes none and returns the
-// existing ones as conflicts. init, new and import write through it.
-func writeNew(target string, files []plannedFile) (written, kept, conflicts []string, err error) {
-	// Check every file before writing any: all or nothing. An optional file
-	// that exists (a linter config of the user's) is kept, not a conflict.
-	for _, f := range files {
-		if _, err := os.Lstat(filepath.Join(target, filepath.FromSlash(f.name))); err == nil {
-			if f.optional {
-				kept = append(kept, f.name)
-				continue
-			}
-			conflicts = append(conflicts, f.name)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, nil, err
-		}
-	}
-	if len(conflicts) > 0 {
-		return nil, nil, conflicts, nil
-	}
-	for _, f := range files {
-		if slices.Contains(kept, f.name) {
-			continue
-		}
-		name := filepath.Join(target, filepath.FromSlash(f.name))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return written, kept, nil, err
-		}
-		// O_EXCL: if a file appeared since the check, fail rather than overwrite it.
-		fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return written, kept, nil, fmt.Errorf("stopped after %d files: %w", len(written), err)
-		}
-		_, werr := fh.Write(f.data)
-		if cerr := fh.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return written, kept, nil, fmt.Errorf("stopped after %d files: %w", len(written), werr)
-		}
-		written = append(written, f.name)
-	}
-	return written, kept, nil, nil
-}
-
-// plan lists the files to write: the scaffold with $SCHEMAS resolved per
-// file, then the exported schemas.
-func plan(src fs.FS) ([]plannedFile, error) {
-	var files []plannedFile
-	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(src, p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(path.Dir(p), schemaDir)
-		b = []byte(strings.ReplaceAll(string(b), "$SCHEMAS", filepath.ToSlash(rel)))
-		// Linter configs at the top of the scaffold are optional.
-		files = append(files, plannedFile{name: p, data: b, optional: !strings.Contains(p, "/") && strings.HasPrefix(p, ".")})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	names, err := fs.Glob(schemas.FS, "*.schema.json")
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		b, err := fs.ReadFile(schemas.FS, n)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, plannedFile{name: path.Join(schemaDir, n), data: b})
-	}
-	return files, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/draft"
+	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
 
@@ -89,7 +90,7 @@ func runNew(opts *NewOptions) error {
 		return err
 	}
 	f, err := draft.New(model, draft.Options{
-		Kind: kind, ID: opts.ID, Title: opts.Title, Today: today, Tiers: tiers, SchemaDir: schemaDir,
+		Kind: kind, ID: opts.ID, Title: opts.Title, Today: today, Tiers: tiers, SchemaDir: scaffold.SchemaDir,
 		Exists: func(p string) bool {
 			_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
 			return err == nil
@@ -103,7 +104,11 @@ func runNew(opts *NewOptions) error {
 		fmt.Fprintf(opts.Out, "# would write %s\n%s", shown, f.Data)
 		return nil
 	}
-	_, _, conflicts, err := writeNew(root, []plannedFile{{name: f.Path, data: f.Data}})
+	files := []scaffold.File{{Name: f.Path, Data: f.Data}}
+	conflicts, _, err := scaffold.Conflicts(root, files)
+	if err == nil && len(conflicts) == 0 {
+		err = scaffold.Write(root, files)
+	}
 	if len(conflicts) > 0 {
 		if kind.Name == "Manifest" {
 			return fmt.Errorf("%s exists: new never overwrites", shown)
@@ -115,9 +120,9 @@ func runNew(opts *NewOptions) error {
 	}
 	fmt.Fprintf(opts.Out, "wrote %s\n", shown)
 	fmt.Fprintf(opts.ErrOut, "Next: replace its TODOs; it counts as evidence only once they are gone.\n")
-	if _, err := os.Stat(filepath.Join(root, schemaDir)); err != nil {
+	if _, err := os.Stat(filepath.Join(root, scaffold.SchemaDir)); err != nil {
 		fmt.Fprintf(opts.ErrOut, "Editor hints: export the schemas its first line points at with: aims schema --out %s\n",
-			filepath.ToSlash(filepath.Join(displayPrefix(root), schemaDir)))
+			filepath.ToSlash(filepath.Join(displayPrefix(root), scaffold.SchemaDir)))
 	}
 	return nil
 }

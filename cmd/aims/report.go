@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/file"
 	"github.com/aims-dev/aims/pkg/report"
 )
 
@@ -126,7 +127,7 @@ func runReport(opts *ReportOptions) error {
 	}
 	if toStdout {
 		_, err = opts.Out.Write(buf.Bytes())
-	} else if err = writeFileAtomic(opts.Output, buf.Bytes()); err == nil && !opts.Quiet {
+	} else if err = file.Write(opts.Output, buf.Bytes()); err == nil && !opts.Quiet {
 		fmt.Fprintf(opts.Out, "wrote %s: readiness %.1f%%, %d requirements block certification\n",
 			opts.Output, res.Summary.Score, res.Summary.Blocking)
 	}

@@ -3,12 +3,11 @@ package main
 import (
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/aims-dev/aims/pkg/scaffold"
 	"github.com/aims-dev/aims/schemas"
 )
 
@@ -49,7 +48,7 @@ to a YAML file (aims init does this for you).`,
 
 func runSchema(opts *SchemaOptions) error {
 	if opts.OutDir != "" {
-		n, err := exportSchemas(opts.OutDir)
+		n, err := scaffold.ExportSchemas(opts.OutDir)
 		if err != nil {
 			return err
 		}
@@ -66,54 +65,4 @@ func runSchema(opts *SchemaOptions) error {
 	}
 	_, err = opts.Out.Write(b)
 	return err
-}
-
-// exportSchemas writes the schema files into dir. They are generated
-// artifacts that belong to aims, so an older export is replaced; any other
-// file in dir is left alone.
-func exportSchemas(dir string) (int, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, fmt.Errorf("export schemas: %w", err)
-	}
-	files, err := fs.Glob(schemas.FS, "*.schema.json")
-	if err != nil {
-		return 0, err
-	}
-	for _, f := range files {
-		b, err := fs.ReadFile(schemas.FS, f)
-		if err != nil {
-			return 0, err
-		}
-		if err := writeFileAtomic(filepath.Join(dir, f), b); err != nil {
-			return 0, fmt.Errorf("export schemas: %w", err)
-		}
-	}
-	return len(files), nil
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so an
-// interrupted run never leaves a half-written file behind.
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		if werr != nil {
-			return werr
-		}
-		return cerr
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }

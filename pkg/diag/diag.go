@@ -15,16 +15,18 @@ type Pos struct {
 	Col  int    `json:"column,omitempty"`
 }
 
+// String is file:line:col for text output; a hostile file name is shown
+// escaped (see Printable).
 func (p Pos) String() string {
 	switch {
 	case p.File == "":
 		return ""
 	case p.Line == 0:
-		return p.File
+		return Printable(p.File)
 	case p.Col == 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
+		return fmt.Sprintf("%s:%d", Printable(p.File), p.Line)
 	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	return fmt.Sprintf("%s:%d:%d", Printable(p.File), p.Line, p.Col)
 }
 
 // IsValid reports whether p names a file.
@@ -91,7 +93,7 @@ func (d Diagnostic) String() string {
 	}
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
-	b.WriteString(d.Msg)
+	b.WriteString(Printable(d.Msg))
 	if len(d.Related) > 0 {
 		b.WriteString(" (also at ")
 		for i, r := range d.Related {

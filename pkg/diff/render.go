@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/pkg/report"
 )
@@ -41,10 +42,12 @@ type style struct {
 }
 
 var textStyle = style{
-	title:   func(from, to string) string { return fmt.Sprintf("AIMS changes from %s to %s\n", from, to) },
+	title: func(from, to string) string {
+		return fmt.Sprintf("AIMS changes from %s to %s\n", diag.Printable(from), diag.Printable(to))
+	},
 	section: func(s string) string { return "\n" + s + "\n" },
 	line:    func(s string) string { return "  " + s + "\n" },
-	cell:    func(s string) string { return s },
+	cell:    diag.Printable,
 }
 
 var mdStyle = style{

@@ -75,11 +75,12 @@ func (d discovery) place(p string) place {
 
 // manifestDocuments reads documents.include and documents.exclude from
 // aims.yaml without the full pipeline: which files are documents must be
-// known before parsing them.
-func manifestDocuments(fsys fs.FS) (include, exclude []string) {
+// known before parsing them. It reads with the run's limits; an aims.yaml
+// that is too large or broken is diagnosed when it is loaded.
+func manifestDocuments(fsys fs.FS, lim Limits) (include, exclude []string) {
 	exclude = DefaultExclude
-	b, err := fs.ReadFile(fsys, ManifestFile)
-	if err != nil {
+	f, err := readFile(fsys, ManifestFile, lim)
+	if err != nil || f.done {
 		return nil, exclude
 	}
 	var m struct {
@@ -88,7 +89,7 @@ func manifestDocuments(fsys fs.FS) (include, exclude []string) {
 			Exclude []string `yaml:"exclude"`
 		} `yaml:"documents"`
 	}
-	if yaml.Unmarshal(b, &m) != nil {
+	if yaml.Unmarshal(f.data, &m) != nil {
 		return nil, exclude
 	}
 	if m.Documents.Exclude != nil {

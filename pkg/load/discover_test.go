@@ -71,7 +71,7 @@ func TestDiscoverySyntaxErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"risk.yaml:3:3: error: YAML syntax: mapping values are not allowed in this context [AIMS-L001]"}
+	want := []string{"risk.yaml:3:5: error: YAML syntax: mapping values are not allowed in this context [AIMS-L001]"}
 	if diff := cmp.Diff(want, diagStrings(set.Diags)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -10,7 +10,11 @@
 // which JSON Schema cannot validate.
 //
 // It reads only through an fs.FS (a directory or a git revision), never
-// follows a symlink, and bounds what hostile input can cost (file size,
-// nesting depth, alias expansion). It does not validate schemas or resolve
+// follows a symlink, and bounds what hostile input can cost: bytes and values
+// per file and per run, nesting depth, alias expansion (see limits.go). A
+// file large enough to exceed the value limit is scanned before yaml.v3
+// builds its tree, so it is refused for the price of reading it; the same
+// scan places syntax errors at the offending token, as yamllint and editors
+// do. It does not validate schemas or resolve
 // references: that is package schema and package link.
 package load

@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
+	"sync/atomic"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
 )
 
 // ManifestFile is the file that marks an AIMS root.
@@ -48,6 +51,8 @@ type Options struct {
 	Kinds []string
 	// Workers parse files in parallel; 0 means GOMAXPROCS.
 	Workers int
+	// Limits bound what the files may cost; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -62,9 +67,16 @@ func skipDir(name string) bool {
 
 // Load reads every AIMS document under the root of fsys. Problems in the
 // user's files are diagnostics; the error is only for failures to read.
+//
+// Files are admitted in path order while the run's byte budget lasts, read,
+// checked (a large file's values are counted by a scan before any tree is
+// built) and only then parsed, with one budget of values for the whole run:
+// no file, and no number of files, costs more than the limits allow, and
+// which files are refused does not depend on timing.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
 	set := &Set{FS: fsys}
-	include, exclude := manifestDocuments(fsys)
+	lim := opts.Limits.orDefault()
+	include, exclude := manifestDocuments(fsys, lim)
 	if opts.Include != nil {
 		include = opts.Include
 	}
@@ -72,10 +84,14 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		exclude = opts.Exclude
 	}
 	disc := discovery{include: include, exclude: exclude, kinds: opts.Kinds}
-	var candidates []string
+	type candidate struct {
+		name string
+		size int64
+	}
+	var candidates []candidate
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == "." {
+			if p == "." || !FileProblem(err) {
 				return err
 			}
 			set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
@@ -87,15 +103,37 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil // symlinks and devices are never followed
-		}
-		set.Files = append(set.Files, p)
+		document := false
 		switch strings.ToLower(path.Ext(p)) {
 		case ".yaml", ".yml", ".md", ".markdown":
-			if !hidden(p) {
-				candidates = append(candidates, p)
+			// Which of these are documents is discovery's to say once
+			// they are read (see discover.go); hidden files never are.
+			document = !hidden(p)
+		}
+		if !d.Type().IsRegular() {
+			// Symlinks and devices are never followed; a linked document
+			// would otherwise vanish from the AIMS without a word.
+			if document && d.Type()&fs.ModeSymlink != 0 {
+				// Whether it is a document cannot be known without following
+				// it, so a link anywhere but under documents.exclude is an
+				// error rather than a silent gap.
+				if disc.place(p) != placeExcluded {
+					set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "symbolic link not read: aims never follows links; put the document itself here")
+				}
 			}
+			return nil
+		}
+		set.Files = append(set.Files, p)
+		if document {
+			info, err := d.Info()
+			if err != nil {
+				if !FileProblem(err) {
+					return fmt.Errorf("stat %s: %w", p, err)
+				}
+				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
+				return nil
+			}
+			candidates = append(candidates, candidate{p, info.Size()})
 		}
 		return nil
 	})
@@ -103,31 +141,99 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		return nil, fmt.Errorf("read AIMS: %w", err)
 	}
 
-	results := make([]fileResult, len(candidates))
+	// Admit files in path order while the run's byte budget lasts, before
+	// reading any: memory never holds more than the budget.
+	var bytesIn int64
+	for i, c := range candidates {
+		bytesIn += min(c.size, int64(lim.FileBytes)+1)
+		if bytesIn > int64(lim.RunBytes) {
+			set.Diags.Add(diag.Pos{File: c.name}, diag.Error, CodeBinary,
+				"the AIMS holds more than %d MiB of documents in all; this file and the rest are not read", lim.RunBytes>>20)
+			candidates = candidates[:i]
+			break
+		}
+	}
+
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(workers, max(len(candidates), 1)) {
-		wg.Go(func() {
-			for i := range next {
-				results[i] = disc.resolve(candidates[i], parseFile(fsys, candidates[i], disc.worthParsing(candidates[i])))
-			}
-		})
+	files := make([]*prepared, len(candidates))
+	errs := make([]error, len(candidates))
+	parallel(len(candidates), workers, func(i int) {
+		files[i], errs[i] = readFile(fsys, candidates[i].name, lim)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	for i := range candidates {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 
+	// Aliases expand only while parsing; one counter for the whole run
+	// stops every worker once the AIMS as a whole expands too far.
+	var expanded atomic.Int64
+	b := &budget{lim: lim, run: &expanded}
+	results := make([]fileResult, len(files))
+	parallel(len(files), workers, func(i int) {
+		f := files[i]
+		if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
+			f.done = true // neither declares nor looks like an AIMS document
+		}
+		results[i] = disc.resolve(f.name, f.parse(b))
+	})
+	if expanded.Load() > int64(lim.RunValues) {
+		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
+			"the AIMS holds more than %d values in all, aliases expanded; only %s was read", lim.RunValues, ManifestFile)
+		for i, f := range files {
+			if f.name == ManifestFile {
+				var fresh atomic.Int64 // its result must not depend on which worker ran out first
+				results[i] = disc.resolve(f.name, f.parse(&budget{lim: lim, run: &fresh}))
+			} else {
+				results[i] = fileResult{diags: onlyCode(results[i].diags, CodeBinary)}
+			}
+		}
+	}
 	for _, r := range results {
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diags = append(set.Diags, r.diags...)
 	}
 	return set, nil
+}
+
+// parallel runs f(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, f func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(workers, max(n, 1)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func onlyCode(l diag.List, code string) diag.List {
+	var out diag.List
+	for _, d := range l {
+		if d.Code == code {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// FileProblem tells a problem with one file the user can fix (missing, no
+// permission, a link, too large) from a failure to read the storage itself,
+// such as a corrupt git object, which must stop the run rather than look
+// like a finding.
+func FileProblem(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) ||
+		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENAMETOOLONG) ||
+		errors.Is(err, ErrTooLarge)
 }
 
 // Excluded reports whether p matches one of the patterns (see Options.Exclude).
@@ -173,61 +279,21 @@ type fileResult struct {
 	declares   bool         // the text declares an aims apiVersion
 }
 
-// parseFile reads and parses one file. worth, when not nil, says from the
-// text whether parsing can yield anything (see discovery.worthParsing).
-func parseFile(fsys fs.FS, p string, worth func([]byte) bool) (r fileResult) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return r
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return r
-	}
-	// A file that cannot be read as text is still reported when it declares
-	// an aims apiVersion (or sits under documents.include): an AIMS document
-	// saved in another encoding must not vanish silently.
-	if len(data) > MaxFileBytes {
-		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
-		r.declares = declaresAIMS.Match(data)
-		return r
-	}
-	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
-		r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
-		r.declares = declaresAIMS.Match(data)
-		return r
-	}
-	if worth != nil && !worth(data) {
-		return r
-	}
-	return parseBytes(p, data)
-}
-
-func parseBytes(p string, data []byte) fileResult {
-	var r fileResult
-	if ext := strings.ToLower(path.Ext(p)); ext == ".md" || ext == ".markdown" {
-		r = parseMarkdown(p, data)
-	} else {
-		r = parseYAML(p, data, 0)
-	}
-	r.declares = declaresAIMS.Match(data)
-	return r
-}
-
 // ParseBytes parses the AIMS documents in one file's content, such as an
-// older version read from git.
+// older version read from git, with the default limits.
 func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
-	r := discovery{include: []string{"**"}}.resolve(name, parseBytes(name, data))
+	lim := Limits{}.orDefault()
+	f := prepare(name, data, lim)
+	var n atomic.Int64
+	r := discovery{include: []string{"**"}}.resolve(name, f.parse(&budget{lim: lim, run: &n}))
 	return r.docs, r.diags
 }
 
 // parseYAML parses every document in data. lineOffset shifts positions for
 // front matter, which starts below the opening "---" of a Markdown file.
-func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
+func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	fileValues := 0
 	for i := 0; ; i++ {
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -241,7 +307,13 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 		if len(n.Content) == 0 {
 			continue // an empty document between "---" lines
 		}
-		doc, diags := convertDoc(p, i, &n, lineOffset)
+		doc, diags := convertDoc(p, i, &n, lineOffset, b, &fileValues)
+		if fileValues > b.lim.FileValues || b.over() {
+			// Budget errors end the file: later documents would only
+			// spend more of it.
+			r.diags = append(r.diags, diags...)
+			return r
+		}
 		if doc == nil {
 			r.diags = append(r.diags, diags...)
 			continue
@@ -258,12 +330,14 @@ func parseYAML(p string, data []byte, lineOffset int) (r fileResult) {
 	}
 }
 
-func convertDoc(p string, index int, n *yaml.Node, lineOffset int) (*Document, diag.List) {
+func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fileValues *int) (*Document, diag.List) {
 	if lineOffset != 0 {
 		shift(n, lineOffset, map[*yaml.Node]bool{})
 	}
-	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}}
+	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}, budget: b, nodes: *fileValues}
 	v, ok := c.convert(n, "", 0)
+	b.run.Add(int64(c.nodes - *fileValues))
+	*fileValues = c.nodes
 	if !ok {
 		return nil, c.diags
 	}
@@ -303,10 +377,17 @@ func kindName(n *yaml.Node) string {
 }
 
 // syntaxDiag turns a yaml.v3 error ("yaml: line 7: did not find expected key")
-// into a positioned diagnostic.
-// yaml.v3 reports only a line; the column is that line's first non-blank
-// character, which is where an editor should put the cursor.
+// into a positioned diagnostic: at the offending token when the scan found
+// it (as yamllint and editors report it), else at the line yaml.v3 names
+// (an unknown alias, found only when building the tree), first non-blank
+// character.
 func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnostic {
+	// The scan meets the same error and knows the offending token. Files are
+	// within the limits here, so scanning to the error is cheap.
+	if _, scanErr := yamlscan.Scan(data, math.MaxInt); scanErr != nil {
+		return diag.Diagnostic{Pos: diag.Pos{File: p, Line: scanErr.Line + lineOffset, Col: scanErr.Col},
+			Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + scanErr.Msg}
+	}
 	msg := err.Error()
 	line := 0
 	var te *yaml.TypeError
@@ -341,66 +422,6 @@ func syntaxDiag(p string, data []byte, err error, lineOffset int) diag.Diagnosti
 	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: CodeSyntax, Msg: "YAML syntax: " + msg}
 }
 
-// parseMarkdown reads YAML front matter between a first line "---" and the
-// next "---" line. A Markdown file without front matter, or whose front matter
-// is not an AIMS document, is not a document (READMEs are common).
-func parseMarkdown(p string, data []byte) (r fileResult) {
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	if !strings.HasPrefix(text, "---\n") {
-		return r
-	}
-	rest := text[4:]
-	end := -1
-	for off := 0; off < len(rest); {
-		nl := strings.IndexByte(rest[off:], '\n')
-		line := rest[off:]
-		if nl >= 0 {
-			line = rest[off : off+nl]
-		}
-		if line == "---" || line == "..." {
-			end = off
-			break
-		}
-		if nl < 0 {
-			break
-		}
-		off += nl + 1
-	}
-	if end < 0 {
-		if strings.Contains(rest, "apiVersion: "+APIPrefix) {
-			r.diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeSyntax, "front matter opened with --- is never closed")
-		}
-		return r
-	}
-	front := rest[:end]
-	var probe struct {
-		APIVersion string `yaml:"apiVersion"`
-		Kind       any    `yaml:"kind"`
-	}
-	// Front matter of other tools (title, layout) is not ours; one with a
-	// kind but no apiVersion is left to discovery, which reports it when
-	// the kind is an AIMS kind.
-	if yaml.Unmarshal([]byte(front), &probe) == nil && !strings.HasPrefix(probe.APIVersion, APIPrefix) &&
-		(probe.APIVersion != "" || probe.Kind == nil) {
-		return r
-	}
-	fr := parseYAML(p, []byte(front), 1)
-	if len(fr.docs) > 1 {
-		fr.diags.Add(fr.docs[1].start, diag.Error, CodeStructure, "front matter must hold one document")
-		fr.docs = fr.docs[:1]
-	}
-	// The body starts after the closing "---" line, which may end the file.
-	body := ""
-	if i := strings.IndexByte(rest[end:], '\n'); i >= 0 {
-		body = rest[end+i+1:]
-	}
-	bodyLine := 1 + 1 + strings.Count(front, "\n") + 1
-	for _, d := range fr.docs {
-		d.Body, d.BodyLine = body, bodyLine
-	}
-	return fr
-}
-
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -413,33 +434,26 @@ func unwrapPath(err error) error {
 // document, such as a CI result linked as evidence, with the same limits and
 // positions as AIMS documents.
 func ReadData(fsys fs.FS, p string) (*Document, diag.List) {
-	var diags diag.List
-	f, err := fsys.Open(p)
+	lim := Limits{}.orDefault()
+	f, err := readFile(fsys, p, lim)
 	if err != nil {
+		var diags diag.List
 		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 		return nil, diags
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	switch {
-	case err != nil:
-		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-		return nil, diags
-	case len(data) > MaxFileBytes:
-		diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", MaxFileBytes>>20)
-		return nil, diags
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
-		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeBinary, "not a UTF-8 text file")
-		return nil, diags
+	if f.done {
+		return nil, f.diags
 	}
 	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		diags = append(diags, syntaxDiag(p, data, err, 0))
-		return nil, diags
+	if err := yaml.Unmarshal(f.data, &n); err != nil {
+		return nil, diag.List{syntaxDiag(p, f.data, err, 0)}
 	}
 	if len(n.Content) == 0 {
+		var diags diag.List
 		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeStructure, "file is empty")
 		return nil, diags
 	}
-	return convertDoc(p, 0, &n, 0)
+	var run atomic.Int64
+	values := 0
+	return convertDoc(p, 0, &n, 0, &budget{lim: lim, run: &run}, &values)
 }

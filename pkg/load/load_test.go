@@ -110,11 +110,11 @@ func TestBadInputIsDiagnosedWithPosition(t *testing.T) {
 		file string
 		want string
 	}{
-		{"syntax error", "apiVersion: aims/v1\nkind: Risk\n  id: x\n", "a.yaml:3:3: error: YAML syntax: mapping values are not allowed in this context [AIMS-L001]"},
+		{"syntax error", "apiVersion: aims/v1\nkind: Risk\n  id: x\n", "a.yaml:3:5: error: YAML syntax: mapping values are not allowed in this context [AIMS-L001]"},
 		{"duplicate key", "apiVersion: aims/v1\nkind: Risk\nid: a\nid: b\n", `a.yaml:4:1: error: duplicate key "id" [AIMS-L002]`},
 		{"not a mapping", "- a\n- b\n", "a.yaml:1:1: error: a document must be a mapping of fields, not a list [AIMS-L002]"},
 		{"not an AIMS document", "title: x\n", "a.yaml:1:1: error: not an AIMS document: no apiVersion or kind (add them, or exclude this path under documents.exclude in aims.yaml) [AIMS-L003]"},
-		{"binary", "apiVersion: aims/v1\x00\x01", "a.yaml:1:1: error: not a UTF-8 text file [AIMS-L004]"},
+		{"binary", "apiVersion: aims/v1\x00\x01", "a.yaml:1:20: error: not a UTF-8 text file: NUL byte [AIMS-L004]"},
 		{"yaml 1.1 boolean", "apiVersion: aims/v1\nkind: Risk\nanswer: no\n", `a.yaml:3:9: warning: unquoted no is a string here but a boolean to YAML 1.1 tools; write "no" or true/false [AIMS-Y001]`},
 	}
 	for _, tt := range tests {

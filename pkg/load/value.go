@@ -11,14 +11,6 @@ import (
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
-// Limits bound what one document may cost. A real AIMS document is far below
-// them; an alias bomb or a generated nesting attack is far above.
-const (
-	MaxDepth     = 100     // nesting of mappings and sequences
-	MaxNodes     = 250_000 // values after alias expansion, per document
-	MaxFileBytes = 8 << 20
-)
-
 // Rule ids for problems found while loading.
 const (
 	CodeSyntax     = "AIMS-L001" // YAML syntax error
@@ -77,11 +69,12 @@ func Rules() []*diag.Rule {
 type span struct{ key, val diag.Pos }
 
 type converter struct {
-	file  string
-	pos   map[string]span
-	raw   map[string]string // source text of numbers, by pointer
-	diags diag.List
-	nodes int
+	file   string
+	pos    map[string]span
+	raw    map[string]string // source text of numbers, by pointer
+	diags  diag.List
+	nodes  int // values of the file so far, after alias expansion
+	budget *budget
 }
 
 func (c *converter) at(n *yaml.Node) diag.Pos {
@@ -91,8 +84,13 @@ func (c *converter) at(n *yaml.Node) diag.Pos {
 // convert turns n into a JSON-model value, recording positions under ptr.
 func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 	c.nodes++
-	if c.nodes > MaxNodes {
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "document expands to more than %d values (alias bomb?)", MaxNodes)
+	if c.nodes > c.budget.lim.FileValues {
+		c.diags.Add(c.at(n), diag.Error, CodeStructure, "the file expands to more than %d values (alias bomb?); the rest of it is not read", c.budget.lim.FileValues)
+		return nil, false
+	}
+	if c.nodes%4096 == 0 && c.budget.over() {
+		// Another file spent the run's budget; Load reports it once.
+		c.diags.Add(c.at(n), diag.Error, CodeStructure, "the AIMS expands to more than %d values in all", c.budget.lim.RunValues)
 		return nil, false
 	}
 	if depth > MaxDepth {

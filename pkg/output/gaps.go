@@ -88,7 +88,7 @@ func gapsText(w io.Writer, res *gap.Result, cat *catalog.Catalog) error {
 	return nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return diag.Printable(strings.Join(strings.Fields(s), " ")) }
 
 // writeJSON is the json format of every output that is its value, indented.
 func writeJSON(w io.Writer, v any) error {

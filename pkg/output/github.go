@@ -59,7 +59,7 @@ func (g *githubWriter) Write(d diag.Diagnostic) error {
 	if !pos.IsValid() {
 		pos = diag.Pos{File: load.ManifestFile, Line: 1}
 	}
-	props := []string{"file=" + ghProperty.Replace(g.opts.repoFile(pos))}
+	props := []string{"file=" + ghProperty.Replace(diag.Printable(g.opts.repoFile(pos)))}
 	if pos.Line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", pos.Line))
 	}
@@ -69,7 +69,7 @@ func (g *githubWriter) Write(d diag.Diagnostic) error {
 	if d.Code != "" {
 		props = append(props, "title="+ghProperty.Replace(d.Code))
 	}
-	_, err := fmt.Fprintf(g.w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(d.Msg))
+	_, err := fmt.Fprintf(g.w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(diag.PrintableLines(d.Msg)))
 	return err
 }
 

@@ -43,8 +43,7 @@ func TestText(t *testing.T) {
 	want := `error: no internal audit completed in the last 12 months [AIMS-G060]
 examples/x/risks/r.yaml:12:3: error: risk R-1 scores 9, above 6, and has no treatment [AIMS-G030]
 examples/x/people.yaml:8:5: error: duplicate id "alice" (also at examples/x/people.yaml:3:5) [AIMS-R001]
-examples/x/soa.yaml:4:1: warning: control A.5.2: 50% done, see <notes>
-line two [AIMS-G015]
+examples/x/soa.yaml:4:1: warning: control A.5.2: 50% done, see <notes>\nline two [AIMS-G015]
 7 documents checked: 3 errors, 1 warning
 `
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -15,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/aims-dev/aims/pkg/diag"
 )
 
 // User Markdown (policy texts, descriptions) becomes HTML here and nowhere
@@ -238,7 +240,7 @@ func MarkdownText(s string) string { return mdText(s) }
 // characters that start emphasis, code or links are backslash-escaped, and
 // < > and entities are written as entities so no HTML survives.
 func mdText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = diag.Printable(strings.Join(strings.Fields(s), " "))
 	s = entityLike.ReplaceAllString(s, "&amp;$1;")
 	var b strings.Builder
 	rs := []rune(s)

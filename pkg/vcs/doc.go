@@ -12,6 +12,12 @@
 // repositories, SHA-256 object format, replace refs and grafts (shallow
 // boundaries are honoured), and git's glob pathspecs (paths are literal).
 //
+// A revision is read with the working tree's limits: a blob larger than
+// load.MaxFileBytes is refused from its object header without being
+// inflated. A failure to read an object is an error naming it, never "not
+// found", and revisions git would refuse (a path, a peel to a non-commit, an
+// ambiguous short hash) are refused.
+//
 // The package must not write to the repository or the working tree, must not
 // follow symbolic links stored in commits, and must not decide what a history
 // means (stale evidence, missing reviews): that belongs to the analysis

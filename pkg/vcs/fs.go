@@ -2,7 +2,6 @@ package vcs
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,12 +10,23 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/aims-dev/aims/pkg/load"
 )
+
+// pathProblem is an error about one path (a link, a folder where a file was
+// expected), not about the repository. It matches fs.ErrInvalid, so callers
+// report it on that path and carry on; any other error from a treeFS means
+// the repository could not be read and must stop the run.
+type pathProblem string
+
+func (e pathProblem) Error() string        { return string(e) }
+func (e pathProblem) Is(target error) bool { return target == fs.ErrInvalid }
 
 // errLink is returned for symbolic links and submodules in a commit: their
 // targets are outside the commit, and following them would let a crafted
 // repository make us read arbitrary files.
-var errLink = errors.New("symbolic link or submodule not followed")
+var errLink error = pathProblem("symbolic link or submodule not followed")
 
 // FS returns the tree of the commit rev names as a read-only file system
 // with paths relative to the repository root, and the commit itself. The
@@ -115,7 +125,7 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 		}
 		return data, nil
 	case modeDir:
-		return nil, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
+		return nil, &fs.PathError{Op: "readfile", Path: name, Err: pathProblem("is a directory")}
 	default:
 		return nil, &fs.PathError{Op: "readfile", Path: name, Err: errLink}
 	}
@@ -129,7 +139,7 @@ func (t *treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	if !e.isDir() {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: pathProblem("not a directory")}
 	}
 	ents, err := t.readDir(e.hash)
 	if err != nil {
@@ -187,12 +197,17 @@ func (t *treeFS) info(e entry, size int64) *fileInfo {
 	return &fileInfo{name: string(e.name), mode: fileMode(e.mode), size: size, mod: t.mod}
 }
 
-// blob reads a whole blob; AIMS files are small YAML documents. Callers
-// must hold r.mu.
+// blob reads a whole blob; AIMS files are small YAML documents. A blob
+// larger than the working tree's file limit is refused from its object
+// header, before any of it is inflated (the storage reads such objects
+// lazily, see Open). Callers must hold r.mu.
 func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
 	obj, err := r.st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	if obj.Size() > load.MaxFileBytes {
+		return nil, fmt.Errorf("blob %s is larger than %d MiB: %w", h, load.MaxFileBytes>>20, load.ErrTooLarge)
 	}
 	rd, err := obj.Reader()
 	if err != nil {
@@ -273,7 +288,7 @@ type dirFile struct {
 func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
 func (d *dirFile) Close() error               { return nil }
 func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: errors.New("is a directory")}
+	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: pathProblem("is a directory")}
 }
 
 // ReadDir follows fs.ReadDirFile: n > 0 reads at most n entries and

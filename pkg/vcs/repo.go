@@ -2,12 +2,15 @@ package vcs
 
 import (
 	"bufio"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +24,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/aims-dev/aims/pkg/load"
 )
 
 // ErrNotRepo is returned by Open when no enclosing git repository exists.
@@ -87,9 +92,11 @@ func Open(dir string) (*Repo, error) {
 		return nil, err
 	}
 	// Default storage options reopen the packfile for every object read,
-	// which made history walks 2.5x slower.
+	// which made history walks 2.5x slower. Objects above the file limit
+	// are read lazily, so their size comes from the header and a 100 MB
+	// blob is never inflated just to be refused or stat'ed.
 	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(),
-		filesystem.Options{KeepDescriptors: true})
+		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: load.MaxFileBytes})
 	repo, err := git.Open(st, osfs.New(root))
 	if err != nil {
 		_ = st.Close()
@@ -197,51 +204,154 @@ func (r *Repo) Resolve(rev string) (Commit, error) {
 }
 
 func (r *Repo) resolve(rev string) (*object.Commit, error) {
-	full, ok := r.refFirst(rev)
-	if !ok {
-		return nil, fmt.Errorf("unknown revision %q", rev)
-	}
-	h, err := r.repo.ResolveRevision(plumbing.Revision(full))
+	base, suffix, err := splitRev(rev)
 	if err != nil {
-		if notFound(err) {
-			return nil, fmt.Errorf("unknown revision %q", rev)
+		return nil, err
+	}
+	h, err := r.resolveBase(rev, base)
+	if err != nil {
+		return nil, err
+	}
+	if suffix != "" {
+		// go-git walks ~ and ^ from the full hash we resolved.
+		next, err := r.repo.ResolveRevision(plumbing.Revision(h.String() + suffix))
+		if err != nil {
+			if notFound(err) {
+				return nil, fmt.Errorf("unknown revision %q", rev)
+			}
+			return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
 		}
-		return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
+		h = *next
 	}
-	c, err := r.repo.CommitObject(*h)
+	c, err := r.repo.CommitObject(h)
 	if err != nil {
-		return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
+		return nil, fmt.Errorf("resolve revision %q: read commit %s: %w", rev, h, err)
 	}
 	return c, nil
 }
 
-// refRules are the places git looks for a ref name, in git's order.
-var refRules = []string{"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/remotes/%s", "refs/remotes/%s/HEAD"}
+// revSuffix is what aims accepts after a name: ancestors (~N, ^N) and peels
+// to a commit (^{}, ^{commit}).
+var revSuffix = regexp.MustCompile(`^(~[0-9]*|\^[0-9]*|\^\{(commit)?\})*$`)
 
-// refFirst replaces the name at the start of rev with the hash of the ref it
-// names, if any. go-git tries hash prefixes before refs, so a branch called
-// "b7" or "cafe" would resolve to some commit whose hash starts that way;
-// git prefers the ref, and so must we. Like git, it refuses hash prefixes
-// shorter than 4 digits, which go-git would match against anything.
-func (r *Repo) refFirst(rev string) (string, bool) {
-	base, suffix := rev, ""
+// splitRev splits rev into the name and the ancestry suffix, with peels to
+// a commit dropped (every name is peeled to its commit anyway). It refuses
+// what does not name a commit: a path (HEAD:file), a peel to anything else
+// (^{tree}, ^{blob}, ^{/text}), reflog entries and ranges.
+func splitRev(rev string) (base, suffix string, err error) {
+	base = rev
 	if i := strings.IndexAny(rev, "~^"); i >= 0 {
 		base, suffix = rev[:i], rev[i:]
 	}
-	if base == "" || len(base) == 2*len(plumbing.ZeroHash) {
-		return rev, true
+	peel := strings.NewReplacer("^{commit}", "", "^{}", "").Replace(suffix)
+	switch {
+	case strings.ContainsAny(rev, ":") || strings.Contains(rev, "@{") || strings.Contains(rev, "..") || strings.Contains(peel, "{"):
+		return "", "", fmt.Errorf("revision %q does not name a commit (aims reads a whole commit: a branch, tag, hash, HEAD~N or v1^N)", rev)
+	case base == "" || !revSuffix.MatchString(suffix):
+		return "", "", fmt.Errorf("unknown revision %q", rev)
 	}
+	return base, peel, nil
+}
+
+// resolveBase resolves a name to the commit it names, as git does: a ref
+// first (go-git would try hash prefixes first, so a branch called "cafe"
+// would lose to a commit whose hash starts that way), then a full hash, then
+// a hash prefix of at least 4 digits that must abbreviate exactly one commit
+// or tag. Tags are peeled; anything else is refused. An object that cannot
+// be read is an error naming it, never "unknown revision".
+func (r *Repo) resolveBase(rev, base string) (plumbing.Hash, error) {
+	var h plumbing.Hash
+	found := false
 	for _, rule := range refRules {
 		ref, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, base)), true)
 		if err == nil {
-			return ref.Hash().String() + suffix, true
+			h, found = ref.Hash(), true
+			break
 		}
 	}
-	if len(base) < 4 && strings.Trim(strings.ToLower(base), "0123456789abcdef") == "" {
-		return "", false
+	if !found {
+		hexDigits := len(base) >= 4 && len(base) <= 2*len(plumbing.ZeroHash) &&
+			strings.Trim(strings.ToLower(base), "0123456789abcdef") == ""
+		if !hexDigits {
+			return h, fmt.Errorf("unknown revision %q", rev)
+		}
+		cands, err := r.commitish(strings.ToLower(base))
+		if err != nil {
+			return h, fmt.Errorf("resolve revision %q: %w", rev, err)
+		}
+		switch len(cands) {
+		case 0:
+			if len(base) == 2*len(plumbing.ZeroHash) {
+				if obj, err := r.st.EncodedObject(plumbing.AnyObject, plumbing.NewHash(base)); err == nil {
+					return h, fmt.Errorf("revision %q names a %s, not a commit", rev, obj.Type())
+				}
+			}
+			return h, fmt.Errorf("unknown revision %q", rev)
+		case 1:
+			h = cands[0]
+		default:
+			short := make([]string, len(cands))
+			for i, c := range cands {
+				short[i] = c.String()[:12]
+			}
+			return h, fmt.Errorf("ambiguous argument %q: it abbreviates %d commits or tags (%s); give more digits",
+				rev, len(cands), strings.Join(short, ", "))
+		}
 	}
-	return rev, true
+	// Peel tags to the commit they name.
+	for range 10 {
+		obj, err := r.st.EncodedObject(plumbing.AnyObject, h)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return h, fmt.Errorf("unknown revision %q (object %s is missing)", rev, h)
+		}
+		if err != nil {
+			return h, fmt.Errorf("resolve revision %q: read object %s: %w", rev, h, err)
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return h, nil
+		case plumbing.TagObject:
+			tag, err := object.DecodeTag(r.st, obj)
+			if err != nil {
+				return h, fmt.Errorf("resolve revision %q: read tag %s: %w", rev, h, err)
+			}
+			h = tag.Target
+		default:
+			return h, fmt.Errorf("revision %q names a %s, not a commit", rev, obj.Type())
+		}
+	}
+	return h, fmt.Errorf("revision %q: tags nested too deep", rev)
 }
+
+// commitish lists the commits and tags whose hash starts with prefix (hex).
+func (r *Repo) commitish(prefix string) ([]plumbing.Hash, error) {
+	even, err := hex.DecodeString(prefix[:len(prefix)&^1])
+	if err != nil {
+		return nil, err
+	}
+	hs, err := r.st.HashesWithPrefix(even)
+	if err != nil {
+		return nil, err
+	}
+	var out []plumbing.Hash
+	for _, h := range hs {
+		if !strings.HasPrefix(h.String(), prefix) {
+			continue
+		}
+		obj, err := r.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return nil, fmt.Errorf("read object %s: %w", h, err)
+		}
+		if t := obj.Type(); t == plumbing.CommitObject || t == plumbing.TagObject {
+			out = append(out, h)
+		}
+	}
+	slices.SortFunc(out, func(a, b plumbing.Hash) int { return strings.Compare(a.String(), b.String()) })
+	return out, nil
+}
+
+// refRules are the places git looks for a ref name, in git's order.
+var refRules = []string{"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/remotes/%s", "refs/remotes/%s/HEAD"}
 
 // notFound tells a revision that does not exist from a failure to read the
 // repository. go-git reports a missing ref, a hash prefix matching nothing,

@@ -2,9 +2,11 @@ package vcs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,4 +241,63 @@ func TestConcurrentUse(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// Revisions git would refuse are refused, not read as something else
+// (issue 12, defect 7): a path or a peel to a non-commit, reflog and range
+// syntax, a blob's hash, and a short hash that abbreviates several commits.
+func TestResolveRefusesWhatGitWould(t *testing.T) {
+	s := newStory(t)
+	r := openRepo(t, s.dir)
+	for rev, want := range map[string]plumbing.Hash{"HEAD^{commit}": s.c5, "v2^{}": s.m, "v2^{}~1": s.c3} {
+		c, err := r.Resolve(rev)
+		if err != nil || c.Hash != want.String() {
+			t.Errorf("Resolve(%q) = %s, %v; want %s", rev, c.Short(), err, want.String()[:7])
+		}
+	}
+	blob := newBuilderAt(t, s.dir).blob(s.policyV2)
+	for rev, want := range map[string]string{
+		"HEAD:aims/policy.yaml": `revision "HEAD:aims/policy.yaml" does not name a commit`,
+		"HEAD:nonexistent":      `revision "HEAD:nonexistent" does not name a commit`,
+		"HEAD^{blob}":           `revision "HEAD^{blob}" does not name a commit`,
+		"HEAD^{tree}":           `revision "HEAD^{tree}" does not name a commit`,
+		"HEAD@{1}":              `revision "HEAD@{1}" does not name a commit`,
+		"v1..v2":                `revision "v1..v2" does not name a commit`,
+		blob.String():           `revision "` + blob.String() + `" names a blob, not a commit`,
+	} {
+		_, err := r.Resolve(rev)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Resolve(%q) error = %v, want %q", rev, err, want)
+		}
+	}
+
+	// Commits until two share a 4-digit prefix (about 300 tries).
+	b := newBuilderAt(t, s.dir)
+	seen := map[string]plumbing.Hash{}
+	var prefix string
+	for i := 0; prefix == "" && i < 5000; i++ {
+		h := b.commit(map[string]string{"f": "x"}, fmt.Sprintf("commit %d\n", i), day(i))
+		p := h.String()[:4]
+		if _, dup := seen[p]; dup && !isRef(r, p) {
+			prefix = p
+		}
+		seen[p] = h
+	}
+	_, err := r.Resolve(prefix)
+	if want := `ambiguous argument "` + prefix + `"`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Resolve(%q) error = %v, want %q", prefix, err, want)
+	}
+	c, err := r.Resolve(seen[prefix].String()[:12])
+	if err != nil || c.Hash != seen[prefix].String() {
+		t.Errorf("a longer prefix of one of them: %s, %v", c.Short(), err)
+	}
+}
+
+func isRef(r *Repo, name string) bool {
+	for _, rule := range refRules {
+		if _, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, name)), true); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,10 @@
 // reads either the working tree, through an os.Root that no
 // symlink can escape, or any fs.FS such as a git revision.
 //
+// A failure to read the storage (a corrupt git object) is an error, never a
+// diagnostic: every read goes through a guard, and ReadErr reports what the
+// stages that can only answer yes or no (does this file exist?) met.
+//
 // Each stage is a plain function in its own package; this package only wires
 // them together so commands and tests run the same pipeline, and answers
 // questions about the workspace itself: where it was read from (Source,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aims-dev/aims/pkg/load"
@@ -26,6 +27,7 @@ type Source struct {
 
 	repo *vcs.Repo
 	once sync.Once
+	ran  atomic.Bool // History has run; err is final
 	prov vcs.Provenance
 	err  error
 
@@ -77,7 +79,20 @@ func (s *Source) History() (vcs.Provenance, error) {
 		}
 		s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
 	})
+	s.ran.Store(true)
 	return s.prov, s.err
+}
+
+// historyErr is History's error if it has run: LastChanged can only say
+// "unknown", which would read as undated evidence.
+func (s *Source) historyErr() error {
+	if s == nil || !s.ran.Load() {
+		return nil
+	}
+	if s.err != nil {
+		return fmt.Errorf("read git history: %w", s.err)
+	}
+	return nil
 }
 
 // LastChanged is the author date of the last commit that changed file (a
@@ -168,7 +183,11 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		repo.Close()
 		return nil, err
 	}
-	prefix, ok := findRootIn(tree, start)
+	prefix, ok, err := findRootIn(tree, start)
+	if err != nil {
+		repo.Close()
+		return nil, fmt.Errorf("--rev %s: %w", rev, err)
+	}
 	if !ok {
 		// As Locate: started above the AIMS, the only one below.
 		if below := findBelowIn(tree, start); len(below) == 1 {
@@ -197,7 +216,9 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 	return w, nil
 }
 
-func findRootIn(fsys fs.FS, start string) (string, bool) {
+// findRootIn finds the AIMS root in a revision's tree. A tree that cannot
+// be read is an error, not "no aims.yaml".
+func findRootIn(fsys fs.FS, start string) (string, bool, error) {
 	for p := start; ; p = path.Dir(p) {
 		if p == "." || p == "/" {
 			p = ""
@@ -206,11 +227,15 @@ func findRootIn(fsys fs.FS, start string) (string, bool) {
 		if p != "" {
 			name = p + "/" + name
 		}
-		if st, err := fs.Stat(fsys, name); err == nil && st.Mode().IsRegular() {
-			return p, true
+		st, err := fs.Stat(fsys, name)
+		if err == nil && st.Mode().IsRegular() {
+			return p, true, nil
+		}
+		if err != nil && !load.FileProblem(err) {
+			return "", false, err
 		}
 		if p == "" {
-			return "", false
+			return "", false, nil
 		}
 	}
 }

@@ -60,6 +60,21 @@ type Workspace struct {
 	Source *Source
 
 	approvalCache
+	guard *guardFS
+}
+
+// ReadErr is the first failure to read the storage (a corrupt git object)
+// met since the AIMS was opened, by any stage including the gap analysis's
+// file and history lookups, which can only answer yes or no. A command must
+// check it after analysing: results computed around a read failure are not
+// findings but guesses.
+func (w *Workspace) ReadErr() error {
+	if w.guard != nil {
+		if err := w.guard.Err(); err != nil {
+			return err
+		}
+	}
+	return w.Source.historyErr()
 }
 
 // FileExists reports whether a regular file exists at p (slash path relative
@@ -144,9 +159,13 @@ func OpenDir(dir string) (*Workspace, error) {
 
 // Open loads the AIMS at the root of fsys and runs every checking stage.
 func Open(fsys fs.FS) (*Workspace, error) {
-	if _, err := fs.Stat(fsys, load.ManifestFile); err != nil {
+	if _, err := fs.Stat(fsys, load.ManifestFile); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("read %s: %w", load.ManifestFile, err)
 	}
+	guard := &guardFS{fsys: fsys}
+	fsys = guard
 	v, err := schema.New()
 	if err != nil {
 		return nil, err
@@ -155,7 +174,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001()}
+	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard}
 	w.Diags = append(w.Diags, set.Diags...)
 
 	for _, d := range set.Docs {
@@ -175,9 +194,26 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	// document with a schema error still exists, and reporting every
 	// reference to it as unknown would bury the real problem.
 	ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
+	if manifestBroken(set.Diags) {
+		// The manifest's own error says why there is no Manifest; a second,
+		// position-less one would only bury it.
+		ldiags = slices.DeleteFunc(ldiags, func(d diag.Diagnostic) bool {
+			return d.Code == link.CodeManifest && d.Pos.Line == 0
+		})
+	}
 	w.Diags = append(w.Diags, ldiags...)
+	if err := guard.Err(); err != nil {
+		return nil, err
+	}
 	w.Diags.Sort()
 	return w, nil
+}
+
+// manifestBroken reports whether loading aims.yaml failed with an error.
+func manifestBroken(l diag.List) bool {
+	return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
+		return d.Pos.File == load.ManifestFile && d.Severity == diag.Error
+	})
 }
 
 // validateAll validates documents in parallel and decodes those without
@@ -251,7 +287,7 @@ func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 			continue // link reports paths that leave the root
 		}
 		if _, err := fs.Stat(fsys, p); err != nil {
-			continue // link reports missing files
+			continue // link reports missing files; the guard, unreadable storage
 		}
 		doc, diags := load.ReadData(fsys, p)
 		if !resultTypes[e.Type] {
