@@ -142,4 +142,3 @@ func TestDecodeValue(t *testing.T) {
 		})
 	}
 }
-
