@@ -3,7 +3,9 @@ package synth
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -156,7 +158,7 @@ func parseDocs(b []byte) ([]*doc, error) {
 	for {
 		var n yaml.Node
 		if err := dec.Decode(&n); err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				return out, nil
 			}
 			return nil, err
