@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // Exit codes.
@@ -33,7 +34,17 @@ type Streams struct {
 	ErrOut io.Writer
 }
 
+// gcPercent is the GOGC aims runs with unless the user sets GOGC: a check
+// is a short-lived process whose heap is mostly live until it exits, so
+// collecting at every doubling is wasted work. Measured on 10,000 documents:
+// GOGC 200 spends 11% less CPU than 100 for 15% more peak memory; 400 saves
+// 19% for 27% more (README, Performance).
+const gcPercent = 200
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	os.Exit(run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr}))
 }
 

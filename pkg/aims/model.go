@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -132,11 +131,7 @@ func decodeOne(d *load.Document) (Doc, error) {
 	if doc == nil {
 		return nil, fmt.Errorf("unknown kind %q", d.Kind)
 	}
-	b, err := json.Marshal(d.Value)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, doc); err != nil {
+	if err := decodeValue(d.Value, doc); err != nil {
 		return nil, err
 	}
 	if p, ok := doc.(*Policy); ok {

@@ -25,3 +25,12 @@ type MetricValue struct {
 	Threshold *float64 `json:"threshold,omitempty"`
 	Direction string   `json:"direction,omitempty"`
 }
+
+// DecodeResult decodes a result file that passed result.schema.json.
+func DecodeResult(d *load.Document) (*Result, error) {
+	r := &Result{Doc: d}
+	if err := decodeValue(d.Value, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -3,8 +3,11 @@ package schema
 import (
 	"encoding/json"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -148,5 +151,28 @@ func TestCompetenceNamesSomeoneOrAGroup(t *testing.T) {
 	want := []string{`x.yaml:1:1: error: document needs one of the fields "subject" or "group" [AIMS-S003]`}
 	if diff := cmp.Diff(want, validate(t, doc)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// New trusts the embedded schemas (see base); this is where they earn it:
+// every schema compiles with the metaschema check on.
+func TestEmbeddedSchemasPassMetaschema(t *testing.T) {
+	v, err := newAt(checkedBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := fs.Glob(schemas.FS, "*.schema.json")
+	for _, f := range files {
+		if _, err := v.schema(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	// The check is real: a schema the metaschema refuses does not compile.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"type": 5}`))
+	if err := v.compiler.AddResource(checkedBase+"bad.schema.json", bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.schema("bad.schema.json"); err == nil {
+		t.Error(`{"type": 5} compiled under checkedBase: the metaschema check is off`)
 	}
 }

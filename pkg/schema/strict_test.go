@@ -38,7 +38,7 @@ func TestSchemasAreStrict(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		docs[name] = doc
-		if got, want := doc["$id"], base+name; got != want {
+		if got, want := doc["$id"], PublishedBase+name; got != want {
 			t.Errorf("%s: $id = %v, want %s", name, got, want)
 		}
 		if got := doc["$schema"]; got != "https://json-schema.org/draft/2020-12/schema" {
@@ -53,12 +53,12 @@ func TestSchemasAreStrict(t *testing.T) {
 		}
 		// Added under the $id only: a $ref that resolves by file name
 		// instead of by id fails to compile here.
-		if err := c.AddResource(base+name, v); err != nil {
+		if err := c.AddResource(PublishedBase+name, v); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
 	for _, name := range files {
-		if _, err := c.Compile(base + name); err != nil {
+		if _, err := c.Compile(PublishedBase + name); err != nil {
 			t.Errorf("%s does not compile by its $id: %v", name, err)
 		}
 	}

@@ -1,12 +1,17 @@
 package vcs
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,23 +202,70 @@ func TestShallowFalseForFullClone(t *testing.T) {
 }
 
 // gitHistories runs `git log --format=%H rev -- path` for every file git
-// lists under prefix at rev: the reference Provenance must reproduce.
+// lists under prefix at rev: the reference Provenance must reproduce. A
+// file's log does not depend on the prefix, so each (repository, rev, file)
+// runs git once per test binary, and the runs share the cores.
 func gitHistories(t *testing.T, dir, rev, prefix string) map[string][]string {
 	t.Helper()
 	args := []string{"ls-tree", "-r", "--name-only", "-z", rev}
 	if prefix != "" {
 		args = append(args, "--", prefix)
 	}
-	out := map[string][]string{}
+	// Logs are shared by commit, not by name: a branch may move.
+	commit := strings.TrimSpace(runGit(t, dir, nil, "rev-parse", "--verify", rev+"^{commit}"))
+	var names []string
 	for _, name := range strings.Split(runGit(t, dir, nil, args...), "\x00") {
-		if name == "" {
-			continue
+		if name != "" {
+			names = append(names, name)
 		}
-		log := runGit(t, dir, nil, "log", "--format=%H", rev, "--", ":(literal)"+name)
+	}
+	logs := make([]string, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			logs[i], errs[i] = gitLog(dir, commit, name)
+		})
+	}
+	wg.Wait()
+	out := map[string][]string{}
+	for i, name := range names {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
 		key := strings.TrimPrefix(strings.TrimPrefix(name, prefix), "/")
-		out[key] = strings.Fields(log)
+		out[key] = strings.Fields(logs[i])
 	}
 	return out
+}
+
+var gitLogs sync.Map // dir, rev, file -> *gitLogResult
+
+type gitLogResult struct {
+	once sync.Once
+	out  string
+	err  error
+}
+
+func gitLog(dir, rev, name string) (string, error) {
+	v, _ := gitLogs.LoadOrStore(dir+"\x00"+rev+"\x00"+name, &gitLogResult{})
+	r := v.(*gitLogResult)
+	r.once.Do(func() {
+		cmd := exec.Command("git", "log", "--format=%H", rev, "--", ":(literal)"+name)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		b, err := cmd.Output()
+		if err != nil {
+			err = fmt.Errorf("git log %s -- %s: %v\n%s", rev, name, err, stderr.String())
+		}
+		r.out, r.err = string(b), err
+	})
+	return r.out, r.err
 }
 
 func compareWithGit(t *testing.T, dir, rev, prefix string) {

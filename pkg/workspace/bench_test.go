@@ -1,106 +1,262 @@
 package workspace
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/link"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/schema"
+	"github.com/aims-dev/aims/pkg/synth"
 )
 
-// generated builds an AIMS of n documents: systems, risks and evidence in
-// equal parts, each in its own file, like a large organisation's register.
-func generated(n int) fstest.MapFS {
-	m := fstest.MapFS{
-		"aims.yaml":        {Data: []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Big Org}\n")},
-		"people.yaml":      {Data: []byte("apiVersion: aims/v1\nkind: Person\nid: owner\nname: Owner\n")},
-		"evidence/file.md": {Data: []byte("evidence\n")},
-	}
-	for i := 0; i < n/3; i++ {
-		m[fmt.Sprintf("systems/s%05d.yaml", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`apiVersion: aims/v1
-kind: AISystem
-id: sys-%05d
-title: System %d
-owner: owner
-purpose: Decide things
-intended_uses: [Decide things with human review]
-stage: deployed
-risk_tier: low
-model: {type: gradient-boosted trees, version: "1.0"}
-inputs: [application data]
-outputs: [score]
-`, i, i))}
-		m[fmt.Sprintf("risks/r%05d.yaml", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`apiVersion: aims/v1
-kind: Risk
-id: risk-%05d
-title: Risk %d
-owner: owner
-systems: [sys-%05d]
-source: fairness
-identified: 2026-01-01
-likelihood: 2
-impact: 2
-treatment: {option: mitigate, controls: [A.5.4, A.7.4], plan: Test and monitor, due: 2027-01-01}
-residual: {likelihood: 1, impact: 2}
-`, i, i, i))}
-		m[fmt.Sprintf("records/e%05d.yaml", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`apiVersion: aims/v1
-kind: Evidence
-id: ev-%05d
-title: Validation %d
-type: validation_report
-owner: owner
-systems: [sys-%05d]
-path: evidence/file.md
-satisfies: [A.6.2.4]
-collected: 2026-06-01
-`, i, i, i))}
-	}
-	return m
+// benchSizes are the generated AIMSs the benchmarks run on, by the number
+// of systems aimsgen adds to the example: about 140, 1,000, 10,000 and
+// 50,000 documents. The largest needs about 1.5 GB; -short skips it.
+var benchSizes = []int{0, 48, 550, 2750}
+
+var benchDirs sync.Map // systems -> *benchDir
+
+type benchDir struct {
+	once sync.Once
+	dir  string
+	docs int
+	err  error
 }
 
-// BenchmarkParseYAML is the floor: reading and parsing every file with
-// yaml.v3, nothing else.
-func BenchmarkParseYAML(b *testing.B) {
-	fsys := generated(10_000)
-	b.ResetTimer()
+// benchAIMS writes the generated AIMS to disk once per process: the
+// benchmarks read real files, as a run does.
+func benchAIMS(b *testing.B, systems int) (string, int) {
+	v, _ := benchDirs.LoadOrStore(systems, &benchDir{})
+	d := v.(*benchDir)
+	d.once.Do(func() {
+		files, err := synth.Generate(systems)
+		if err != nil {
+			d.err = err
+			return
+		}
+		d.dir, d.err = os.MkdirTemp("", "aims-bench-")
+		if d.err == nil {
+			d.err = synth.Write(d.dir, files)
+		}
+		d.docs = files.Documents()
+	})
+	if d.err != nil {
+		b.Fatal(d.err)
+	}
+	return d.dir, d.docs
+}
+
+// TestMain removes the generated AIMSs.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchDirs.Range(func(_, v any) bool {
+		if d := v.(*benchDir); d.dir != "" {
+			_ = os.RemoveAll(d.dir)
+		}
+		return true
+	})
+	os.Exit(code)
+}
+
+func eachSize(b *testing.B, f func(b *testing.B, fsys fs.FS, docs int)) {
+	for _, n := range benchSizes {
+		if n > 1000 && testing.Short() {
+			continue
+		}
+		dir, docs := benchAIMS(b, n)
+		b.Run(fmt.Sprintf("docs=%d", docs), func(b *testing.B) { f(b, os.DirFS(dir), docs) })
+	}
+}
+
+// loop runs body b.N times and reports, beside wall time, the process's CPU
+// time per run (user+system, all threads): on a shared machine wall time
+// includes waiting for a core, CPU time does not.
+func loop(b *testing.B, docs int, body func()) {
+	cpu0 := cpuTime()
 	for b.Loop() {
-		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
-				return err
-			}
-			data, err := fs.ReadFile(fsys, p)
+		body()
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(docs), "µs/doc")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+var asOf = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+// BenchmarkFloor reads and parses the same files with yaml.v3 into nodes,
+// with as many workers as the loader uses, and does nothing else: the
+// least any YAML tool must spend. Compare each stage with it.
+func BenchmarkFloor(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		loop(b, docs, func() {
+			var files []string
+			err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() || strings.HasPrefix(p, "evidence/") {
+					return err
+				}
+				if e := path.Ext(p); e == ".yaml" || e == ".md" {
+					files = append(files, p)
+				}
+				return nil
+			})
 			if err != nil {
-				return err
+				b.Fatal(err)
 			}
-			var n yaml.Node
-			return yaml.Unmarshal(data, &n)
+			parallel(len(files), func(i int) {
+				data, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if path.Ext(files[i]) == ".md" {
+					return // the front matter is a few lines; reading is the cost
+				}
+				dec := yaml.NewDecoder(bytes.NewReader(data))
+				for {
+					var n yaml.Node
+					if dec.Decode(&n) != nil {
+						break
+					}
+				}
+			})
 		})
+	})
+}
+
+func parallel(n int, f func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// BenchmarkCheck is `aims check` in-process: load, schema, decode, link,
+// gap analysis, from reading files to findings.
+func BenchmarkCheck(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		loop(b, docs, func() {
+			w, err := Open(fsys)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: asOf, Tiers: w.Tiers})
+			if l := append(w.Diags, res.Findings...); len(l) > 0 || len(w.Set.Docs) != docs {
+				b.Fatalf("generated AIMS of %d documents: %d loaded, %d findings: %v", docs, len(w.Set.Docs), len(l), l[:min(len(l), 3)])
+			}
+		})
+	})
+}
+
+// The stages one by one, each on the output of the stages before it.
+
+func BenchmarkStageLoad(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		loop(b, docs, func() {
+			if _, err := load.Load(fsys, load.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// BenchmarkStageSchema includes compiling the schemas, as every run does.
+func BenchmarkStageSchema(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		set, err := load.Load(fsys, load.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
-	}
+		loop(b, docs, func() {
+			v, err := schema.New()
+			if err != nil {
+				b.Fatal(err)
+			}
+			parallelDocs(set.Docs, func(d *load.Document) {
+				if l, err := v.Validate(d); err != nil || len(l) > 0 {
+					b.Error(err, l)
+				}
+			})
+		})
+	})
 }
 
-// BenchmarkCheck is the whole of `aims check`: load, schema, decode, link,
-// gap analysis.
-func BenchmarkCheck(b *testing.B) {
-	fsys := generated(10_000)
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	b.ResetTimer()
-	for b.Loop() {
+func parallelDocs(docs []*load.Document, f func(*load.Document)) {
+	parallel(len(docs), func(i int) { f(docs[i]) })
+}
+
+func BenchmarkStageDecode(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		set, err := load.Load(fsys, load.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		loop(b, docs, func() {
+			parallelDocs(set.Docs, func(d *load.Document) {
+				if _, err := aims.DecodeDocument(d); err != nil {
+					b.Error(err)
+				}
+			})
+		})
+	})
+}
+
+func BenchmarkStageLink(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
 		w, err := Open(fsys)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if w.Diags.Max() >= diag.Error {
-			b.Fatalf("generated AIMS does not validate: %v", w.Diags[:1])
+		loop(b, docs, func() {
+			if l := link.Check(w.Set.Docs, fsys, w.Catalog, slices.Sorted(maps.Keys(w.Tiers))); l.Max() >= diag.Error {
+				b.Fatal(l[0])
+			}
+		})
+	})
+}
+
+func BenchmarkStageGap(b *testing.B) {
+	eachSize(b, func(b *testing.B, fsys fs.FS, docs int) {
+		w, err := Open(fsys)
+		if err != nil {
+			b.Fatal(err)
 		}
-		gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: now, Tiers: w.Tiers})
-	}
+		loop(b, docs, func() {
+			gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: asOf, Tiers: w.Tiers})
+		})
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -311,14 +310,12 @@ func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 		if sd.Max() >= diag.Error {
 			continue
 		}
-		var r aims.Result
-		b, _ := json.Marshal(doc.Value)
-		if err := json.Unmarshal(b, &r); err != nil {
+		r, err := aims.DecodeResult(doc)
+		if err != nil {
 			out.Add(doc.Start(), diag.Error, schema.CodeValue, "result file: %v", err)
 			continue
 		}
-		r.Doc = doc
-		m.Results[e.ID] = &r
+		m.Results[e.ID] = r
 	}
 	return out
 }
