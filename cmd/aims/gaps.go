@@ -6,6 +6,7 @@ import (
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/output"
+	"github.com/aims-dev/aims/pkg/workspace"
 )
 
 // GapsOptions are gaps' flags.
@@ -50,37 +51,30 @@ Exit 0 whatever the gaps: use aims check as a gate.`,
 }
 
 func runGaps(opts *GapsOptions) error {
-	if opts.Framework != "" && opts.Framework != catalog.ISO42001ID {
-		return runFrameworkGaps(opts)
-	}
-	write, err := output.NewGaps(opts.Format)
-	if err != nil {
-		return err
-	}
-	if _, err := opts.now(); err != nil {
-		return err
-	}
-	ws, err := opts.openWorkspace()
-	if err != nil {
-		return err
-	}
-	defer ws.Close()
-	res, err := analyze(ws, &opts.AnalysisOptions)
-	if err != nil {
-		return err
-	}
-	return write(opts.Out, res, ws.Catalog)
-}
-
-// runFrameworkGaps writes the view of another framework derived from the
-// ISO/IEC 42001 gap analysis.
-func runFrameworkGaps(opts *GapsOptions) error {
-	write, err := output.NewFramework(opts.Format)
-	if err != nil {
-		return err
-	}
-	if _, err := catalog.Framework(opts.Framework); err != nil {
-		return err
+	// Another framework's view is derived from the same analysis.
+	framework := opts.Framework != "" && opts.Framework != catalog.ISO42001ID
+	var write func(*workspace.Workspace, *gap.Result) error
+	if framework {
+		w, err := output.NewFramework(opts.Format)
+		if err != nil {
+			return err
+		}
+		if _, err := catalog.Framework(opts.Framework); err != nil {
+			return err
+		}
+		write = func(ws *workspace.Workspace, res *gap.Result) error {
+			v, err := gap.Derive(res, ws.Model, opts.Framework)
+			if err != nil {
+				return err
+			}
+			return w(opts.Out, v)
+		}
+	} else {
+		w, err := output.NewGaps(opts.Format)
+		if err != nil {
+			return err
+		}
+		write = func(ws *workspace.Workspace, res *gap.Result) error { return w(opts.Out, res, ws.Catalog) }
 	}
 	if _, err := opts.now(); err != nil {
 		return err
@@ -94,9 +88,5 @@ func runFrameworkGaps(opts *GapsOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := gap.Derive(res, ws.Model, opts.Framework)
-	if err != nil {
-		return err
-	}
-	return write(opts.Out, v)
+	return write(ws, res)
 }

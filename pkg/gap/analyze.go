@@ -146,11 +146,7 @@ const ExpiringDays = 30
 
 // Summary counts requirement statuses.
 type Summary struct {
-	Total    int `json:"total"`
-	Met      int `json:"met"`
-	Partial  int `json:"partial"`
-	Missing  int `json:"missing"`
-	Excluded int `json:"excluded"`
+	Counts
 	// Score is the share of applicable requirements met, from 0 to 100;
 	// partial counts nothing (see Score).
 	Score    float64 `json:"score"`
@@ -158,6 +154,30 @@ type Summary struct {
 	// WithFindings counts the applicable requirements that open findings
 	// (warning or above) count against.
 	WithFindings int `json:"with_findings"`
+}
+
+// Counts tallies statuses: of requirements, or of a framework's items.
+type Counts struct {
+	Total    int `json:"total"`
+	Met      int `json:"met"`
+	Partial  int `json:"partial"`
+	Missing  int `json:"missing"`
+	Excluded int `json:"excluded"`
+}
+
+// Add counts one status.
+func (c *Counts) Add(s Status) {
+	c.Total++
+	switch s {
+	case Met:
+		c.Met++
+	case Partial:
+		c.Partial++
+	case Missing:
+		c.Missing++
+	case Excluded:
+		c.Excluded++
+	}
 }
 
 // Result is the gap analysis.

@@ -30,11 +30,7 @@ type FrameworkView struct {
 
 // FrameworkSummary counts derived item statuses.
 type FrameworkSummary struct {
-	Total    int `json:"total"`
-	Met      int `json:"met"`
-	Partial  int `json:"partial"`
-	Missing  int `json:"missing"`
-	Excluded int `json:"excluded"`
+	Counts
 }
 
 // FrameworkItem is one item of a framework (a subcategory, an article, a
@@ -125,17 +121,7 @@ func Derive(res *Result, m *aims.Model, framework string) (*FrameworkView, error
 
 func (s *FrameworkSummary) add(items []FrameworkItem) {
 	for _, it := range items {
-		s.Total++
-		switch it.Status {
-		case Met:
-			s.Met++
-		case Partial:
-			s.Partial++
-		case Missing:
-			s.Missing++
-		case Excluded:
-			s.Excluded++
-		}
+		s.Add(it.Status)
 	}
 }
 

@@ -167,17 +167,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 func summarize(reqs []Requirement) Summary {
 	var s Summary
 	for _, r := range reqs {
-		s.Total++
-		switch r.Status {
-		case Met:
-			s.Met++
-		case Partial:
-			s.Partial++
-		case Missing:
-			s.Missing++
-		case Excluded:
-			s.Excluded++
-		}
+		s.Add(r.Status)
 		if r.Blocking {
 			s.Blocking++
 		}

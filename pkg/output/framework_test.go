@@ -18,7 +18,7 @@ func TestFrameworkFormats(t *testing.T) {
 	src, _ := crosswalk.LookupSource("nist-crosswalk")
 	v := &gap.FrameworkView{Framework: "nist-ai-rmf", Name: "NIST AI RMF 1.0", AsOf: "2026-12-01", DerivedFrom: "iso42001",
 		Basis:   "derived from the ISO/IEC 42001:2023 requirement statuses",
-		Summary: gap.FrameworkSummary{Total: 1, Partial: 1},
+		Summary: gap.FrameworkSummary{Counts: gap.Counts{Total: 1, Partial: 1}},
 		Items: []gap.FrameworkItem{{ID: "nist-ai-rmf:GOVERN 1.3", Title: "Risk tolerance", Group: "GOVERN", Status: gap.Partial, Derived: true,
 			NotMet: []string{"iso42001:6.1.2"},
 			Requirements: []gap.MappedRequirement{

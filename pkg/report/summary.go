@@ -15,11 +15,11 @@ import (
 // Counts tallies the statuses of a group of requirements, with the
 // coverage bar that draws them.
 type Counts struct {
-	Total, Met, Partial, Missing, Excluded int
-	WithFindings                           int // applicable requirements with open findings
-	Score                                  string
-	Bar                                    []barSeg // widths for the coverage bar, out of 100
-	Label                                  string   // the bar in words, for screen readers
+	gap.Counts
+	WithFindings int // applicable requirements with open findings
+	Score        string
+	Bar          []barSeg // widths for the coverage bar, out of 100
+	Label        string   // the bar in words, for screen readers
 }
 
 type barSeg struct {
@@ -30,17 +30,7 @@ type barSeg struct {
 func tally(reqs []gap.Requirement) Counts {
 	var c Counts
 	for _, r := range reqs {
-		c.Total++
-		switch r.Status {
-		case gap.Met:
-			c.Met++
-		case gap.Partial:
-			c.Partial++
-		case gap.Missing:
-			c.Missing++
-		case gap.Excluded:
-			c.Excluded++
-		}
+		c.Add(r.Status)
 		if r.Status != gap.Excluded && r.Findings > 0 {
 			c.WithFindings++
 		}
