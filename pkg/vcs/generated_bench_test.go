@@ -12,7 +12,8 @@ import (
 // BenchmarkProvenanceGenerated is provenance on what aimsgen writes with
 // -systems 550 -commits 5000: about 10,000 documents and 16,000 files under
 // version control, 5,000 commits, packed as `git gc` would leave them (when
-// git is installed). Beside it, `git log --name-only` on the same
+// git is installed), first without and then with the commit-graph gc also
+// writes. Beside it, `git log --name-only` on the same
 // repository in the same run. Building the repository takes about a
 // minute; -short skips it.
 func BenchmarkProvenanceGenerated(b *testing.B) {
@@ -38,7 +39,7 @@ func BenchmarkProvenanceGenerated(b *testing.B) {
 			b.Fatalf("git repack: %v\n%s", err, out)
 		}
 	}
-	b.Run("go-git-walk", func(b *testing.B) {
+	walk := func(b *testing.B) {
 		for b.Loop() {
 			r, err := Open(dir)
 			if err != nil {
@@ -53,7 +54,16 @@ func BenchmarkProvenanceGenerated(b *testing.B) {
 			}
 			_ = r.Close()
 		}
-	})
+	}
+	b.Run("go-git-walk", walk)
+	if gitErr == nil {
+		cmd := exec.Command(git, "commit-graph", "write", "--reachable")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git commit-graph write: %v\n%s", err, out)
+		}
+		b.Run("go-git-walk-commit-graph", walk)
+	}
 	b.Run("git-log-name-only", func(b *testing.B) {
 		if gitErr != nil {
 			b.Skip("git binary not installed")

@@ -3,11 +3,13 @@ package vcs
 import (
 	"container/heap"
 	"fmt"
+	"io"
 	"math/bits"
 	"path"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	commitgraph "github.com/go-git/go-git/v5/plumbing/format/commitgraph/v2"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -61,6 +63,18 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 	}
 	for _, h := range shallow {
 		w.shallow[h] = true
+	}
+	if len(shallow) == 0 {
+		// git writes a commit-graph on gc: tree, parents and date of every
+		// commit without inflating it. Commits newer than the graph, or a
+		// graph that cannot be read, fall back to the objects. A shallow
+		// clone's graph could name parents beyond the boundary: not used.
+		if g, err := commitgraph.OpenChainOrFileIndex(r.dot); err == nil {
+			w.graph = g
+			if c, ok := g.(io.Closer); ok {
+				defer c.Close()
+			}
+		}
 	}
 	w.root, w.files, err = r.universe(start.TreeHash, prefix)
 	if err != nil {
@@ -197,6 +211,7 @@ type walk struct {
 	words      int
 	commits    map[plumbing.Hash]*wcommit
 	shallow    map[plumbing.Hash]bool
+	graph      commitgraph.Index // nil without a commit-graph
 	queue      commitQueue
 	perDate    map[int64]int // live queue entries per committer date
 	seq        int
@@ -317,6 +332,13 @@ func (w *walk) process(c *wcommit, paths bitset) error {
 		return nil
 	}
 	if c.info == nil {
+		if c.obj == nil { // read from the commit-graph: decode it now that it is shown
+			oc, err := w.decodeCommit(c.hash)
+			if err != nil {
+				return err
+			}
+			c.obj = oc
+		}
 		info := toCommit(c.obj)
 		c.info, c.obj = &info, nil
 	}
@@ -349,13 +371,18 @@ func (w *walk) commit(h plumbing.Hash) (*wcommit, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
 	}
-	obj, err := w.r.st.EncodedObject(plumbing.CommitObject, h)
-	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	if w.graph != nil {
+		if i, err := w.graph.GetIndexByHash(h); err == nil {
+			if d, err := w.graph.GetCommitDataByIndex(i); err == nil {
+				c := &wcommit{hash: h, tree: d.TreeHash, parents: d.ParentHashes, date: d.When.Unix()}
+				w.commits[h] = c
+				return c, nil
+			}
+		}
 	}
-	oc, err := object.DecodeCommit(w.r.st, obj)
+	oc, err := w.decodeCommit(h)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", h, err)
+		return nil, err
 	}
 	c := &wcommit{
 		hash:    h,
@@ -366,6 +393,18 @@ func (w *walk) commit(h plumbing.Hash) (*wcommit, error) {
 	}
 	w.commits[h] = c
 	return c, nil
+}
+
+func (w *walk) decodeCommit(h plumbing.Hash) (*object.Commit, error) {
+	obj, err := w.r.st.EncodedObject(plumbing.CommitObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	oc, err := object.DecodeCommit(w.r.st, obj)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	return oc, nil
 }
 
 // diff marks in out the paths of set, below n, whose entries differ between
