@@ -54,7 +54,13 @@ type File struct {
 	Size   int64
 	SHA256 string // lowercase hex
 	Blank  bool   // it holds nothing but white space (or nothing at all)
+	Ink    int    // letters and digits it holds, counted up to MinInk
 }
+
+// MinInk is how many letters or digits an evidence file must hold at least:
+// fewer ("ok", "x", "done 1") is a placeholder, not a record anyone could
+// review. Real minutes, reports, exports and PDFs hold far more.
+const MinInk = 20
 
 // Status of a requirement.
 type Status string

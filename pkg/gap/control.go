@@ -74,9 +74,9 @@ func (a *analyzer) checkControl() {
 		emails := p.emails(m.ApprovedBy)
 		switch {
 		case len(emails) == 0:
-			a.report(controlRule.ApprovalRecordedByOther, pos(m.Doc, "approved_by"), "the approval of %s %s by %s was recorded in commit %s by %s <%s>; %s records no e-mail to match", m.Kind, m.Name(), m.ApprovedBy, rec.Short, rec.Author, rec.Email, m.ApprovedBy)
+			a.reportAgainst(controlRule.ApprovalRecordedByOther, a.refsOf(controlRule.ApprovalRecordedByOther, doc), pos(m.Doc, "approved_by"), "the approval of %s %s by %s was recorded in commit %s by %s <%s>; %s records no e-mail to match", m.Kind, m.Name(), m.ApprovedBy, rec.Short, rec.Author, rec.Email, m.ApprovedBy)
 		case !slices.Contains(emails, strings.ToLower(rec.Email)):
-			a.report(controlRule.ApprovalRecordedByOther, pos(m.Doc, "approved_by"), "the approval of %s %s by %s was recorded in commit %s by %s <%s>, not by the approver", m.Kind, m.Name(), m.ApprovedBy, rec.Short, rec.Author, rec.Email)
+			a.reportAgainst(controlRule.ApprovalRecordedByOther, a.refsOf(controlRule.ApprovalRecordedByOther, doc), pos(m.Doc, "approved_by"), "the approval of %s %s by %s was recorded in commit %s by %s <%s>, not by the approver", m.Kind, m.Name(), m.ApprovedBy, rec.Short, rec.Author, rec.Email)
 		}
 	}
 }

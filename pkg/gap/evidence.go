@@ -46,7 +46,7 @@ var evidenceRule = struct {
 	},
 	Empty: &diag.Rule{
 		ID: "AIMS-G024", Severity: diag.Error, Refs: []string{"7.5.2"},
-		Title: "Empty evidence file", Description: "The file an Evidence points at is empty (0 bytes, or nothing but white space): it shows nothing and supports nothing.",
+		Title: "Empty evidence file", Description: "The file an Evidence points at is empty (0 bytes, or nothing but white space) or a placeholder (fewer than 20 letters or digits): it shows nothing and supports nothing.",
 		Why:          "An auditor opens the evidence; an empty file is a placeholder, not a record (7.5.2), and letting it count would let anyone lift a requirement by creating a file.",
 		Fix:          "Put the real record at `path` (the exported report, the signed minutes, the CI result), or remove the Evidence document until it exists. Do not override.",
 		Configurable: true,
@@ -108,7 +108,7 @@ func (a *analyzer) checkEvidence() {
 		}
 		ex := a.expiry(e)
 		st.Basis = ex.display
-		if e.NeverExpires {
+		if e.NeverExpires && says(e.NeverExpiresReason) {
 			st.NeverExpires = e.NeverExpiresReason
 		}
 		switch {
@@ -226,10 +226,13 @@ func (a *analyzer) checkFile(e *aims.Evidence, st *EvidenceState, invalid func(s
 	}
 	sum := f.SHA256
 	st.Size, st.SHA256 = f.Size, sum
-	if f.Blank {
+	if f.Blank || f.Ink < MinInk {
 		what := "is empty"
-		if f.Size > 0 {
+		switch {
+		case f.Size > 0 && f.Blank:
 			what = "holds only white space"
+		case f.Size > 0:
+			what = fmt.Sprintf("holds %d letters or digits: a placeholder, not a record anyone could review (at least %d)", f.Ink, MinInk)
 		}
 		a.reportAgainst(evidenceRule.Empty, e.Satisfies, pos(e.Doc, "path"), "evidence %s: file %s %s", e.ID, e.Path, what)
 		invalid("its file " + e.Path + " " + what)
@@ -288,7 +291,9 @@ func (a *analyzer) expiry(e *aims.Evidence) expiration {
 	if e.ReviewIntervalDays > 0 {
 		cands = append(cands, expiration{at: collected.AddDate(0, 0, e.ReviewIntervalDays+1), basis: "review interval", display: fmt.Sprintf("review every %d days", e.ReviewIntervalDays) + since, pos: cpos})
 	}
-	if !e.NeverExpires {
+	// A record kept for good needs a reason that says something; a
+	// placeholder reason (AIMS-G090) leaves it to the maximum age.
+	if !e.NeverExpires || !says(e.NeverExpiresReason) {
 		age, what := a.maxAgeFor(e.Type)
 		cands = append(cands, expiration{at: collected.AddDate(0, 0, age+1), basis: fmt.Sprintf("maximum age of %d days%s", age, what), display: fmt.Sprintf("maximum age %d days", age) + since, pos: cpos})
 	}

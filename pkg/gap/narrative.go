@@ -53,6 +53,7 @@ var narratives = []narrative{
 	{Kind: "Supplier", Path: "responsibilities/*/responsibility", Refs: []string{"A.10.2"}},
 	{Kind: "Competence", Path: "gaps/*/action", Refs: []string{"7.2"}},
 	{Kind: "Dataset", Path: "representativeness/assessment", Refs: []string{"A.7.4"}},
+	{Kind: "Evidence", Path: "never_expires_reason", Refs: []string{"7.5.3"}},
 }
 
 // placeholders are what people type to get past a required field.

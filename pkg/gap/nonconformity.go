@@ -46,7 +46,7 @@ var nonconformityRule = struct {
 		Configurable: true,
 	},
 	ClosedWithOpenAction: &diag.Rule{
-		ID: "AIMS-G074", Severity: diag.Error, Refs: []string{"10.2"},
+		ID: "AIMS-G074", Severity: diag.Error, Refs: []string{"10.1", "10.2"},
 		Title: "Closed with a corrective action not done", Description: "A closed nonconformity has a corrective action whose state is not `done`.",
 		Why:          "Clause 10.2 requires the actions needed to be implemented before a nonconformity is dealt with; closing it while one of its corrective actions is still open or in progress tells the auditor the register says more than was done.",
 		Fix:          "Finish the action and set its `state: done` with `completed: YYYY-MM-DD`, or reopen the nonconformity (`state: in_progress`) until it is done. If an action was dropped, say so in the nonconformity's description and remove it after the effectiveness review confirms it was not needed. An override is not honest.",

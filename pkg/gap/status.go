@@ -118,6 +118,16 @@ func (a *analyzer) result(prior diag.List) *Result {
 		default:
 			r.Status = Met
 		}
+		// Some requirements are met only by their own records: evidence
+		// that names them cannot stand in for the audit or review itself.
+		if kinds, ok := recordKinds[e.ID]; ok && r.Status != Excluded {
+			if !slices.ContainsFunc(r.Evidence, func(s Support) bool { return s.Valid && slices.Contains(kinds, s.Kind) }) {
+				if r.Status == Met {
+					r.Status = Partial
+				}
+				r.Reasons = append(r.Reasons, fmt.Sprintf("no current %s record: evidence alone does not show it", strings.Join(kinds, " or ")))
+			}
+		}
 		if r.Status != Excluded && e.Kind == catalog.Control {
 			switch {
 			case !inSoA:
@@ -245,4 +255,18 @@ func at(file string, line int) string {
 		return ""
 	}
 	return " (" + diag.Pos{File: file, Line: line}.String() + ")"
+}
+
+// recordKinds are the requirements only their own kind of record can meet:
+// an auditor asks for the audit, the management review or the supplier
+// record itself, and a file that merely claims the clause does not show it
+// happened. Everything else may also be met by Evidence that names it.
+var recordKinds = map[string][]string{
+	"9.2.1":  {"Audit"},
+	"9.2.2":  {"Audit"},
+	"9.3.1":  {"ManagementReview"},
+	"9.3.2":  {"ManagementReview"},
+	"9.3.3":  {"ManagementReview"},
+	"A.10.2": {"Supplier"},
+	"A.10.3": {"Supplier"},
 }

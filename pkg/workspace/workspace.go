@@ -102,20 +102,33 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	var ink inked
+	ink := inked{blank: true}
 	n, err := io.Copy(io.MultiWriter(h, &ink), f)
 	if err != nil {
 		return gap.File{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: !bool(ink)}, nil
+	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: ink.blank, Ink: ink.n}, nil
 }
 
-// inked records whether anything but white space was written to it.
-type inked bool
+// inked records whether anything but white space was written to it, and
+// counts its letters and digits up to gap.MinInk: all the evidence check
+// needs to tell a real record from a placeholder.
+type inked struct {
+	blank bool // start true
+	n     int
+}
 
 func (k *inked) Write(b []byte) (int, error) {
-	if !*k && len(bytes.TrimSpace(b)) > 0 {
-		*k = true
+	if k.blank && len(bytes.TrimSpace(b)) > 0 {
+		k.blank = false
+	}
+	for _, c := range b {
+		if k.n >= gap.MinInk {
+			break
+		}
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			k.n++
+		}
 	}
 	return len(b), nil
 }

@@ -47,8 +47,8 @@ func TestFileDigest(t *testing.T) {
 		want gap.File
 		err  bool
 	}{
-		{"evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
-		{"./evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n")}, false},
+		{"evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n"), Ink: 9}, false},
+		{"./evidence/report.md", gap.File{Size: 11, SHA256: sum("signed off\n"), Ink: 9}, false},
 		{"evidence/empty.md", gap.File{Size: 0, SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Blank: true}, false},
 		{"evidence/blank.md", gap.File{Size: 4, SHA256: sum(" \n\t\n"), Blank: true}, false},
 		{"evidence/gone.md", gap.File{}, true},
