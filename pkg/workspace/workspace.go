@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
@@ -143,12 +144,12 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 func (w *Workspace) Close() error { return w.Source.Close() }
 
 // OpenDir loads the AIMS rooted at dir.
-func OpenDir(dir string) (*Workspace, error) {
+func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
-	w, err := Open(r.FS())
+	w, err := Open(r.FS(), opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +158,11 @@ func OpenDir(dir string) (*Workspace, error) {
 }
 
 // Open loads the AIMS at the root of fsys and runs every checking stage.
-func Open(fsys fs.FS) (*Workspace, error) {
+func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
 	if _, err := fs.Stat(fsys, load.ManifestFile); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
 	} else if err != nil {
@@ -169,7 +174,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds()})
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache})
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +184,7 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	for _, d := range set.Docs {
 		w.Diags = append(w.Diags, link.NormalizeIDs(d)...)
 	}
-	valid, invalid, diags, err := validateAll(v, set.Docs)
+	valid, invalid, diags, err := validateAll(v, set.Docs, c.cache)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +222,7 @@ func manifestBroken(l diag.List) bool {
 
 // validateAll validates documents in parallel and decodes those without
 // schema errors, in load order.
-func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*load.Document, diag.List, error) {
+func validateAll(v *schema.Validator, docs []*load.Document, store *cache.Store) ([]aims.Doc, []*load.Document, diag.List, error) {
 	results := make([]diag.List, len(docs))
 	typed := make([]aims.Doc, len(docs))
 	errs := make([]error, len(docs))
@@ -226,7 +231,7 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*loa
 	for range min(runtime.GOMAXPROCS(0), max(len(docs), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i], errs[i] = v.Validate(docs[i])
+				results[i], errs[i] = validate(v, docs[i], store)
 				if errs[i] == nil && results[i].Max() < diag.Error {
 					typed[i], errs[i] = aims.DecodeDocument(docs[i])
 				}

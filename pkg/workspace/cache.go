@@ -1,0 +1,68 @@
+package workspace
+
+import (
+	"io/fs"
+	"sync"
+
+	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/schema"
+	"github.com/aims-dev/aims/schemas"
+)
+
+// Option changes how an AIMS is opened.
+type Option func(*config)
+
+type config struct {
+	cache *cache.Store
+}
+
+// WithCache keeps each file's parse and each document's schema diagnostics
+// in s (nil: no cache), so a run after an edit parses and validates only
+// the files that changed. References, results and every AIMS-wide rule
+// still run over all documents. Results are the same with or without it.
+func WithCache(s *cache.Store) Option {
+	return func(c *config) { c.cache = s }
+}
+
+// validate is v.Validate, answered from the cache when the document's
+// content was validated before by the same build and schemas.
+func validate(v *schema.Validator, d *load.Document, store *cache.Store) (diag.List, error) {
+	dk, ok := d.CacheKey()
+	if store == nil || !ok {
+		return v.Validate(d)
+	}
+	// Link normalises ids before validation, from the document alone, so
+	// the content key still decides the diagnostics.
+	k := cache.NewKey([]byte("schema 1"), cache.Salt(), schemaDigest(), dk[:])
+	if b, ok := store.Get(k); ok {
+		dec := cache.NewDecoder(b)
+		if l := dec.Diags(d.File); dec.Done() == nil {
+			return l, nil
+		}
+	}
+	l, err := v.Validate(d)
+	if err != nil {
+		return nil, err
+	}
+	e := &cache.Encoder{}
+	e.Diags(l, d.File)
+	store.Put(k, e.B)
+	return l, nil
+}
+
+// schemaDigest hashes the embedded schemas: a result cached against other
+// schemas is never read.
+var schemaDigest = sync.OnceValue(func() []byte {
+	var parts [][]byte
+	_ = fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(schemas.FS, p)
+			parts = append(parts, []byte(p), b)
+		}
+		return nil
+	})
+	k := cache.NewKey(parts...)
+	return k[:]
+})
