@@ -12,13 +12,15 @@ import (
 )
 
 func TestStoreGetsWhatWasPut(t *testing.T) {
-	s := Open(t.TempDir())
+	dir := t.TempDir()
+	s := Open(dir)
 	k := NewKey([]byte("a"), []byte("b"))
 	if _, ok := s.Get(k); ok {
 		t.Fatal("hit in an empty cache")
 	}
 	s.Put(k, []byte("payload"))
-	if b, ok := s.Get(k); !ok || string(b) != "payload" {
+	s.Flush()
+	if b, ok := Open(dir).Get(k); !ok || string(b) != "payload" {
 		t.Fatalf("Get = %q, %v; want the payload", b, ok)
 	}
 	if NewKey([]byte("ab"), []byte("")) == k {
@@ -26,8 +28,12 @@ func TestStoreGetsWhatWasPut(t *testing.T) {
 	}
 	var off *Store
 	off.Put(k, []byte("x"))
+	off.Flush()
 	if _, ok := off.Get(k); ok {
 		t.Error("a cache that is off answered")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp*")); len(m) > 0 {
+		t.Errorf("temporary files left behind: %v", m)
 	}
 }
 
@@ -42,33 +48,71 @@ func TestDirFollowsEnv(t *testing.T) {
 	}
 }
 
-// An entry renamed to another key, or changed in any byte, is a miss.
+// An index line pointing at another key's entry, or an entry or index
+// changed in any byte, is a miss.
 func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
 	a, b := NewKey([]byte("a")), NewKey([]byte("b"))
 	s.Put(a, []byte("for a"))
-	_, pa := s.path(a)
-	raw, err := os.ReadFile(pa)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shard, pb := s.path(b)
-	os.MkdirAll(shard, 0o700)
-	os.WriteFile(pb, raw, 0o600)
-	if _, ok := s.Get(b); ok {
+	s.Put(b, []byte("for b"))
+	s.Flush()
+
+	index := readIndex(dir)
+	index[b] = index[a]
+	writeAtomic(filepath.Join(dir, indexFile), encodeIndex(index))
+	if _, ok := Open(dir).Get(b); ok {
 		t.Error("a's entry was accepted as b's")
 	}
-	for i := range raw {
-		spoiled := append([]byte(nil), raw...)
-		spoiled[i] ^= 1
-		os.WriteFile(pa, spoiled, 0o600)
-		if _, ok := s.Get(a); ok {
-			t.Fatalf("entry with byte %d changed was accepted", i)
-		}
+	if _, ok := Open(dir).Get(a); !ok {
+		t.Fatal("a's own entry was refused")
 	}
-	if m, _ := filepath.Glob(filepath.Join(dir, "*", "*.tmp*")); len(m) > 0 {
-		t.Errorf("temporary files left behind: %v", m)
+
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs after one flush, want 1", len(packs))
+	}
+	for _, p := range []string{packs[0], filepath.Join(dir, indexFile)} {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range raw {
+			spoiled := append([]byte(nil), raw...)
+			spoiled[i] ^= 1
+			os.WriteFile(p, spoiled, 0o600)
+			if p == packs[0] && i >= int(index[a].n) {
+				break // past a's entry
+			}
+			if _, ok := Open(dir).Get(a); ok {
+				t.Fatalf("%s with byte %d changed was accepted", filepath.Base(p), i)
+			}
+		}
+		os.WriteFile(p, raw, 0o600)
+	}
+}
+
+// Packs do not pile up: past maxPacks, a flush keeps only what its run
+// used, in one pack.
+func TestStoreCompacts(t *testing.T) {
+	dir := t.TempDir()
+	stale := NewKey([]byte("stale"))
+	s := Open(dir)
+	s.Put(stale, []byte("old"))
+	s.Flush()
+	var k Key
+	for i := range maxPacks + 1 {
+		s := Open(dir)
+		k = NewKey([]byte{byte(i)})
+		s.Put(k, []byte{byte(i)})
+		s.Flush()
+	}
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) > maxPacks {
+		t.Errorf("%d packs after %d runs", len(packs), maxPacks+2)
+	}
+	if b, ok := Open(dir).Get(k); !ok || b[0] != maxPacks {
+		t.Errorf("the last run's entry was lost in compaction: %v %v", b, ok)
 	}
 }
 

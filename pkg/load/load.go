@@ -60,6 +60,7 @@ type Options struct {
 	Limits Limits
 	// Cache holds files' parses from earlier runs (nil: none); a file whose
 	// bytes, name, place and limits match an entry is not parsed again.
+	// New parses are added to it; the caller flushes it.
 	Cache *cache.Store
 }
 

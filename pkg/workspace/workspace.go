@@ -189,6 +189,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 		return nil, err
 	}
 	w.Diags = append(w.Diags, diags...)
+	c.cache.Flush() // what this run parsed and validated, for the next
 	w.Model = aims.Build(valid)
 	w.Model.Invalid = invalid
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
