@@ -14,13 +14,23 @@ import (
 // an entry records how many values the file expanded to.
 
 // fileKey is the cache key of file p with content data.
-func fileKey(p string, data []byte, lim Limits, included bool) cache.Key {
+func fileKey(p string, data []byte, params []byte) cache.Key {
+	return cache.NewKey([]byte("load 1"), cache.Salt(), params, []byte(p), data)
+}
+
+// keyParams is what a file's parse depends on besides its name and bytes.
+func keyParams(lim Limits, included bool) []byte {
 	var params []byte
 	for _, v := range []int{lim.FileBytes, lim.FileValues, lim.RunBytes, lim.RunValues, MaxDepth} {
 		params = strconv.AppendInt(append(params, ' '), int64(v), 10)
 	}
-	params = strconv.AppendBool(append(params, ' '), included)
-	return cache.NewKey([]byte("load 1"), cache.Salt(), params, []byte(p), data)
+	return strconv.AppendBool(append(params, ' '), included)
+}
+
+// statKey maps a file's identity on disk to its content key, so an
+// unchanged file is not even read (see cache.Identity).
+func statKey(disk, p string, id, params []byte) cache.Key {
+	return cache.NewKey([]byte("load stat 1"), cache.Salt(), []byte(disk), []byte(p), id, params)
 }
 
 // encodeResult writes one file's parse (before discovery resolves it).

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -144,5 +145,71 @@ func indexes(b, sep []byte) []int {
 		}
 		out = append(out, off+i)
 		off += i + len(sep)
+	}
+}
+
+// countingFS counts the files opened through it.
+type countingFS struct {
+	fs.FS
+	opened map[string]int
+}
+
+func (c countingFS) Open(p string) (fs.File, error) {
+	c.opened[p]++
+	return c.FS.Open(p)
+}
+
+func (c countingFS) ReadDir(p string) ([]fs.DirEntry, error) { return fs.ReadDir(c.FS, p) }
+
+// On disk, a file unchanged since it was cached is not even read; a file
+// rewritten (same size, new bytes) is read again, as is one changed
+// within the racy window before the run.
+func TestCacheSkipsUnchangedFilesOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	for name, f := range cacheFixture {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cacheDir := t.TempDir()
+	run := func(start time.Time) (*Set, map[string]int) {
+		store := cache.Open(cacheDir)
+		fsys := countingFS{os.DirFS(dir), map[string]int{}}
+		set, err := Load(fsys, Options{Cache: store, Disk: dir, Start: start, Kinds: []string{"Risk", "Policy"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.Flush()
+		return set, fsys.opened
+	}
+	later := time.Now().Add(time.Hour) // every file long unchanged by then
+	run(later)
+	set, opened := run(later)
+	if set.Cached != len(cacheFixture) || opened["risks.yaml"] != 0 {
+		t.Fatalf("warm run: %d of %d files from the cache, risks.yaml opened %d times", set.Cached, len(cacheFixture), opened["risks.yaml"])
+	}
+
+	// Same size, other bytes, another modification time.
+	p := filepath.Join(dir, "dup.yaml")
+	old, _ := os.ReadFile(p)
+	edited := bytes.Replace(old, []byte("id: R-5"), []byte("ix: R-5"), 1)
+	os.WriteFile(p, edited, 0o644)
+	os.Chtimes(p, time.Time{}, time.Now().Add(-time.Minute))
+	set, opened = run(later)
+	if opened["dup.yaml"] == 0 {
+		t.Error("an edited file was not read")
+	}
+	want, err := Load(os.DirFS(dir), Options{Kinds: []string{"Risk", "Policy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, set, cmpSet); diff != "" {
+		t.Errorf("after an edit (-without cache +with):\n%s", diff)
+	}
+
+	// A run starting now reads what changed within the racy window.
+	if _, opened = run(time.Now()); opened["dup.yaml"] == 0 {
+		t.Error("a file changed just before the run was not read")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -62,6 +63,12 @@ type Options struct {
 	// bytes, name, place and limits match an entry is not parsed again.
 	// New parses are added to it; the caller flushes it.
 	Cache *cache.Store
+	// Disk is the absolute folder fsys reads, when it is one: with a
+	// cache, a file whose identity on disk (inode, size, times) is the one
+	// recorded with its content is not read at all. Start is when the run
+	// began; a file changed shortly before it is always read.
+	Disk  string
+	Start time.Time
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -96,6 +103,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	type candidate struct {
 		name string
 		size int64
+		info fs.FileInfo
 	}
 	var candidates []candidate
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -142,7 +150,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 				return nil
 			}
-			candidates = append(candidates, candidate{p, info.Size()})
+			candidates = append(candidates, candidate{p, info.Size(), info})
 		}
 		return nil
 	})
@@ -173,14 +181,36 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	cached := make([]fileResult, len(candidates))
 	hit := make([]bool, len(candidates))
 	parallel(len(candidates), workers, func(i int) {
-		p := candidates[i].name
+		c := candidates[i]
+		p := c.name
+		var params []byte
+		var sk cache.Key
+		if opts.Cache != nil {
+			params = keyParams(lim, disc.place(p) == placeIncluded)
+			if id, ok := cache.Identity(c.info, opts.Start); ok && opts.Disk != "" {
+				sk = statKey(opts.Disk, p, id, params)
+				if k, ok := opts.Cache.Get(sk); ok && len(k) == len(keys[i]) {
+					copy(keys[i][:], k)
+					if b, ok := opts.Cache.Get(keys[i]); ok {
+						cached[i], hit[i] = decodeResult(p, b)
+					}
+					if hit[i] {
+						files[i] = &prepared{name: p, size: int(c.size), done: true}
+						return
+					}
+				}
+			}
+		}
 		data, r, err := readBytes(fsys, p, lim)
 		if r != nil || err != nil {
-			files[i], errs[i] = r, err
+			files[i], errs[i], keys[i] = r, err, cache.Key{}
 			return
 		}
 		if opts.Cache != nil {
-			keys[i] = fileKey(p, data, lim, disc.place(p) == placeIncluded)
+			keys[i] = fileKey(p, data, params)
+			if sk != (cache.Key{}) {
+				opts.Cache.Put(sk, keys[i][:])
+			}
 			if b, ok := opts.Cache.Get(keys[i]); ok {
 				cached[i], hit[i] = decodeResult(p, b)
 			}

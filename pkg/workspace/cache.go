@@ -3,9 +3,11 @@ package workspace
 import (
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/load"
 	"github.com/aims-dev/aims/pkg/schema"
 	"github.com/aims-dev/aims/schemas"
@@ -16,6 +18,14 @@ type Option func(*config)
 
 type config struct {
 	cache *cache.Store
+	disk  string    // the absolute folder read, when it is one
+	start time.Time // when the run began
+}
+
+// onDisk says the FS reads the folder dir, so files unchanged there since
+// an earlier run need not be read (see cache.Identity).
+func onDisk(dir string) Option {
+	return func(c *config) { c.disk = dir }
 }
 
 // WithCache keeps each file's parse and each document's schema diagnostics
@@ -50,6 +60,45 @@ func validate(v *schema.Validator, d *load.Document, store *cache.Store) (diag.L
 	e.Diags(l, d.File)
 	store.Put(k, e.B)
 	return l, nil
+}
+
+// digestKey is the cache key of the digest of evidence file p by its
+// identity on disk; false when p cannot be looked up that way (no cache, a
+// git revision, a file changed just before the run).
+func (w *Workspace) digestKey(p string) (cache.Key, bool) {
+	if w.cache == nil || w.disk == "" {
+		return cache.Key{}, false
+	}
+	info, err := fs.Lstat(w.FS, p)
+	if err != nil {
+		return cache.Key{}, false
+	}
+	id, ok := cache.Identity(info, w.start)
+	if !ok {
+		return cache.Key{}, false
+	}
+	return cache.NewKey([]byte("digest 1"), []byte(w.disk), []byte(p), id), true
+}
+
+func (w *Workspace) cachedDigest(k cache.Key) (gap.File, bool) {
+	b, ok := w.cache.Get(k)
+	if !ok {
+		return gap.File{}, false
+	}
+	d := cache.NewDecoder(b)
+	f := gap.File{Size: d.Int(), SHA256: d.String(), Blank: d.Bool()}
+	if d.Done() != nil || len(f.SHA256) != 64 {
+		return gap.File{}, false
+	}
+	return f, true
+}
+
+func (w *Workspace) putDigest(k cache.Key, f gap.File) {
+	e := &cache.Encoder{}
+	e.Int(f.Size)
+	e.String(f.SHA256)
+	e.Bool(f.Blank)
+	w.cache.Put(k, e.B)
 }
 
 // schemaDigest hashes the embedded schemas: a result cached against other

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/cache"
@@ -61,6 +62,7 @@ type Workspace struct {
 
 	approvalCache
 	guard *guardFS
+	config
 }
 
 // ReadErr is the first failure to read the storage (a corrupt git object)
@@ -97,6 +99,12 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	if !fs.ValidPath(p) {
 		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
 	}
+	sk, cached := w.digestKey(p)
+	if cached {
+		if f, ok := w.cachedDigest(sk); ok {
+			return f, nil
+		}
+	}
 	f, err := w.FS.Open(p)
 	if err != nil {
 		return gap.File{}, err
@@ -108,7 +116,11 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	if err != nil {
 		return gap.File{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: !bool(ink)}, nil
+	file := gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: !bool(ink)}
+	if cached {
+		w.putDigest(sk, file)
+	}
+	return file, nil
 }
 
 // inked records whether anything but white space was written to it.
@@ -140,8 +152,12 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 	return out
 }
 
-// Close releases the git repository, if one was opened.
-func (w *Workspace) Close() error { return w.Source.Close() }
+// Close releases the git repository, if one was opened,
+// and writes what the analysis added to the cache (evidence digests).
+func (w *Workspace) Close() error {
+	w.cache.Flush()
+	return w.Source.Close()
+}
 
 // OpenDir loads the AIMS rooted at dir.
 func OpenDir(dir string, opts ...Option) (*Workspace, error) {
@@ -149,7 +165,11 @@ func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
-	w, err := Open(r.FS(), opts...)
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open AIMS: %w", err)
+	}
+	w, err := Open(r.FS(), append(opts, onDisk(abs))...)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +179,7 @@ func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 
 // Open loads the AIMS at the root of fsys and runs every checking stage.
 func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
-	var c config
+	c := config{start: time.Now()}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -174,11 +194,11 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache})
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start})
 	if err != nil {
 		return nil, err
 	}
-	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard}
+	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard, config: c}
 	w.Diags = append(w.Diags, set.Diags...)
 
 	for _, d := range set.Docs {
