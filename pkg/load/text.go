@@ -80,7 +80,7 @@ func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
 
 // prepare checks data as text and scans its YAML, without building a tree.
 func prepare(p string, data []byte, lim Limits) *prepared {
-	f := &prepared{name: p, size: len(data), data: data, declares: declaresAIMS.Match(data)}
+	f := &prepared{name: p, size: len(data), data: data, declares: declares(data)}
 	if len(data) > lim.FileBytes {
 		f.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", lim.FileBytes>>20)
 		f.data, f.done, f.declares = nil, true, true // as readFile: reported wherever it is
@@ -100,7 +100,7 @@ func prepare(p string, data []byte, lim Limits) *prepared {
 		}
 		// Front matter with old Mac line endings declares only once its
 		// lines are lines.
-		f.declares = f.declares || declaresAIMS.Match(f.data)
+		f.declares = f.declares || declares(f.data)
 	}
 	// No YAML construct yields more than two values per byte (aliases
 	// unexpanded), so only a file of a quarter of the limit in bytes can
