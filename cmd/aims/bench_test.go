@@ -1,20 +1,26 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/synth"
 )
 
 // BenchmarkProcess runs the aims binary as pre-commit and CI do, one
 // process per run, from a cold process: `check` and `report` (outside git)
 // on the shipped example and on generated AIMSs of about 10,000 and 50,000 documents (-short: the
-// example only). Beside wall time it reports the process's CPU time and its
-// peak resident memory, in total and per document.
+// example only), without the cache, and `check FILE` as pre-commit runs it
+// after a one-file edit, with the cache of the run before. Beside wall time
+// it reports the process's CPU time and its peak resident memory, in total
+// and per document.
 func BenchmarkProcess(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "aims")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -40,18 +46,47 @@ func BenchmarkProcess(b *testing.B) {
 		if err := synth.Write(dir, files); err != nil {
 			b.Fatal(err)
 		}
+		// The pre-commit run: one file changed since the last run, passed
+		// as pre-commit passes it, with the cache of that last run.
+		changed := filepath.Join(dir, "policies", "ai-policy.md")
+		original, err := os.ReadFile(changed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cacheDir := b.TempDir()
 		for _, command := range [][]string{
-			{"check", "--as-of", "2026-12-01"},
-			{"report", "--as-of", "2026-12-01", "-o", filepath.Join(b.TempDir(), "report.html")},
+			{"check", "--no-cache", "--as-of", "2026-12-01"},
+			{"report", "--no-cache", "--as-of", "2026-12-01", "-o", filepath.Join(b.TempDir(), "report.html")},
+			{"precommit", "--as-of", "2026-12-01", changed},
 		} {
 			b.Run(command[0]+"/"+s.name, func(b *testing.B) {
 				var cpu time.Duration
 				var rss int64
-				for b.Loop() {
-					cmd := exec.Command(bin, append([]string{"-C", dir}, command...)...)
+				run := func(args ...string) *exec.Cmd {
+					cmd := exec.Command(bin, append([]string{"-C", dir}, args...)...)
+					cmd.Env = append(os.Environ(), cache.EnvDir+"="+cacheDir)
 					if out, err := cmd.CombinedOutput(); err != nil {
 						b.Fatalf("aims %s: %v\n%s", command[0], err, out)
 					}
+					return cmd
+				}
+				args := command
+				if command[0] == "precommit" {
+					args = append([]string{"check"}, command[1:]...)
+					run(args...) // the run before the edit
+				}
+				i := 0
+				for b.Loop() {
+					if command[0] == "precommit" {
+						b.StopTimer()
+						i++
+						edited := append(slices.Clone(original), fmt.Sprintf("\nEdit %d.\n", i)...)
+						if err := os.WriteFile(changed, edited, 0o644); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					}
+					cmd := run(args...)
 					ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 					cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 					rss = max(rss, ru.Maxrss) // KiB on Linux
@@ -60,6 +95,9 @@ func BenchmarkProcess(b *testing.B) {
 				b.ReportMetric(float64(rss)/1024, "peak-MB")
 				b.ReportMetric(float64(rss)*1024/float64(docs)/1000, "peak-KB/doc")
 			})
+		}
+		if err := os.WriteFile(changed, original, 0o644); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

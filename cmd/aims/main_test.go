@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"maps"
 	"os"
 	"path/filepath"
@@ -9,11 +10,17 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/aims-dev/aims/pkg/cache"
 )
 
 // The CLI's behaviour is specified by the scripts in testdata/script: each
 // runs aims as a user would and checks its output and exit code.
 func TestMain(m *testing.M) {
+	// Tests never touch the user's cache: runs inside the test process
+	// have none (a test of the cache sets its own), scripts have their own
+	// folder (scriptCache), passed on through the re-executed binary.
+	os.Setenv(cache.EnvDir, cmp.Or(os.Getenv(testCacheEnv), "off"))
 	testscript.Main(m, map[string]func(){
 		"aims": func() {
 			os.Exit(run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr}))
@@ -31,12 +38,22 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts copy the shipped examples with: cp-example NAME DIR
 			env.Setenv("EXAMPLES", filepath.Join(root, "examples"))
+			scriptCache(env)
 			return nil
 		},
 		Cmds:                cmds(),
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 	})
+}
+
+// testCacheEnv names the cache folder of a script's aims processes.
+const testCacheEnv = "AIMS_TEST_CACHE_DIR"
+
+// scriptCache gives a script's aims processes a cache of their own, beside
+// (not inside) its work folder so no script sees it among its files.
+func scriptCache(env *testscript.Env) {
+	env.Setenv(testCacheEnv, env.WorkDir+"-cache")
 }
 
 func cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {

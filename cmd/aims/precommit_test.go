@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/aims-dev/aims/pkg/cache"
 )
 
 // The hooks in .pre-commit-hooks.yaml, run by the real pre-commit against a
@@ -51,6 +53,7 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	env := append(os.Environ(),
 		"PRE_COMMIT_HOME="+filepath.Join(t.TempDir(), "pre-commit"),
+		cache.EnvDir+"="+t.TempDir(), // not the user's cache
 		// pre-commit builds the hook with go install: offline, from the
 		// module cache this test already uses.
 		"GOMODCACHE="+strings.TrimSpace(string(gomodcache)), "GOPROXY=off", "GOFLAGS=-mod=mod",

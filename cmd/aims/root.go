@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
@@ -19,6 +20,18 @@ type GlobalOptions struct {
 	Rev string // --rev: read the AIMS from this git revision
 	// Quiet (-q): findings only; no summary or "wrote" lines.
 	Quiet bool
+	// NoCache (--no-cache): parse and validate every file, reading and
+	// writing no cache.
+	NoCache bool
+}
+
+// cacheOption is where the workspace keeps parses between runs: the user's
+// cache folder or $AIMS_CACHE_DIR, unless --no-cache.
+func (g *GlobalOptions) cacheOption() workspace.Option {
+	if g.NoCache {
+		return workspace.WithCache(nil)
+	}
+	return workspace.WithCache(cache.Open(cache.Dir()))
 }
 
 // addRevFlag registers --rev on commands that read the AIMS.
@@ -66,6 +79,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 	root.SetErr(s.ErrOut)
 	root.PersistentFlags().StringVarP(&g.Dir, "directory", "C", "", "run as if aims was started in `DIR`")
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print findings only: no summary or progress lines")
+	root.PersistentFlags().BoolVar(&g.NoCache, "no-cache", false, "parse and validate every file again: no cache of earlier runs is read or written (default cache: $"+cache.EnvDir+", else aims in the user cache folder)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
@@ -126,7 +140,7 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return workspace.OpenAt(dir, g.Rev)
+	return workspace.OpenAt(dir, g.Rev, g.cacheOption())
 }
 
 // errNoAIMSFiles means none of the files given is inside an AIMS: a
@@ -163,6 +177,6 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 			return nil, abs, errNoAIMSFiles
 		}
 	}
-	ws, err := workspace.OpenAt(start, g.Rev)
+	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption())
 	return ws, abs, err
 }

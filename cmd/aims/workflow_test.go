@@ -190,6 +190,7 @@ grep '"path": "aims/scope.yaml"' gl-code-quality-report.json
 		Dir: dir,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", filepath.Join(root, "examples"))
+			scriptCache(env)
 			return nil
 		},
 		Cmds:                c,

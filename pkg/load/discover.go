@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -114,8 +115,18 @@ func (d discovery) worthParsing(p string) func([]byte) bool {
 	if d.place(p) == placeIncluded {
 		return nil
 	}
-	return func(data []byte) bool { return declaresAIMS.Match(data) || kindLine.Match(data) }
+	return func(data []byte) bool { return declares(data) || hasKind(data) }
 }
+
+// declares and hasKind look for the literal key before running the
+// regular expression, which otherwise backtracks through every line of a
+// large data file that names neither (most files under evidence/): 4 % of
+// a 10,000-document check.
+func declares(data []byte) bool {
+	return bytes.Contains(data, []byte("apiVersion")) && declaresAIMS.Match(data)
+}
+
+func hasKind(data []byte) bool { return bytes.Contains(data, []byte("kind")) && kindLine.Match(data) }
 
 // undeclared is a YAML document without apiVersion, kept until its file's
 // place decides what it is.

@@ -15,6 +15,8 @@
 // file large enough to exceed the value limit is scanned before yaml.v3
 // builds its tree, so it is refused for the price of reading it; the same
 // scan places syntax errors at the offending token, as yamllint and editors
-// do. It does not validate schemas or resolve
+// do. With a cache (Options.Cache) a file whose bytes were parsed before is
+// not parsed again, and one unchanged on disk is not even read (cache.go).
+// It does not validate schemas or resolve
 // references: that is package schema and package link.
 package load

@@ -3,6 +3,7 @@ package load
 import (
 	"strings"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
@@ -21,7 +22,13 @@ type Document struct {
 	pos   map[string]span
 	raw   map[string]string
 	start diag.Pos
+	key   cache.Key // of the file's bytes and this document's index, when loaded with a cache
 }
+
+// CacheKey identifies the document's content (its file's name and bytes,
+// its index, the aims build and limits) for results derived from it alone,
+// such as its schema diagnostics; false when it was loaded without a cache.
+func (d *Document) CacheKey() (cache.Key, bool) { return d.key, d.key != cache.Key{} }
 
 // Raw returns the source text of the number at ptr, as written.
 func (d *Document) Raw(ptr string) (string, bool) {

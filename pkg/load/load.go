@@ -9,13 +9,17 @@ import (
 	"math"
 	"path"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
 )
@@ -32,6 +36,8 @@ type Set struct {
 	Docs  []*Document // sorted by file, then index
 	Files []string    // every regular file under the root (slash paths), sorted
 	Diags diag.List
+	// Cached counts the files whose parse came from the cache.
+	Cached int
 }
 
 // Options tune Load.
@@ -53,6 +59,16 @@ type Options struct {
 	Workers int
 	// Limits bound what the files may cost; zero fields take DefaultLimits.
 	Limits Limits
+	// Cache holds files' parses from earlier runs (nil: none); a file whose
+	// bytes, name, place and limits match an entry is not parsed again.
+	// New parses are added to it; the caller flushes it.
+	Cache *cache.Store
+	// Disk is the absolute folder fsys reads, when it is one: with a
+	// cache, a file whose identity on disk (inode, size, times) is the one
+	// recorded with its content is not read at all. Start is when the run
+	// began; a file changed shortly before it is always read.
+	Disk  string
+	Start time.Time
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -87,6 +103,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	type candidate struct {
 		name string
 		size int64
+		info fs.FileInfo
 	}
 	var candidates []candidate
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -133,7 +150,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 				return nil
 			}
-			candidates = append(candidates, candidate{p, info.Size()})
+			candidates = append(candidates, candidate{p, info.Size(), info})
 		}
 		return nil
 	})
@@ -160,8 +177,49 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	}
 	files := make([]*prepared, len(candidates))
 	errs := make([]error, len(candidates))
+	keys := make([]cache.Key, len(candidates))
+	cached := make([]fileResult, len(candidates))
+	hit := make([]bool, len(candidates))
 	parallel(len(candidates), workers, func(i int) {
-		files[i], errs[i] = readFile(fsys, candidates[i].name, lim)
+		c := candidates[i]
+		p := c.name
+		var params []byte
+		var sk cache.Key
+		if opts.Cache != nil {
+			params = keyParams(lim, disc.place(p) == placeIncluded)
+			if id, ok := cache.Identity(c.info, opts.Start); ok && opts.Disk != "" {
+				sk = statKey(opts.Disk, p, id, params)
+				if k, ok := opts.Cache.Get(sk); ok && len(k) == len(keys[i]) {
+					copy(keys[i][:], k)
+					if b, ok := opts.Cache.Get(keys[i]); ok {
+						cached[i], hit[i] = decodeResult(p, b)
+					}
+					if hit[i] {
+						files[i] = &prepared{name: p, size: int(c.size), done: true}
+						return
+					}
+				}
+			}
+		}
+		data, r, err := readBytes(fsys, p, lim)
+		if r != nil || err != nil {
+			files[i], errs[i], keys[i] = r, err, cache.Key{}
+			return
+		}
+		if opts.Cache != nil {
+			keys[i] = fileKey(p, data, params)
+			if sk != (cache.Key{}) {
+				opts.Cache.Put(sk, keys[i][:])
+			}
+			if b, ok := opts.Cache.Get(keys[i]); ok {
+				cached[i], hit[i] = decodeResult(p, b)
+			}
+			if hit[i] {
+				files[i] = &prepared{name: p, size: len(data), done: true}
+				return
+			}
+		}
+		files[i] = prepare(p, data, lim)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -174,24 +232,53 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	results := make([]fileResult, len(files))
 	parallel(len(files), workers, func(i int) {
 		f := files[i]
-		if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
-			f.done = true // neither declares nor looks like an AIMS document
+		var r fileResult
+		switch {
+		case hit[i]:
+			// Parsed by an earlier run within the same limits; its values
+			// still count against this run's budget.
+			r = cached[i]
+			expanded.Add(int64(r.values))
+		default:
+			if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
+				f.done = true // neither declares nor looks like an AIMS document
+			}
+			r = f.parse(b)
+			// A parse that ran out of the run's budget depends on the
+			// other files and is not cached; the counter only grows, so a
+			// run within budget after this file was within it throughout.
+			if opts.Cache != nil && keys[i] != (cache.Key{}) && !b.over() {
+				if enc, ok := encodeResult(f.name, r); ok {
+					opts.Cache.Put(keys[i], enc)
+				}
+			}
 		}
-		results[i] = disc.resolve(f.name, f.parse(b))
+		if keys[i] != (cache.Key{}) {
+			for j, d := range append(slices.Clone(r.docs), undeclaredDocs(r.undeclared)...) {
+				d.key = cache.NewKey(keys[i][:], []byte(strconv.Itoa(j)))
+			}
+		}
+		results[i] = disc.resolve(f.name, r)
 	})
 	if expanded.Load() > int64(lim.RunValues) {
 		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
 			"the AIMS holds more than %d values in all, aliases expanded; only %s was read", lim.RunValues, ManifestFile)
 		for i, f := range files {
-			if f.name == ManifestFile {
+			switch {
+			case f.name == ManifestFile && hit[i]:
+				results[i] = disc.resolve(f.name, cached[i])
+			case f.name == ManifestFile:
 				var fresh atomic.Int64 // its result must not depend on which worker ran out first
 				results[i] = disc.resolve(f.name, f.parse(&budget{lim: lim, run: &fresh}))
-			} else {
+			default:
 				results[i] = fileResult{diags: onlyCode(results[i].diags, CodeBinary)}
 			}
 		}
 	}
-	for _, r := range results {
+	for i, r := range results {
+		if hit[i] {
+			set.Cached++
+		}
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diags = append(set.Diags, r.diags...)
 	}
@@ -277,6 +364,7 @@ type fileResult struct {
 	diags      diag.List
 	undeclared []undeclared // documents without apiVersion, see discovery.resolve
 	declares   bool         // the text declares an aims apiVersion
+	values     int          // values parsed, aliases expanded: what the file cost the run's budget
 }
 
 // ParseBytes parses the AIMS documents in one file's content, such as an
@@ -297,6 +385,7 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 	for i := 0; ; i++ {
 		var n yaml.Node
 		err := dec.Decode(&n)
+		r.values = fileValues
 		if errors.Is(err, io.EOF) {
 			return r
 		}
@@ -308,6 +397,7 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 			continue // an empty document between "---" lines
 		}
 		doc, diags := convertDoc(p, i, &n, lineOffset, b, &fileValues)
+		r.values = fileValues
 		if fileValues > b.lim.FileValues || b.over() {
 			// Budget errors end the file: later documents would only
 			// spend more of it.

@@ -44,17 +44,27 @@ func (f *prepared) refuse(pos diag.Pos, format string, args ...any) {
 // readFile reads p with the size limit. A problem the user can fix is a
 // diagnostic; a failure to read the storage is the error.
 func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
+	data, r, err := readBytes(fsys, p, lim)
+	if r != nil || err != nil {
+		return r, err
+	}
+	return prepare(p, data, lim), nil
+}
+
+// readBytes reads p with the size limit: its bytes, or a file refused with
+// its diagnostic, or the error of a failure to read the storage.
+func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
 	f, err := fsys.Open(p)
 	if err == nil {
 		defer f.Close()
 		var data []byte
 		data, err = io.ReadAll(io.LimitReader(f, int64(lim.FileBytes)+1))
 		if err == nil {
-			return prepare(p, data, lim), nil
+			return data, nil, nil
 		}
 	}
 	if !FileProblem(err) {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	r := &prepared{name: p, done: true}
 	if errors.Is(err, ErrTooLarge) {
@@ -62,15 +72,15 @@ func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
 		// AIMS document, so it is reported wherever it is, as prepare does.
 		r.size, r.declares = lim.FileBytes+1, true
 		r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", lim.FileBytes>>20)
-		return r, nil
+		return nil, r, nil
 	}
 	r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
-	return r, nil
+	return nil, r, nil
 }
 
 // prepare checks data as text and scans its YAML, without building a tree.
 func prepare(p string, data []byte, lim Limits) *prepared {
-	f := &prepared{name: p, size: len(data), data: data, declares: declaresAIMS.Match(data)}
+	f := &prepared{name: p, size: len(data), data: data, declares: declares(data)}
 	if len(data) > lim.FileBytes {
 		f.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "file is larger than %d MiB", lim.FileBytes>>20)
 		f.data, f.done, f.declares = nil, true, true // as readFile: reported wherever it is
@@ -90,7 +100,7 @@ func prepare(p string, data []byte, lim Limits) *prepared {
 		}
 		// Front matter with old Mac line endings declares only once its
 		// lines are lines.
-		f.declares = f.declares || declaresAIMS.Match(f.data)
+		f.declares = f.declares || declares(f.data)
 	}
 	// No YAML construct yields more than two values per byte (aliases
 	// unexpanded), so only a file of a quarter of the limit in bytes can

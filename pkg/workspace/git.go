@@ -121,7 +121,7 @@ var ErrNoRepo = errors.New("not a git repository")
 // "", else from that revision's tree, without touching the working tree or
 // the index. Outside a git repository the working tree still loads, with
 // Source.Versioned false.
-func OpenAt(dir, rev string) (*Workspace, error) {
+func OpenAt(dir, rev string, opts ...Option) (*Workspace, error) {
 	repo, err := vcs.Open(dir)
 	if err != nil && !errors.Is(err, vcs.ErrNotRepo) {
 		return nil, err
@@ -134,7 +134,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		if err != nil {
 			return nil, err
 		}
-		w, err := OpenDir(root)
+		w, err := OpenDir(root, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +161,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 		if c, err := repo.Resolve("HEAD"); err == nil {
 			src.Commit = c // an empty repository has no HEAD commit yet
 		}
-		w, err := OpenDir(root)
+		w, err := OpenDir(root, opts...)
 		if err != nil {
 			repo.Close()
 			return nil, err
@@ -206,7 +206,7 @@ func OpenAt(dir, rev string) (*Workspace, error) {
 			return nil, err
 		}
 	}
-	w, err := Open(sub)
+	w, err := Open(sub, opts...)
 	if err != nil {
 		repo.Close()
 		return nil, err

@@ -16,6 +16,15 @@ type guardFS struct {
 	fsys fs.FS
 	mu   sync.Mutex
 	err  error
+	// lstat remembers each path's Lstat for the run: references, evidence
+	// rules and digests all ask about the same evidence files, and each
+	// Lstat through an os.Root opens every folder on the path again.
+	lstat sync.Map // name -> lstatResult
+}
+
+type lstatResult struct {
+	info fs.FileInfo
+	err  error
 }
 
 var (
@@ -68,8 +77,14 @@ func (g *guardFS) Stat(name string) (fs.FileInfo, error) {
 }
 
 func (g *guardFS) Lstat(name string) (fs.FileInfo, error) {
+	if r, ok := g.lstat.Load(name); ok {
+		return r.(lstatResult).info, r.(lstatResult).err
+	}
 	st, err := fs.Lstat(g.fsys, name)
 	g.check(err)
+	if err == nil || load.FileProblem(err) {
+		g.lstat.Store(name, lstatResult{st, err})
+	}
 	return st, err
 }
 

@@ -16,8 +16,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
@@ -60,6 +62,7 @@ type Workspace struct {
 
 	approvalCache
 	guard *guardFS
+	config
 }
 
 // ReadErr is the first failure to read the storage (a corrupt git object)
@@ -96,6 +99,12 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	if !fs.ValidPath(p) {
 		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
 	}
+	sk, cached := w.digestKey(p)
+	if cached {
+		if f, ok := w.cachedDigest(sk); ok {
+			return f, nil
+		}
+	}
 	f, err := w.FS.Open(p)
 	if err != nil {
 		return gap.File{}, err
@@ -107,7 +116,11 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	if err != nil {
 		return gap.File{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	return gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: ink.blank, Ink: ink.n}, nil
+	file := gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: ink.blank, Ink: ink.n}
+	if cached {
+		w.putDigest(sk, file)
+	}
+	return file, nil
 }
 
 // inked records whether anything but white space was written to it, and
@@ -152,16 +165,24 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 	return out
 }
 
-// Close releases the git repository, if one was opened.
-func (w *Workspace) Close() error { return w.Source.Close() }
+// Close releases the git repository, if one was opened,
+// and writes what the analysis added to the cache (evidence digests).
+func (w *Workspace) Close() error {
+	w.cache.Flush()
+	return w.Source.Close()
+}
 
 // OpenDir loads the AIMS rooted at dir.
-func OpenDir(dir string) (*Workspace, error) {
+func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
-	w, err := Open(r.FS())
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open AIMS: %w", err)
+	}
+	w, err := Open(r.FS(), append(opts, onDisk(abs))...)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +191,11 @@ func OpenDir(dir string) (*Workspace, error) {
 }
 
 // Open loads the AIMS at the root of fsys and runs every checking stage.
-func Open(fsys fs.FS) (*Workspace, error) {
+func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
+	c := config{start: time.Now()}
+	for _, o := range opts {
+		o(&c)
+	}
 	if _, err := fs.Stat(fsys, load.ManifestFile); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: no %s at the root", ErrNoRoot, load.ManifestFile)
 	} else if err != nil {
@@ -182,21 +207,22 @@ func Open(fsys fs.FS) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds()})
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start})
 	if err != nil {
 		return nil, err
 	}
-	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard}
+	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard, config: c}
 	w.Diags = append(w.Diags, set.Diags...)
 
 	for _, d := range set.Docs {
 		w.Diags = append(w.Diags, link.NormalizeIDs(d)...)
 	}
-	valid, invalid, diags, err := validateAll(v, set.Docs)
+	valid, invalid, diags, err := validateAll(v, set.Docs, c.cache)
 	if err != nil {
 		return nil, err
 	}
 	w.Diags = append(w.Diags, diags...)
+	c.cache.Flush() // what this run parsed and validated, for the next
 	w.Model = aims.Build(valid)
 	w.Model.Invalid = invalid
 	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
@@ -230,7 +256,7 @@ func manifestBroken(l diag.List) bool {
 
 // validateAll validates documents in parallel and decodes those without
 // schema errors, in load order.
-func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*load.Document, diag.List, error) {
+func validateAll(v *schema.Validator, docs []*load.Document, store *cache.Store) ([]aims.Doc, []*load.Document, diag.List, error) {
 	results := make([]diag.List, len(docs))
 	typed := make([]aims.Doc, len(docs))
 	errs := make([]error, len(docs))
@@ -239,7 +265,7 @@ func validateAll(v *schema.Validator, docs []*load.Document) ([]aims.Doc, []*loa
 	for range min(runtime.GOMAXPROCS(0), max(len(docs), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i], errs[i] = v.Validate(docs[i])
+				results[i], errs[i] = validate(v, docs[i], store)
 				if errs[i] == nil && results[i].Max() < diag.Error {
 					typed[i], errs[i] = aims.DecodeDocument(docs[i])
 				}

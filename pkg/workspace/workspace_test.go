@@ -3,11 +3,16 @@ package workspace
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 )
@@ -59,4 +64,52 @@ func TestFileDigest(t *testing.T) {
 			t.Errorf("FileDigest(%q) = %+v, %v; want %+v, error %v", tt.path, got, err, tt.want, tt.err)
 		}
 	}
+}
+
+// With a cache, an evidence file unchanged on disk since its digest was
+// taken is not read again, and one rewritten is: the digest is always the
+// file's current one.
+func TestFileDigestCached(t *testing.T) {
+	dir, cacheDir := t.TempDir(), t.TempDir()
+	p := filepath.Join(dir, "report.md")
+	os.WriteFile(p, []byte("signed off\n"), 0o644)
+	os.Chtimes(p, time.Time{}, time.Now().Add(-time.Hour))
+	later := time.Now().Add(time.Hour) // the file long unchanged by then
+	opened := 0
+	digest := func() gap.File {
+		fsys := openCounter{os.DirFS(dir).(lstatFS), &opened}
+		w := &Workspace{FS: fsys, config: config{cache: cache.Open(cacheDir), disk: dir, start: later}}
+		f, err := w.FileDigest("report.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.cache.Flush()
+		return f
+	}
+	first := digest()
+	if got := digest(); got != first || opened != 1 {
+		t.Errorf("second digest %+v after %d reads; want %+v after 1", got, opened, first)
+	}
+	os.WriteFile(p, []byte("signed on\n\n"), 0o644)
+	os.Chtimes(p, time.Time{}, time.Now().Add(-time.Minute))
+	if got := digest(); got.SHA256 == first.SHA256 || got.Size != 11 {
+		t.Errorf("after a rewrite the digest is %+v, the old one was %+v", got, first)
+	}
+}
+
+type lstatFS interface {
+	fs.FS
+	Lstat(string) (fs.FileInfo, error)
+	ReadLink(string) (string, error)
+}
+
+// openCounter counts the files opened through it.
+type openCounter struct {
+	lstatFS
+	n *int
+}
+
+func (c openCounter) Open(p string) (fs.File, error) {
+	*c.n++
+	return c.lstatFS.Open(p)
 }

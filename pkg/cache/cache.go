@@ -1,0 +1,376 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+)
+
+// EnvDir moves the cache (CI caches it between jobs; tests point it at a
+// temporary folder). "off" disables it.
+const EnvDir = "AIMS_CACHE_DIR"
+
+// Key addresses one entry.
+type Key [sha256.Size]byte
+
+// NewKey hashes the parts that decide an entry, each length-prefixed so
+// that no two different lists of parts share a key.
+func NewKey(parts ...[]byte) Key {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		l := uint64(len(p))
+		for i := range n {
+			n[i] = byte(l >> (8 * i))
+		}
+		h.Write(n[:])
+		h.Write(p)
+	}
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+func (k Key) String() string { return hex.EncodeToString(k[:]) }
+
+// magic starts every entry: the format, so a different one is a miss.
+const magic = "aims-cache 1\n"
+
+// Store is a cache folder: packs of entries and an index of where each
+// entry is. One file per entry would be simpler, but creating ten thousand
+// small files costs more than parsing them (8 s of system time for a
+// 10,000-document AIMS on the machine of the README's measurements), so a
+// run appends what it computed to one new pack and rewrites the index once
+// (Flush). A nil *Store is a cache that is off: Get always misses and Put
+// and Flush do nothing.
+type Store struct {
+	dir string
+
+	mu      sync.Mutex
+	loaded  bool
+	index   map[Key]loc
+	packs   map[string]*os.File
+	used    map[Key]bool // entries read or written by this run
+	pending []byte       // entries put by this run, in the pack Flush writes
+	added   map[Key]loc  // their places in it (pack "")
+}
+
+// loc is where an entry is: its pack and its byte range.
+type loc struct {
+	pack   string
+	off, n int64
+}
+
+// Dir is where the cache lives: $AIMS_CACHE_DIR when set, else aims under
+// the user's cache folder ($XDG_CACHE_HOME or ~/.cache on Linux,
+// ~/Library/Caches on macOS, %LocalAppData% on Windows). "" means off.
+func Dir() string {
+	if d, ok := os.LookupEnv(EnvDir); ok {
+		if d == "off" {
+			return ""
+		}
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "aims")
+}
+
+// Open returns the store at dir, or nil (off) when dir is "". Nothing is
+// read or created until it is used.
+func Open(dir string) *Store {
+	if dir == "" {
+		return nil
+	}
+	return &Store{dir: dir, packs: map[string]*os.File{}, used: map[Key]bool{}, added: map[Key]loc{}}
+}
+
+// Get returns the payload stored under k, if an intact entry for k exists.
+func (s *Store) Get(k Key) ([]byte, bool) {
+	if s == nil {
+		return nil, false
+	}
+	s.mu.Lock()
+	s.load()
+	l, ok := s.index[k]
+	var f *os.File
+	if ok {
+		f = s.pack(l.pack)
+	}
+	s.mu.Unlock()
+	if f == nil || l.n > maxEntry {
+		return nil, false
+	}
+	b := make([]byte, l.n)
+	if _, err := f.ReadAt(b, l.off); err != nil {
+		return nil, false
+	}
+	payload, ok := verify(b, k)
+	if ok {
+		s.mu.Lock()
+		s.used[k] = true
+		s.mu.Unlock()
+	}
+	return payload, ok
+}
+
+// maxEntry bounds what one index line can make Get allocate: no entry of a
+// file within the loader's limits comes near it.
+const maxEntry = 1 << 30
+
+// pack opens a pack once per run; nil when it is gone.
+func (s *Store) pack(name string) *os.File {
+	if f, ok := s.packs[name]; ok {
+		return f
+	}
+	f, err := os.Open(filepath.Join(s.dir, name+".pack"))
+	if err != nil {
+		f = nil
+	}
+	s.packs[name] = f
+	return f
+}
+
+// verify checks an entry's header, key and digest and returns its payload.
+func verify(b []byte, k Key) ([]byte, bool) {
+	head := len(magic) + 2*sha256.Size
+	if len(b) < head || string(b[:len(magic)]) != magic {
+		return nil, false
+	}
+	b = b[len(magic):]
+	if !bytes.Equal(b[:sha256.Size], k[:]) {
+		return nil, false // another key's entry
+	}
+	sum := sha256.Sum256(b[2*sha256.Size:])
+	if !bytes.Equal(b[sha256.Size:2*sha256.Size], sum[:]) {
+		return nil, false
+	}
+	return b[2*sha256.Size:], true
+}
+
+// Put keeps payload under k, for Flush to write.
+func (s *Store) Put(k Key, payload []byte) {
+	if s == nil {
+		return
+	}
+	sum := sha256.Sum256(payload)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.added[k]; ok {
+		return
+	}
+	off := int64(len(s.pending))
+	s.pending = append(append(append(append(s.pending, magic...), k[:]...), sum[:]...), payload...)
+	s.added[k] = loc{off: off, n: int64(len(s.pending)) - off}
+	s.used[k] = true
+}
+
+// Flush writes the entries put since Open as one pack and adds them to the
+// index. Errors are ignored: a cache that cannot be written only costs
+// time. Two runs flushing at once may each lose the other's index lines
+// (their entries are computed again), never an entry's integrity.
+func (s *Store) Flush() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.added) == 0 {
+		return
+	}
+	// Private to the user: entries are derived from their repositories.
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return
+	}
+	name := rand.Text()[:16]
+	if !writeAtomic(filepath.Join(s.dir, name+".pack"), s.pending) {
+		return
+	}
+	index := readIndex(s.dir) // as it is now: another run may have flushed
+	for k, l := range s.added {
+		l.pack = name
+		index[k] = l
+	}
+	s.compact(index, name)
+	writeAtomic(filepath.Join(s.dir, indexFile), encodeIndex(index))
+	s.pending, s.added = nil, map[Key]loc{}
+}
+
+// maxPacks is how many packs may pile up before Flush leaves only the
+// entries this run used, in one pack: edits make entries stale, and this
+// bounds the cache to about one AIMS's worth per repository in use.
+const maxPacks = 16
+
+func (s *Store) compact(index map[Key]loc, newest string) {
+	packs := map[string]bool{}
+	for _, l := range index {
+		packs[l.pack] = true
+	}
+	if len(packs) <= maxPacks {
+		return
+	}
+	var b []byte
+	kept := map[Key]loc{}
+	for k := range s.used {
+		l, ok := index[k]
+		if !ok {
+			continue
+		}
+		if l.pack == newest {
+			kept[k] = loc{off: int64(len(b)), n: l.n}
+			b = append(b, s.pending[l.off:l.off+l.n]...)
+			continue
+		}
+		f := s.pack(l.pack)
+		if f == nil || l.n > maxEntry {
+			continue
+		}
+		entry := make([]byte, l.n)
+		if _, err := f.ReadAt(entry, l.off); err != nil {
+			continue
+		}
+		if _, ok := verify(entry, k); !ok {
+			continue
+		}
+		kept[k] = loc{off: int64(len(b)), n: l.n}
+		b = append(b, entry...)
+	}
+	name := rand.Text()[:16]
+	if !writeAtomic(filepath.Join(s.dir, name+".pack"), b) {
+		return
+	}
+	clear(index)
+	for k, l := range kept {
+		l.pack = name
+		index[k] = l
+	}
+	old, _ := filepath.Glob(filepath.Join(s.dir, "*.pack"))
+	for _, p := range old {
+		if filepath.Base(p) != name+".pack" {
+			os.Remove(p)
+		}
+	}
+}
+
+const indexFile = "index"
+
+// indexMagic starts the index; its SHA-256 ends it.
+const indexMagic = "aims-cache-index 1\n"
+
+// index lines: key, pack name (16 bytes), offset and length (8 bytes each).
+const indexLine = sha256.Size + 16 + 16
+
+func (s *Store) load() {
+	if s.loaded {
+		return
+	}
+	s.loaded = true
+	s.index = readIndex(s.dir)
+}
+
+// readIndex reads the index, or an empty one when it is missing, corrupt
+// or of another format.
+func readIndex(dir string) map[Key]loc {
+	index := map[Key]loc{}
+	b, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if err != nil || len(b) < len(indexMagic)+sha256.Size || string(b[:len(indexMagic)]) != indexMagic {
+		return index
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return index
+	}
+	body = body[len(indexMagic):]
+	if len(body)%indexLine != 0 {
+		return index
+	}
+	for ; len(body) > 0; body = body[indexLine:] {
+		var k Key
+		copy(k[:], body)
+		name := string(body[sha256.Size : sha256.Size+16])
+		off := int64(binary.LittleEndian.Uint64(body[sha256.Size+16:]))
+		n := int64(binary.LittleEndian.Uint64(body[sha256.Size+24:]))
+		if !validPack(name) || off < 0 || n < 0 {
+			return map[Key]loc{}
+		}
+		index[k] = loc{pack: name, off: off, n: n}
+	}
+	return index
+}
+
+// validPack keeps an index line from naming a file outside the cache.
+func validPack(name string) bool {
+	for _, c := range name {
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') { // rand.Text's alphabet
+			return false
+		}
+	}
+	return true
+}
+
+func encodeIndex(index map[Key]loc) []byte {
+	b := make([]byte, 0, len(indexMagic)+len(index)*indexLine+sha256.Size)
+	b = append(b, indexMagic...)
+	for k, l := range index {
+		b = append(b, k[:]...)
+		b = append(b, l.pack...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(l.off))
+		b = binary.LittleEndian.AppendUint64(b, uint64(l.n))
+	}
+	sum := sha256.Sum256(b)
+	return append(b, sum[:]...)
+}
+
+// writeAtomic writes a file whole or not at all: aside, then renamed.
+func writeAtomic(p string, b []byte) bool {
+	tmp := p + ".tmp" + rand.Text()[:8]
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		os.Remove(tmp)
+		return false
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return false
+	}
+	return true
+}
+
+var (
+	saltOnce sync.Once
+	salt     []byte
+)
+
+// Salt identifies the aims build, so a result cached by one version is
+// never read by another: the module version and VCS revision from the
+// build information, and the running executable's size and modification
+// time (a development build has no version; rebuilding it changes both).
+// Callers add what else decides their results, such as the schemas.
+func Salt() []byte {
+	saltOnce.Do(func() {
+		var b bytes.Buffer
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			b.WriteString(bi.GoVersion + "\x00" + bi.Main.Path + "@" + bi.Main.Version + "\x00")
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+					b.WriteString(s.Key + "=" + s.Value + "\x00")
+				}
+			}
+		}
+		if exe, err := os.Executable(); err == nil {
+			if st, err := os.Stat(exe); err == nil {
+				fmt.Fprintf(&b, "%s\x00%d\x00%d\x00", exe, st.Size(), st.ModTime().UnixNano())
+			}
+		}
+		salt = b.Bytes()
+	})
+	return salt
+}

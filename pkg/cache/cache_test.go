@@ -1,0 +1,161 @@
+package cache
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/diag"
+)
+
+func TestStoreGetsWhatWasPut(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir)
+	k := NewKey([]byte("a"), []byte("b"))
+	if _, ok := s.Get(k); ok {
+		t.Fatal("hit in an empty cache")
+	}
+	s.Put(k, []byte("payload"))
+	s.Flush()
+	if b, ok := Open(dir).Get(k); !ok || string(b) != "payload" {
+		t.Fatalf("Get = %q, %v; want the payload", b, ok)
+	}
+	if NewKey([]byte("ab"), []byte("")) == k {
+		t.Error("parts are not delimited: (ab, \"\") and (a, b) share a key")
+	}
+	var off *Store
+	off.Put(k, []byte("x"))
+	off.Flush()
+	if _, ok := off.Get(k); ok {
+		t.Error("a cache that is off answered")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp*")); len(m) > 0 {
+		t.Errorf("temporary files left behind: %v", m)
+	}
+}
+
+func TestDirFollowsEnv(t *testing.T) {
+	t.Setenv(EnvDir, "/somewhere/else")
+	if got := Dir(); got != "/somewhere/else" {
+		t.Errorf("Dir() = %q with %s set", got, EnvDir)
+	}
+	t.Setenv(EnvDir, "off")
+	if Open(Dir()) != nil {
+		t.Errorf("%s=off still opens a cache", EnvDir)
+	}
+}
+
+// An index line pointing at another key's entry, or an entry or index
+// changed in any byte, is a miss.
+func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir)
+	a, b := NewKey([]byte("a")), NewKey([]byte("b"))
+	s.Put(a, []byte("for a"))
+	s.Put(b, []byte("for b"))
+	s.Flush()
+
+	index := readIndex(dir)
+	index[b] = index[a]
+	writeAtomic(filepath.Join(dir, indexFile), encodeIndex(index))
+	if _, ok := Open(dir).Get(b); ok {
+		t.Error("a's entry was accepted as b's")
+	}
+	if _, ok := Open(dir).Get(a); !ok {
+		t.Fatal("a's own entry was refused")
+	}
+
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs after one flush, want 1", len(packs))
+	}
+	for _, p := range []string{packs[0], filepath.Join(dir, indexFile)} {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range raw {
+			spoiled := append([]byte(nil), raw...)
+			spoiled[i] ^= 1
+			os.WriteFile(p, spoiled, 0o600)
+			if p == packs[0] && i >= int(index[a].n) {
+				break // past a's entry
+			}
+			if _, ok := Open(dir).Get(a); ok {
+				t.Fatalf("%s with byte %d changed was accepted", filepath.Base(p), i)
+			}
+		}
+		os.WriteFile(p, raw, 0o600)
+	}
+}
+
+// Packs do not pile up: past maxPacks, a flush keeps only what its run
+// used, in one pack.
+func TestStoreCompacts(t *testing.T) {
+	dir := t.TempDir()
+	stale := NewKey([]byte("stale"))
+	s := Open(dir)
+	s.Put(stale, []byte("old"))
+	s.Flush()
+	var k Key
+	for i := range maxPacks + 1 {
+		s := Open(dir)
+		k = NewKey([]byte{byte(i)})
+		s.Put(k, []byte{byte(i)})
+		s.Flush()
+	}
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) > maxPacks {
+		t.Errorf("%d packs after %d runs", len(packs), maxPacks+2)
+	}
+	if b, ok := Open(dir).Get(k); !ok || b[0] != maxPacks {
+		t.Errorf("the last run's entry was lost in compaction: %v %v", b, ok)
+	}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	value := map[string]any{"s": "x", "i": int64(-7), "f": 3.5, "t": true, "n": nil,
+		"l": []any{int64(1), "two", []any{}, map[string]any{"k": false}}, "big": math.MaxFloat64}
+	diags := diag.List{
+		{Pos: diag.Pos{File: "a.yaml", Line: 3, Col: 4}, Severity: diag.Warning, Code: "C1", Msg: "m", Refs: []string{"7.5"}},
+		{Pos: diag.Pos{File: "other.yaml", Line: 1, Col: 1}, Severity: diag.Error, Code: "C2", Msg: "n",
+			Related: []diag.Pos{{File: "a.yaml", Line: 9, Col: 2}, {}}},
+		{Severity: diag.Info, Code: "C3"},
+	}
+	e := &Encoder{}
+	if !e.Value(value) {
+		t.Fatal("Value refused a JSON-model value")
+	}
+	e.Diags(diags, "a.yaml")
+	d := NewDecoder(e.B)
+	gotV, gotD := d.Value(), d.Diags("a.yaml")
+	if err := d.Done(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(any(value), gotV); diff != "" {
+		t.Errorf("value (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(diags, gotD); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if (&Encoder{}).Value(struct{}{}) {
+		t.Error("Value accepted a type that is not plain data")
+	}
+	// Every truncation of the bytes is refused, never a panic or a huge
+	// allocation.
+	for i := range len(e.B) {
+		d := NewDecoder(e.B[:i])
+		d.Value()
+		d.Diags("a.yaml")
+		if d.Done() == nil {
+			t.Fatalf("truncated at %d of %d bytes: accepted", i, len(e.B))
+		}
+	}
+	huge := NewDecoder([]byte{tagList, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	if huge.Value(); huge.Err() == nil {
+		t.Error("a list claiming 4 billion items was accepted")
+	}
+}

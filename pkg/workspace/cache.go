@@ -1,0 +1,118 @@
+package workspace
+
+import (
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/schema"
+	"github.com/aims-dev/aims/schemas"
+)
+
+// Option changes how an AIMS is opened.
+type Option func(*config)
+
+type config struct {
+	cache *cache.Store
+	disk  string    // the absolute folder read, when it is one
+	start time.Time // when the run began
+}
+
+// onDisk says the FS reads the folder dir, so files unchanged there since
+// an earlier run need not be read (see cache.Identity).
+func onDisk(dir string) Option {
+	return func(c *config) { c.disk = dir }
+}
+
+// WithCache keeps each file's parse and each document's schema diagnostics
+// in s (nil: no cache), so a run after an edit parses and validates only
+// the files that changed. References, results and every AIMS-wide rule
+// still run over all documents. Results are the same with or without it.
+func WithCache(s *cache.Store) Option {
+	return func(c *config) { c.cache = s }
+}
+
+// validate is v.Validate, answered from the cache when the document's
+// content was validated before by the same build and schemas.
+func validate(v *schema.Validator, d *load.Document, store *cache.Store) (diag.List, error) {
+	dk, ok := d.CacheKey()
+	if store == nil || !ok {
+		return v.Validate(d)
+	}
+	// Link normalises ids before validation, from the document alone, so
+	// the content key still decides the diagnostics.
+	k := cache.NewKey([]byte("schema 1"), cache.Salt(), schemaDigest(), dk[:])
+	if b, ok := store.Get(k); ok {
+		dec := cache.NewDecoder(b)
+		if l := dec.Diags(d.File); dec.Done() == nil {
+			return l, nil
+		}
+	}
+	l, err := v.Validate(d)
+	if err != nil {
+		return nil, err
+	}
+	e := &cache.Encoder{}
+	e.Diags(l, d.File)
+	store.Put(k, e.B)
+	return l, nil
+}
+
+// digestKey is the cache key of the digest of evidence file p by its
+// identity on disk; false when p cannot be looked up that way (no cache, a
+// git revision, a file changed just before the run).
+func (w *Workspace) digestKey(p string) (cache.Key, bool) {
+	if w.cache == nil || w.disk == "" {
+		return cache.Key{}, false
+	}
+	info, err := fs.Lstat(w.FS, p)
+	if err != nil {
+		return cache.Key{}, false
+	}
+	id, ok := cache.Identity(info, w.start)
+	if !ok {
+		return cache.Key{}, false
+	}
+	return cache.NewKey([]byte("digest 2"), []byte(w.disk), []byte(p), id), true
+}
+
+func (w *Workspace) cachedDigest(k cache.Key) (gap.File, bool) {
+	b, ok := w.cache.Get(k)
+	if !ok {
+		return gap.File{}, false
+	}
+	d := cache.NewDecoder(b)
+	f := gap.File{Size: d.Int(), SHA256: d.String(), Blank: d.Bool(), Ink: int(d.Int())}
+	if d.Done() != nil || len(f.SHA256) != 64 {
+		return gap.File{}, false
+	}
+	return f, true
+}
+
+func (w *Workspace) putDigest(k cache.Key, f gap.File) {
+	e := &cache.Encoder{}
+	e.Int(f.Size)
+	e.String(f.SHA256)
+	e.Bool(f.Blank)
+	e.Int(int64(f.Ink))
+	w.cache.Put(k, e.B)
+}
+
+// schemaDigest hashes the embedded schemas: a result cached against other
+// schemas is never read.
+var schemaDigest = sync.OnceValue(func() []byte {
+	var parts [][]byte
+	_ = fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(schemas.FS, p)
+			parts = append(parts, []byte(p), b)
+		}
+		return nil
+	})
+	k := cache.NewKey(parts...)
+	return k[:]
+})
