@@ -65,6 +65,11 @@ func BenchmarkProcess(b *testing.B) {
 				run := func(args ...string) *exec.Cmd {
 					cmd := exec.Command(bin, append([]string{"-C", dir}, args...)...)
 					cmd.Env = append(os.Environ(), cache.EnvDir+"="+cacheDir)
+					if s.systems > 1000 {
+						// 50,000 documents are more than the default per-run
+						// limits allow; an operator raises them like this.
+						cmd.Env = append(cmd.Env, envRunMiB+"=512", envRunValues+"=40000000")
+					}
 					if out, err := cmd.CombinedOutput(); err != nil {
 						b.Fatalf("aims %s: %v\n%s", command[0], err, out)
 					}

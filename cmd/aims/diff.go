@@ -83,7 +83,11 @@ func runDiff(opts *DiffOptions) error {
 }
 
 func diffSide(dir, rev string, ao *AnalysisOptions) (diff.Side, error) {
-	ws, err := workspace.OpenAt(dir, rev)
+	lim, err := limitsFromEnv()
+	if err != nil {
+		return diff.Side{}, err
+	}
+	ws, err := workspace.OpenAt(dir, rev, workspace.WithLimits(lim))
 	if err != nil {
 		return diff.Side{}, err
 	}

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/load"
 	"github.com/aims-dev/aims/pkg/registry"
 	"github.com/aims-dev/aims/pkg/workspace"
 )
@@ -140,7 +142,11 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return workspace.OpenAt(dir, g.Rev, g.cacheOption())
+	lim, err := limitsFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return workspace.OpenAt(dir, g.Rev, g.cacheOption(), workspace.WithLimits(lim))
 }
 
 // errNoAIMSFiles means none of the files given is inside an AIMS: a
@@ -177,6 +183,38 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 			return nil, abs, errNoAIMSFiles
 		}
 	}
-	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption())
+	lim, err := limitsFromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption(), workspace.WithLimits(lim))
 	return ws, abs, err
+}
+
+// Environment variables that raise the per-run limits for a very large
+// AIMS. They belong to whoever runs aims (a CI job's settings), never to
+// the repository's files, which a pull request could change.
+const (
+	envRunMiB    = "AIMS_MAX_RUN_MIB"
+	envRunValues = "AIMS_MAX_RUN_VALUES"
+)
+
+func limitsFromEnv() (load.Limits, error) {
+	var l load.Limits
+	for _, v := range []struct {
+		name  string
+		to    *int
+		scale int
+	}{{envRunMiB, &l.RunBytes, 1 << 20}, {envRunValues, &l.RunValues, 1}} {
+		s := os.Getenv(v.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 || n > 1<<40/v.scale {
+			return l, fmt.Errorf("%s=%q: want a positive whole number", v.name, s)
+		}
+		*v.to = n * v.scale
+	}
+	return l, nil
 }

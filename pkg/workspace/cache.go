@@ -17,9 +17,10 @@ import (
 type Option func(*config)
 
 type config struct {
-	cache *cache.Store
-	disk  string    // the absolute folder read, when it is one
-	start time.Time // when the run began
+	limits load.Limits // zero fields: the defaults
+	cache  *cache.Store
+	disk   string    // the absolute folder read, when it is one
+	start  time.Time // when the run began
 }
 
 // onDisk says the FS reads the folder dir, so files unchanged there since
@@ -34,6 +35,13 @@ func onDisk(dir string) Option {
 // still run over all documents. Results are the same with or without it.
 func WithCache(s *cache.Store) Option {
 	return func(c *config) { c.cache = s }
+}
+
+// WithLimits replaces the load limits (zero fields keep their defaults):
+// for the operator of a very large AIMS, never from the repository's own
+// files, which a pull request could change.
+func WithLimits(l load.Limits) Option {
+	return func(c *config) { c.limits = l }
 }
 
 // validate is v.Validate, answered from the cache when the document's

@@ -207,7 +207,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start})
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start, Limits: c.limits})
 	if err != nil {
 		return nil, err
 	}
