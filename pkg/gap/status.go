@@ -9,6 +9,7 @@ import (
 
 	"github.com/aims-dev/aims/pkg/catalog"
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
 )
 
 // Phase is one step of the roadmap.
@@ -88,6 +89,18 @@ func (a *analyzer) result(prior diag.List) *Result {
 		}
 	}
 	for _, d := range prior {
+		if inv := a.invalidAt(d.Pos); inv != nil && d.Severity >= diag.Error {
+			// A document that fails validation drops out of the model, and
+			// with it every check of what it is for: its error counts
+			// against that too, so nothing stays met on a document that
+			// could not be read.
+			d.Refs = slices.Concat(d.Refs, kindRefs[inv.Kind])
+			if len(d.Refs) == 0 {
+				if r, ok := registry.Lookup(d.Code); ok {
+					d.Refs = slices.Concat(r.Refs, kindRefs[inv.Kind])
+				}
+			}
+		}
 		count(d)
 	}
 	for _, d := range a.findings {
@@ -269,4 +282,46 @@ var recordKinds = map[string][]string{
 	"9.3.3":  {"ManagementReview"},
 	"A.10.2": {"Supplier"},
 	"A.10.3": {"Supplier"},
+}
+
+// kindRefs are the requirements each kind of document is there for: a
+// document of that kind that fails validation counts against them (its
+// checks could not run). Evidence is not here: what it claims is unknown
+// when it cannot be read.
+var kindRefs = map[string][]string{
+	"Scope":            {"4.3"},
+	"Policy":           {"5.2", "A.2.2"},
+	"Role":             {"5.3", "A.3.2"},
+	"Person":           {"5.3"},
+	"RiskCriteria":     {"6.1.1", "6.1.2"},
+	"Risk":             {"6.1.2", "6.1.3", "8.2", "8.3"},
+	"Applicability":    {"6.1.3"},
+	"ImpactAssessment": {"6.1.4", "8.4", "A.5.2", "A.5.3"},
+	"Objective":        {"6.2"},
+	"Change":           {"6.3"},
+	"Competence":       {"7.2", "A.4.6"},
+	"Awareness":        {"7.3"},
+	"Communication":    {"7.4"},
+	"Process":          {"8.1"},
+	"AISystem":         {"A.4.2", "A.6.2.6", "A.9.4"},
+	"Dataset":          {"A.4.3", "A.7.2"},
+	"Supplier":         {"A.10.2", "A.10.3"},
+	"Audit":            {"9.2.1", "9.2.2"},
+	"ManagementReview": {"9.3.1", "9.3.2", "9.3.3"},
+	"Nonconformity":    {"10.2"},
+}
+
+// invalidAt is the document that failed validation and holds p: the last
+// one in p's file that starts at or before it.
+func (a *analyzer) invalidAt(p diag.Pos) *load.Document {
+	var best *load.Document
+	for _, d := range a.m.Invalid {
+		if d.File != p.File || d.Start().Line > max(p.Line, 1) {
+			continue
+		}
+		if best == nil || d.Start().Line > best.Start().Line {
+			best = d
+		}
+	}
+	return best
 }
