@@ -404,7 +404,7 @@ func TestTierRequirementsTable(t *testing.T) {
 // except the YAML warnings.
 func TestRuleConfigurability(t *testing.T) {
 	for _, r := range gap.Rules() {
-		want := strings.HasPrefix(r.ID, "AIMS-G") || r.ID == "AIMS-Y001" || r.ID == "AIMS-Y002"
+		want := strings.HasPrefix(r.ID, "AIMS-G") || r.ID == "AIMS-Y001" || r.ID == "AIMS-Y002" || r.ID == "AIMS-L005"
 		if r.Configurable != want {
 			t.Errorf("%s configurable = %v, want %v", r.ID, r.Configurable, want)
 		}

@@ -46,8 +46,9 @@ func Rules() []*diag.Rule {
 		{
 			ID: CodeNotChecked, Severity: diag.Warning, Refs: []string{"7.5.3"},
 			Title: "AIMS document not checked", Description: "A file that looks like an AIMS document (its kind is an AIMS kind) is not read as one: it matches documents.exclude, or it has no apiVersion and lies outside documents.include.",
-			Why: "A record that looks like part of the AIMS but is silently skipped means the register the auditor sees is not the one aims checked (7.5.3): approvals, dates and references in it were never verified.",
-			Fix: "Add `apiVersion: aims/v1` to the file so it is read wherever it is, or add its folder to `documents.include` in `aims.yaml`; if it is deliberately not part of the AIMS (a copy, an archive), remove its `kind` or move it out of the repository's AIMS folder.",
+			Why:          "A record that looks like part of the AIMS but is silently skipped means the register the auditor sees is not the one aims checked (7.5.3): approvals, dates and references in it were never verified.",
+			Fix:          "Add `apiVersion: aims/v1` to the file so it is read wherever it is, or add its folder to `documents.include` in `aims.yaml`; if it is deliberately not part of the AIMS (a copy, an archive), remove its `kind`, move it out of the repository's AIMS folder, or switch the rule off with the reason under `rules:` in `aims.yaml`.",
+			Configurable: true,
 		},
 		{
 			ID: CodeBinary, Severity: diag.Error, Refs: []string{"7.5.3"},

@@ -243,8 +243,34 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if err := guard.Err(); err != nil {
 		return nil, err
 	}
+	w.Diags = overridden(w.Diags, w.Model.Manifest)
 	w.Diags.Sort()
 	return w, nil
+}
+
+// overridden applies aims.yaml's rule overrides to the findings of the
+// stages before the analysis, for the rules that allow it (the YAML
+// warnings, a document that is not checked): gap validates every override
+// and applies it to its own rules, and lists them all with their reasons.
+func overridden(l diag.List, m *aims.Manifest) diag.List {
+	if m == nil || len(m.Rules) == 0 {
+		return l
+	}
+	out := l[:0]
+	for _, d := range l {
+		if o, ok := m.Rules[d.Code]; ok {
+			r, known := gap.LookupRule(d.Code)
+			sev, err := diag.ParseSeverity(o.Severity)
+			if known && r.Configurable && err == nil {
+				if sev == diag.Off {
+					continue
+				}
+				d.Severity = sev
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // manifestBroken reports whether loading aims.yaml failed with an error.
