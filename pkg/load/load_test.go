@@ -145,7 +145,9 @@ func TestHostileInputIsBounded(t *testing.T) {
 		b.WriteString("]\n")
 	}
 	deep := "apiVersion: aims/v1\nkind: Risk\nx: " + strings.Repeat("[", 500) + strings.Repeat("]", 500) + "\n"
-	for name, body := range map[string]string{"alias bomb": b.String(), "deep nesting": deep} {
+	// A mapping that merges itself recursed until the stack overflowed.
+	selfMerge := "apiVersion: aims/v1\nkind: Risk\na: &a {<<: *a}\n"
+	for name, body := range map[string]string{"alias bomb": b.String(), "deep nesting": deep, "self merge": selfMerge} {
 		t.Run(name, func(t *testing.T) {
 			set := loadMap(t, map[string]string{"a.yaml": body})
 			if len(set.Docs) != 0 || set.Diags.Max() != diag.Error {

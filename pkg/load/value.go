@@ -143,6 +143,12 @@ func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 // mapping fills out from n. Explicit keys win over merged ones ("<<"), as in
 // YAML's merge-key convention; merged keys never overwrite.
 func (c *converter) mapping(n *yaml.Node, ptr string, depth int, out map[string]any, merging bool) bool {
+	// Merges nest like values do: a mapping that merges itself
+	// (a: &a {<<: *a}) would otherwise recurse until the stack overflows.
+	if depth > MaxDepth {
+		c.diags.Add(c.at(n), diag.Error, CodeStructure, "nesting deeper than %d levels", MaxDepth)
+		return false
+	}
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
