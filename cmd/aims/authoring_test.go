@@ -12,12 +12,7 @@ import (
 // their Options; the run function is replaced so nothing is loaded.
 func TestAuthoringFlagsBecomeOptions(t *testing.T) {
 	s := Streams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
-	tests := []struct {
-		name  string
-		build func(g *GlobalOptions, got *any) *cobra.Command
-		args  []string
-		want  func(t *testing.T, got any)
-	}{
+	runFlagCases(t, []flagCase{
 		{"new", func(g *GlobalOptions, got *any) *cobra.Command {
 			return NewCmdNew(g, s, func(o *NewOptions) error { *got = o; return nil })
 		}, []string{"risk", "risk-chatbot", "--title", "Chatbot errs", "--dry-run", "--as-of", "2026-12-01"}, func(t *testing.T, got any) {
@@ -42,21 +37,7 @@ func TestAuthoringFlagsBecomeOptions(t *testing.T) {
 				t.Errorf("options = %+v (rev %q)", o, o.Rev)
 			}
 		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got any
-			cmd := tt.build(&GlobalOptions{}, &got)
-			cmd.SetArgs(tt.args)
-			if err := cmd.Execute(); err != nil {
-				t.Fatal(err)
-			}
-			if got == nil {
-				t.Fatal("run function not called")
-			}
-			tt.want(t, got)
-		})
-	}
+	})
 }
 
 // A new command needs its arguments: usage errors exit 2 before any work.

@@ -64,12 +64,7 @@ func TestCatalogJSONMatchesCatalog(t *testing.T) {
 // function is replaced so nothing is loaded.
 func TestCommandFlagsBecomeOptions(t *testing.T) {
 	s := Streams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
-	tests := []struct {
-		name  string
-		build func(g *GlobalOptions, got *any) *cobra.Command
-		args  []string
-		want  func(t *testing.T, got any)
-	}{
+	runFlagCases(t, []flagCase{
 		{"check", func(g *GlobalOptions, got *any) *cobra.Command {
 			return NewCmdCheck(g, s, func(o *CheckOptions) error { *got = o; return nil })
 		}, []string{"--format", "sarif", "--fail-on", "warning", "--as-of", "2026-12-01", "--rev", "v1", "a.yaml", "b.yaml"}, func(t *testing.T, got any) {
@@ -120,14 +115,30 @@ func TestCommandFlagsBecomeOptions(t *testing.T) {
 				t.Errorf("options = %+v", o)
 			}
 		}},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// flagCase is one command line and what its Options must hold; build wires
+// a run function that only records the Options, so nothing is loaded.
+type flagCase struct {
+	name  string
+	build func(g *GlobalOptions, got *any) *cobra.Command
+	args  []string
+	want  func(t *testing.T, got any)
+}
+
+func runFlagCases(t *testing.T, cases []flagCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			var got any
 			cmd := tt.build(&GlobalOptions{}, &got)
 			cmd.SetArgs(tt.args)
 			if err := cmd.Execute(); err != nil {
 				t.Fatal(err)
+			}
+			if got == nil {
+				t.Fatal("run function not called")
 			}
 			tt.want(t, got)
 		})
