@@ -346,8 +346,10 @@ func (r *Repo) commitish(prefix string) ([]plumbing.Hash, error) {
 			out = append(out, h)
 		}
 	}
+	// An object can be stored more than once (loose and packed, or in two
+	// packs, as after a fetch into a clone): it still abbreviates one thing.
 	slices.SortFunc(out, func(a, b plumbing.Hash) int { return strings.Compare(a.String(), b.String()) })
-	return out, nil
+	return slices.Compact(out), nil
 }
 
 // refRules are the places git looks for a ref name, in git's order.

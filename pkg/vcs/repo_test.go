@@ -12,6 +12,8 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -300,4 +302,72 @@ func isRef(r *Repo, name string) bool {
 		}
 	}
 	return false
+}
+
+// A commit stored in two packs (as after a fetch into a clone whose pack
+// already holds it) is one commit, not an ambiguous
+// abbreviation: on a CI clone every run that read an older revision failed
+// with "it abbreviates 2 commits or tags (f9c9d3740186, f9c9d3740186)".
+func TestResolveObjectStoredTwice(t *testing.T) {
+	s := newStory(t)
+	b := newBuilderAt(t, s.dir)
+	packAll(t, b)
+	b.commit(map[string]string{"later": "x"}, "later\n", day(40), s.c5)
+	packAll(t, b)
+	packs, err := filepath.Glob(filepath.Join(s.dir, ".git", "objects", "pack", "*.pack"))
+	if err != nil || len(packs) != 2 {
+		t.Fatalf("want two packs holding the same commits, have %d: %v", len(packs), err)
+	}
+	// Pruned, as git gc does: only the packs hold the commit now.
+	los := b.st.(storer.LooseObjectStorer)
+	var loose []plumbing.Hash
+	if err := los.ForEachObjectHash(func(h plumbing.Hash) error {
+		loose = append(loose, h)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range loose {
+		if err := los.DeleteLooseObject(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	r := openRepo(t, s.dir)
+	for _, rev := range []string{s.c3.String(), s.c3.String()[:12], s.c3.String()[:7]} {
+		c, err := r.Resolve(rev)
+		if err != nil || c.Hash != s.c3.String() {
+			t.Errorf("Resolve(%q) = %s, %v; want %s", rev, c.Hash, err, s.c3)
+		}
+	}
+	if _, _, err := r.FS(s.c3.String()); err != nil {
+		t.Errorf("FS(full hash): %v", err)
+	}
+}
+
+// packAll writes every object of the repository into a new pack and keeps
+// the loose copies.
+func packAll(t *testing.T, b *builder) {
+	t.Helper()
+	var objs []plumbing.Hash
+	iter, err := b.st.IterEncodedObjects(plumbing.AnyObject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := iter.ForEach(func(o plumbing.EncodedObject) error {
+		objs = append(objs, o.Hash())
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pw, err := b.st.(storer.PackfileWriter).PackfileWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := packfile.NewEncoder(pw, b.st, false).Encode(objs, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
