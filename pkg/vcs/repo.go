@@ -275,17 +275,27 @@ func (r *Repo) resolveBase(rev, base string) (plumbing.Hash, error) {
 		if !hexDigits {
 			return h, fmt.Errorf("unknown revision %q", rev)
 		}
-		cands, err := r.commitish(strings.ToLower(base))
+		var cands []plumbing.Hash
+		var err error
+		if len(base) == 2*len(plumbing.ZeroHash) {
+			// A full hash names at most one object: look it up instead of
+			// scanning every pack index for the prefix.
+			// What it is (commit, tag or neither) is checked below.
+			full := plumbing.NewHash(base)
+			switch _, err := r.st.EncodedObject(plumbing.AnyObject, full); {
+			case err == nil:
+				cands = []plumbing.Hash{full}
+			case !errors.Is(err, plumbing.ErrObjectNotFound):
+				return h, fmt.Errorf("resolve revision %q: read object %s: %w", rev, full, err)
+			}
+		} else {
+			cands, err = r.commitish(strings.ToLower(base))
+		}
 		if err != nil {
 			return h, fmt.Errorf("resolve revision %q: %w", rev, err)
 		}
 		switch len(cands) {
 		case 0:
-			if len(base) == 2*len(plumbing.ZeroHash) {
-				if obj, err := r.st.EncodedObject(plumbing.AnyObject, plumbing.NewHash(base)); err == nil {
-					return h, fmt.Errorf("revision %q names a %s, not a commit", rev, obj.Type())
-				}
-			}
 			return h, fmt.Errorf("unknown revision %q", rev)
 		case 1:
 			h = cands[0]
