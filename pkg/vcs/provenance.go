@@ -396,11 +396,11 @@ func (w *walk) commit(h plumbing.Hash) (*wcommit, error) {
 }
 
 func (w *walk) decodeCommit(h plumbing.Hash) (*object.Commit, error) {
-	obj, err := w.r.st.EncodedObject(plumbing.CommitObject, h)
+	data, err := w.r.object(h, plumbing.CommitObject)
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", h, err)
 	}
-	oc, err := object.DecodeCommit(w.r.st, obj)
+	oc, err := object.DecodeCommit(w.r.st, &rawObject{hash: h, typ: plumbing.CommitObject, data: data})
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", h, err)
 	}

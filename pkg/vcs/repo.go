@@ -73,6 +73,7 @@ type Repo struct {
 	st    *filesystem.Storage
 	repo  *git.Repository
 	trees *treeCache
+	packs *packs
 }
 
 // Open finds the repository containing dir by walking up the directory tree,
@@ -105,7 +106,7 @@ func Open(dir string) (*Repo, error) {
 		}
 		return nil, fmt.Errorf("open repository %s: %w", root, err)
 	}
-	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache()}, nil
+	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache(), packs: newPacks(dot)}, nil
 }
 
 // findDotGit walks up from dir to the first directory holding .git, which may
@@ -168,7 +169,11 @@ func gitdirFile(root string) (billy.Filesystem, error) {
 func (r *Repo) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.st.Close(); err != nil {
+	err := r.packs.Close()
+	if e := r.st.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
 		return fmt.Errorf("close repository: %w", err)
 	}
 	return nil

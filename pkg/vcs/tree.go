@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"io"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -62,17 +61,7 @@ func (r *Repo) tree(h plumbing.Hash) (*rawTree, error) {
 	if t, ok := r.trees.m[h]; ok {
 		return t, nil
 	}
-	obj, err := r.st.EncodedObject(plumbing.TreeObject, h)
-	if err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", h, err)
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", h, err)
-	}
-	data := make([]byte, obj.Size())
-	_, err = io.ReadFull(rd, data)
-	_ = rd.Close()
+	data, err := r.object(h, plumbing.TreeObject)
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w", h, err)
 	}

@@ -1,0 +1,268 @@
+package vcs
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Trees and commits are read from pack files by our own reader (pack.go)
+// and from loose objects by go-git. Whatever the storage, Provenance must
+// be the same: here a random history is read loose (the form the
+// comparisons with git log use), then packed by git with deltas whose
+// bases are offsets, then from two packs holding the same objects, then
+// from a pack whose deltas name their bases by hash, then with new loose
+// commits on top of the packs.
+func TestProvenanceSameFromEveryStorage(t *testing.T) {
+	gitBinary(t)
+	dir := t.TempDir()
+	branches := randomRepo(t, dir, 11, 250, orderedDates)
+	twin := filepath.Join(t.TempDir(), "loose")
+	if err := os.CopyFS(twin, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	provenance := func(t *testing.T, dir, rev string) Provenance {
+		t.Helper()
+		r, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		p, err := r.Provenance(rev, "")
+		if err != nil {
+			t.Fatalf("Provenance(%q) in %s: %v", rev, dir, err)
+		}
+		return p
+	}
+	want := map[string]Provenance{}
+	for _, br := range branches {
+		want[br] = provenance(t, dir, br)
+		if len(want[br].Files) == 0 {
+			t.Fatalf("no files on %s: the comparison would prove nothing", br)
+		}
+	}
+	same := func(t *testing.T) {
+		t.Helper()
+		for _, br := range branches {
+			if diff := cmp.Diff(want[br], provenance(t, dir, br)); diff != "" {
+				t.Errorf("Provenance(%q) differs from the loose objects' (-loose +packed):\n%s", br, diff)
+			}
+		}
+	}
+	packDir := filepath.Join(dir, ".git", "objects", "pack")
+
+	t.Run("one pack, offset deltas", func(t *testing.T) {
+		runGit(t, dir, nil, "repack", "-adq", "--depth=50", "--window=250")
+		if loose := looseObjects(t, dir); loose != 0 {
+			t.Fatalf("%d loose objects left after repack -ad", loose)
+		}
+		if n := packKinds(t, dir)[packOfsDelta]; n < 20 {
+			t.Fatalf("only %d offset deltas in the pack: the test would not read deltas", n)
+		}
+		everyObject(t, dir)
+		same(t)
+	})
+	first, _ := filepath.Glob(filepath.Join(packDir, "*.pack"))
+
+	t.Run("two packs, same objects", func(t *testing.T) {
+		objs := runGit(t, dir, nil, "rev-list", "--objects", "--all")
+		// Without --delta-base-offset, deltas name their base by hash.
+		runGit(t, dir, []byte(objs), "pack-objects", "-q", "--window=250", "--depth=50", filepath.Join(packDir, "pack"))
+		if packs, _ := filepath.Glob(filepath.Join(packDir, "*.pack")); len(packs) != 2 {
+			t.Fatalf("want two packs holding the same objects, have %d", len(packs))
+		}
+		everyObject(t, dir)
+		same(t)
+	})
+
+	t.Run("hash deltas", func(t *testing.T) {
+		if len(first) != 1 {
+			t.Fatalf("packs of the first step: %v", first)
+		}
+		for _, f := range []string{first[0], strings.TrimSuffix(first[0], ".pack") + ".idx"} {
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := packKinds(t, dir)[packRefDelta]; n < 20 {
+			t.Fatalf("only %d hash deltas in the pack: the test would not read them", n)
+		}
+		everyObject(t, dir)
+		same(t)
+	})
+
+	t.Run("loose commits on packed history", func(t *testing.T) {
+		// The same commits in both repositories have the same hashes.
+		var heads [2]plumbing.Hash
+		for i, d := range []string{dir, twin} {
+			b := newBuilderAt(t, d)
+			main, err := b.repo.ResolveRevision("main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap := map[string]string{"sub/aims/policy.yaml": "v9\n", "sub/aims/risks/r1.yaml": "v0\n", "sub/aims/new.yaml": "n\n"}
+			h := b.commit(snap, "loose 1\n", day(400), *main)
+			snap = with(snap, "sub/aims/risks/r1.yaml", "v8\n")
+			heads[i] = b.commit(snap, "loose 2\n", day(401), h)
+		}
+		if heads[0] != heads[1] {
+			t.Fatalf("the twin's commit is %s, ours %s", heads[1], heads[0])
+		}
+		if looseObjects(t, dir) == 0 {
+			t.Fatal("no loose objects beside the pack")
+		}
+		loose := provenance(t, twin, heads[0].String())
+		if diff := cmp.Diff(loose, provenance(t, dir, heads[0].String())); diff != "" {
+			t.Errorf("loose on packed differs from loose (-loose +mixed):\n%s", diff)
+		}
+		// git repack without -a packs just the loose objects reachable
+		// from a ref: two packs with different objects, both read by one
+		// walk.
+		runGit(t, dir, nil, "branch", "loose", heads[0].String())
+		runGit(t, dir, nil, "repack", "-dq")
+		if packs, _ := filepath.Glob(filepath.Join(packDir, "*.pack")); len(packs) != 2 || looseObjects(t, dir) != 0 {
+			t.Fatalf("want two packs and no loose objects, have %d packs", len(packs))
+		}
+		everyObject(t, dir)
+		if diff := cmp.Diff(loose, provenance(t, dir, heads[0].String())); diff != "" {
+			t.Errorf("from two packs differs from loose (-loose +packed):\n%s", diff)
+		}
+	})
+
+	t.Run("missing tree", func(t *testing.T) {
+		b := newBuilderAt(t, dir)
+		snap := map[string]string{"sub/aims/gone/x.yaml": "gone\n"}
+		c := b.commit(snap, "broken\n", day(500))
+		gone := b.tree(map[string]string{"x.yaml": "gone\n"})
+		if err := os.Remove(filepath.Join(dir, ".git", "objects", gone.String()[:2], gone.String()[2:])); err != nil {
+			t.Fatal(err)
+		}
+		r := openRepo(t, dir)
+		_, err := r.Provenance(c.String(), "")
+		if err == nil || !strings.Contains(err.Error(), gone.String()) {
+			t.Errorf("Provenance with tree %s missing: %v, want an error naming it", gone, err)
+		}
+	})
+}
+
+// looseObjects counts the loose object files of the repository in dir.
+func looseObjects(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(filepath.Join(dir, ".git", "objects"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "pack" || d.Name() == "info") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && len(filepath.Base(filepath.Dir(p))) == 2 {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// everyObject reads every copy of every object in every pack, one pack
+// after the other, and checks it hashes to its name. Each pack has an
+// object at offset 12, and most share other offsets: a cache keyed by
+// offset alone would hand the second pack the first one's objects.
+func everyObject(t *testing.T, dir string) {
+	t.Helper()
+	r := openRepo(t, dir)
+	if err := r.packs.load(); err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	for _, p := range r.packs.list {
+		it, err := p.idx.Entries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := it.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			typ, data, err := r.packs.at(p, int64(e.Offset), r.looseObject)
+			if err != nil {
+				t.Fatalf("%s at %d: %v", e.Hash, e.Offset, err)
+			}
+			if got := plumbing.ComputeHash(typ, data); got != e.Hash {
+				t.Fatalf("%s: the object at offset %d of %s hashes to %s", e.Hash, e.Offset, p.name, got)
+			}
+			read++
+		}
+		_ = it.Close()
+	}
+	if read == 0 {
+		t.Fatal("no packed objects")
+	}
+}
+
+// packKinds counts the objects of every pack by their type in the pack
+// (whole object, offset delta, hash delta).
+func packKinds(t *testing.T, dir string) map[byte]int {
+	t.Helper()
+	r := openRepo(t, dir)
+	if err := r.packs.load(); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[byte]int{}
+	for _, p := range r.packs.list {
+		it, err := p.idx.Entries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := it.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			typ, _, err := p.header(int64(e.Offset))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds[typ]++
+		}
+		_ = it.Close()
+	}
+	return kinds
+}
+
+// applyDelta must build what go-git builds from a valid delta and refuse,
+// never panic on, every truncation of it.
+func TestApplyDelta(t *testing.T) {
+	base := []byte(strings.Repeat("policy: v1\nowner: ada\n", 40))
+	target := []byte(strings.Repeat("policy: v1\nowner: ada\n", 20) + "scope: all\n" + strings.Repeat("policy: v1\nowner: grace\n", 20))
+	delta := packfile.DiffDelta(base, target)
+	got, err := applyDelta(base, delta)
+	if err != nil || string(got) != string(target) {
+		t.Fatalf("applyDelta = %q, %v; want the target", got, err)
+	}
+	for n := range len(delta) {
+		if _, err := applyDelta(base, delta[:n]); err == nil {
+			t.Errorf("a delta cut to %d of %d bytes was applied", n, len(delta))
+		}
+	}
+	if _, err := applyDelta(base[1:], delta); err == nil {
+		t.Error("a delta applied to a base of the wrong size")
+	}
+}
