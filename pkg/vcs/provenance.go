@@ -69,7 +69,7 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 		// commit without inflating it. Commits newer than the graph, or a
 		// graph that cannot be read, fall back to the objects. A shallow
 		// clone's graph could name parents beyond the boundary: not used.
-		if g, err := commitgraph.OpenChainOrFileIndex(r.dot); err == nil {
+		if g, err := commitgraph.OpenChainOrFileIndex(graphFS{r.dot}); err == nil {
 			w.graph = g
 			if c, ok := g.(io.Closer); ok {
 				defer c.Close()
