@@ -1,17 +1,20 @@
 package vcs
 
 import (
+	"bufio"
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
-	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
 // packs reads trees and commits straight from the repository's pack files.
@@ -26,8 +29,9 @@ import (
 // caller through go-git; packs are only ever read, never written.
 // Callers must hold Repo.mu.
 type packs struct {
-	dot    *dotgit.DotGit
+	dir    string // the objects folder
 	loaded bool
+	err    error // from loading: every later read fails with it
 	list   []*pack
 	zr     io.ReadCloser // reused: a zlib reader holds 40 KB of tables
 	bases  baseCache
@@ -39,8 +43,12 @@ type packs struct {
 type pack struct {
 	name string // for errors: objects/pack/pack-<hash>.pack
 	idx  *idxfile.MemoryIndex
-	f    billy.File
+	f    *os.File
 	win  window
+	// mapped is the whole file mapped into memory where the system
+	// allows it (pack_mmap.go): then reading an object costs no system
+	// call and no copy (measured 2-8 % of a walk).
+	mapped []byte
 }
 
 // link is one delta of a chain: the object at off in p is
@@ -70,35 +78,59 @@ const maxChain = 10000
 // gigabytes. Trees and commits are far smaller; blobs are not read here.
 const maxObject = 1 << 30
 
-func newPacks(dot billy.Filesystem) *packs {
-	return &packs{dot: dotgit.New(dot)}
+func newPacks(objects string) *packs {
+	return &packs{dir: objects}
 }
 
 func (ps *packs) load() error {
-	if ps.loaded {
+	if !ps.loaded {
+		ps.loaded = true
+		ps.err = ps.open()
+	}
+	return ps.err
+}
+
+func (ps *packs) open() error {
+	dir := filepath.Join(ps.dir, "pack")
+	files, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	ps.loaded = true
-	names, err := ps.dot.ObjectPacks()
 	if err != nil {
 		return fmt.Errorf("list pack files: %w", err)
 	}
-	for _, h := range names {
-		p := &pack{name: fmt.Sprintf("objects/pack/pack-%s.pack", h)}
-		idx, err := ps.dot.ObjectPackIdx(h)
+	for _, fi := range files {
+		// As git and go-git: pack-<40 hex>.pack with its .idx beside it.
+		// A pack without an index is one git is still writing, which git
+		// does not read either.
+		hexName, pre := strings.CutPrefix(fi.Name(), "pack-")
+		hexName, suf := strings.CutSuffix(hexName, ".pack")
+		if !pre || !suf || len(hexName) != 40 || strings.Trim(hexName, "0123456789abcdef") != "" {
+			continue
+		}
+		p := &pack{name: "objects/pack/" + fi.Name()}
+		idxName := strings.TrimSuffix(p.name, ".pack") + ".idx"
+		idx, err := os.Open(filepath.Join(dir, "pack-"+hexName+".idx"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
-			return fmt.Errorf("open %s: %w", p.name[:len(p.name)-len("pack")]+"idx", err)
+			return fmt.Errorf("open %s: %w", idxName, err)
 		}
 		p.idx = idxfile.NewMemoryIndex()
-		err = idxfile.NewDecoder(idx).Decode(p.idx)
+		err = idxfile.NewDecoder(bufio.NewReader(idx)).Decode(p.idx)
 		_ = idx.Close()
 		if err != nil {
-			return fmt.Errorf("read %s: %w", p.name[:len(p.name)-len("pack")]+"idx", err)
+			return fmt.Errorf("read %s: %w", idxName, err)
 		}
-		if p.f, err = ps.dot.ObjectPack(h); err != nil {
+		if p.f, err = os.Open(filepath.Join(dir, fi.Name())); err != nil {
 			return fmt.Errorf("open %s: %w", p.name, err)
 		}
-		p.win = window{f: p.f, buf: make([]byte, 0, 16<<10)}
+		if p.mapped = mapFile(p.f); p.mapped != nil {
+			p.win = window{buf: p.mapped, whole: true}
+		} else {
+			p.win = window{f: p.f, buf: make([]byte, 0, 16<<10)}
+		}
 		ps.list = append(ps.list, p)
 	}
 	return nil
@@ -108,11 +140,16 @@ func (ps *packs) load() error {
 func (ps *packs) Close() error {
 	var first error
 	for _, p := range ps.list {
+		if p.mapped != nil {
+			if err := unmap(p.mapped); err != nil && first == nil {
+				first = err
+			}
+		}
 		if err := p.f.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
-	ps.list, ps.loaded = nil, false
+	ps.list, ps.loaded, ps.err = nil, false, nil
 	ps.bases.reset()
 	return first
 }
@@ -413,6 +450,7 @@ type window struct {
 	buf   []byte // file bytes from start
 	start int64
 	pos   int64 // next byte to read
+	whole bool  // buf is the whole file, mapped
 }
 
 func (w *window) seek(off int64) { w.pos = off }
@@ -420,6 +458,9 @@ func (w *window) seek(off int64) { w.pos = off }
 func (w *window) fill() error {
 	if i := w.pos - w.start; i >= 0 && i < int64(len(w.buf)) {
 		return nil
+	}
+	if w.whole {
+		return io.ErrUnexpectedEOF
 	}
 	n, err := w.f.ReadAt(w.buf[:cap(w.buf)], w.pos)
 	w.start, w.buf = w.pos, w.buf[:n]

@@ -88,7 +88,7 @@ func Open(dir string) (*Repo, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
-	root, dot, err := findDotGit(abs)
+	root, dot, objects, err := findDotGit(abs)
 	if err != nil {
 		return nil, err
 	}
@@ -106,29 +106,30 @@ func Open(dir string) (*Repo, error) {
 		}
 		return nil, fmt.Errorf("open repository %s: %w", root, err)
 	}
-	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache(), packs: newPacks(dot)}, nil
+	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache(), packs: newPacks(objects)}, nil
 }
 
 // findDotGit walks up from dir to the first directory holding .git, which may
 // be a directory or, for linked worktrees and submodules, a "gitdir:" file.
-func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
+// It also returns the objects folder, where the pack files are.
+func findDotGit(dir string) (root string, dot billy.Filesystem, objects string, err error) {
 	for d := dir; ; {
 		fi, err := os.Stat(filepath.Join(d, ".git"))
 		switch {
 		case err == nil && fi.IsDir():
-			return d, osfs.New(filepath.Join(d, ".git")), nil
+			return d, osfs.New(filepath.Join(d, ".git")), filepath.Join(d, ".git", "objects"), nil
 		case err == nil:
-			dot, err := gitdirFile(d)
+			dot, objects, err := gitdirFile(d)
 			if err != nil {
-				return "", nil, err
+				return "", nil, "", err
 			}
-			return d, dot, nil
+			return d, dot, objects, nil
 		case !errors.Is(err, os.ErrNotExist):
-			return "", nil, fmt.Errorf("open repository: %w", err)
+			return "", nil, "", fmt.Errorf("open repository: %w", err)
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
+			return "", nil, "", fmt.Errorf("%s: %w", dir, ErrNotRepo)
 		}
 		d = parent
 	}
@@ -136,33 +137,33 @@ func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
 
 // gitdirFile follows a .git file to the real git directory, joining it with
 // the shared "commondir" of a linked worktree so refs and objects resolve.
-func gitdirFile(root string) (billy.Filesystem, error) {
+func gitdirFile(root string) (dot billy.Filesystem, objects string, err error) {
 	b, err := os.ReadFile(filepath.Join(root, ".git"))
 	if err != nil {
-		return nil, fmt.Errorf("open repository: %w", err)
+		return nil, "", fmt.Errorf("open repository: %w", err)
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	gitdir, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
 	if !ok {
-		return nil, fmt.Errorf("%s: .git file has no gitdir line: %w", root, ErrNotRepo)
+		return nil, "", fmt.Errorf("%s: .git file has no gitdir line: %w", root, ErrNotRepo)
 	}
 	gitdir = strings.TrimSpace(gitdir)
 	if !filepath.IsAbs(gitdir) {
 		gitdir = filepath.Join(root, gitdir)
 	}
-	dot := osfs.New(gitdir)
+	dot = osfs.New(gitdir)
 	common, err := os.ReadFile(filepath.Join(gitdir, "commondir"))
 	if errors.Is(err, os.ErrNotExist) {
-		return dot, nil
+		return dot, filepath.Join(gitdir, "objects"), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open repository: %w", err)
+		return nil, "", fmt.Errorf("open repository: %w", err)
 	}
 	dir := strings.TrimSpace(string(common))
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(gitdir, dir)
 	}
-	return dotgit.NewRepositoryFilesystem(dot, osfs.New(dir)), nil
+	return dotgit.NewRepositoryFilesystem(dot, osfs.New(dir)), filepath.Join(dir, "objects"), nil
 }
 
 // Close releases the packfile descriptors kept open for speed.
