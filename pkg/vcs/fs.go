@@ -171,8 +171,9 @@ func (t *treeFS) readDir(h plumbing.Hash) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	ents := make([]fs.DirEntry, len(tr.entries))
-	for i, e := range tr.entries {
+	ents := make([]fs.DirEntry, tr.len())
+	for i := range ents {
+		e := tr.entry(i)
 		e.name = slices.Clone(e.name) // do not pin the cached tree
 		ents[i] = &dirEntry{fs: t, e: e}
 	}

@@ -137,7 +137,8 @@ func (r *Repo) universe(root plumbing.Hash, prefix string) (*pnode, []string, er
 			return err
 		}
 		n.lo = len(files)
-		for _, e := range t.entries {
+		for k := range t.len() {
+			e := t.entry(k)
 			name := string(e.name)
 			switch e.mode {
 			case modeDir:
@@ -447,31 +448,34 @@ func (w *walk) diff(n *pnode, a, b plumbing.Hash, set, out bitset) error {
 		}
 		return w.diff(kid, ha, hb, set, out)
 	}
-	// Merge the two sorted entry lists. A name can appear twice when it is
-	// a file on one side and a directory on the other; the file sorts
-	// first, so handle the pair there and skip the directory later.
-	i, j := 0, 0
-	for i < len(ta.entries) || j < len(tb.entries) {
+	// Merge the two sorted entry lists, between the entries both trees
+	// share at their ends. A name can appear twice when it is a file on
+	// one side and a directory on the other; the file sorts first, so
+	// handle the pair there and skip the directory later.
+	i, hiA, hiB := sameEnds(ta, tb)
+	j := i
+	for i < hiA || j < hiB {
 		var c int
 		switch {
-		case i == len(ta.entries):
+		case i == hiA:
 			c = 1
-		case j == len(tb.entries):
+		case j == hiB:
 			c = -1
 		default:
-			c = gitCompare(ta.entries[i].name, ta.entries[i].isDir(), tb.entries[j].name, tb.entries[j].isDir())
+			c = gitCompare(ta.name(i), ta.mode[i] == modeDir, tb.name(j), tb.mode[j] == modeDir)
 		}
 		switch {
 		case c == 0:
-			if ta.entries[i].mode != tb.entries[j].mode || ta.entries[i].hash != tb.entries[j].hash {
-				if err := visit(ta.entries[i].name, ta.entries[i], tb.entries[j], true, true); err != nil {
+			ea, eb := ta.entry(i), tb.entry(j)
+			if ea.mode != eb.mode || ea.hash != eb.hash {
+				if err := visit(ea.name, ea, eb, true, true); err != nil {
 					return err
 				}
 			}
 			i++
 			j++
 		case c < 0:
-			ea := ta.entries[i]
+			ea := ta.entry(i)
 			i++
 			eb, okB := tb.find(ea.name)
 			if ea.isDir() && okB && !eb.isDir() {
@@ -481,7 +485,7 @@ func (w *walk) diff(n *pnode, a, b plumbing.Hash, set, out bitset) error {
 				return err
 			}
 		default:
-			eb := tb.entries[j]
+			eb := tb.entry(j)
 			j++
 			ea, okA := ta.find(eb.name)
 			if eb.isDir() && okA && !ea.isDir() {
