@@ -14,7 +14,7 @@ import (
 // alternates). The bytes may be shared with caches and must not be
 // modified. Callers must hold r.mu.
 func (r *Repo) object(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	typ, data, found, err := r.packs.read(h, r.looseObject)
+	typ, data, found, err := r.packs.read(h)
 	if !found && err == nil {
 		typ, data, err = r.looseObject(h)
 	}

@@ -29,7 +29,8 @@ import (
 // caller through go-git; packs are only ever read, never written.
 // Callers must hold Repo.mu.
 type packs struct {
-	dir    string // the objects folder
+	dir    string   // the objects folder
+	loose  readFunc // reads a REF_DELTA base that no pack holds
 	loaded bool
 	err    error // from loading: every later read fails with it
 	list   []*pack
@@ -78,8 +79,11 @@ const maxChain = 10000
 // gigabytes. Trees and commits are far smaller; blobs are not read here.
 const maxObject = 1 << 30
 
-func newPacks(objects string) *packs {
-	return &packs{dir: objects}
+// readFunc reads an object by its hash.
+type readFunc func(plumbing.Hash) (plumbing.ObjectType, []byte, error)
+
+func newPacks(objects string, loose readFunc) *packs {
+	return &packs{dir: objects, loose: loose}
 }
 
 func (ps *packs) load() error {
@@ -202,7 +206,7 @@ func (p *pack) offset(h plumbing.Hash) (int64, bool) {
 // may be shared with the base cache and must not be modified. found is
 // false, with no error, when no pack has the object; an error means a
 // pack holds it but it cannot be read.
-func (ps *packs) read(h plumbing.Hash, loose func(plumbing.Hash) (plumbing.ObjectType, []byte, error)) (typ plumbing.ObjectType, data []byte, found bool, err error) {
+func (ps *packs) read(h plumbing.Hash) (typ plumbing.ObjectType, data []byte, found bool, err error) {
 	if err := ps.load(); err != nil {
 		return 0, nil, false, err
 	}
@@ -210,15 +214,15 @@ func (ps *packs) read(h plumbing.Hash, loose func(plumbing.Hash) (plumbing.Objec
 	if !ok {
 		return 0, nil, false, nil
 	}
-	typ, data, err = ps.at(p, off, loose)
+	typ, data, err = ps.at(p, off)
 	return typ, data, true, err
 }
 
 // at reads the object at off in p, resolving its delta chain: down to a
 // base that is cached or stored whole, then each delta applied on the way
 // back up, every result cached since objects near each other in history
-// are deltas of one another. loose reads a REF_DELTA base no pack holds.
-func (ps *packs) at(p *pack, off int64, loose func(plumbing.Hash) (plumbing.ObjectType, []byte, error)) (plumbing.ObjectType, []byte, error) {
+// are deltas of one another.
+func (ps *packs) at(p *pack, off int64) (plumbing.ObjectType, []byte, error) {
 	ps.chain, ps.deltas = ps.chain[:0], ps.deltas[:0]
 	// push inflates the delta at the window's position, which follows the
 	// object's header and base reference.
@@ -278,7 +282,7 @@ walk:
 			} else if q, o, ok := ps.find(bh); ok {
 				p, off = q, o
 			} else {
-				if typ, base, err = loose(bh); err != nil {
+				if typ, base, err = ps.loose(bh); err != nil {
 					return 0, nil, fmt.Errorf("%s: delta base %s of the object at offset %d: %w", p.name, bh, off, err)
 				}
 				break walk

@@ -198,7 +198,7 @@ func everyObject(t *testing.T, dir string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			typ, data, err := r.packs.at(p, int64(e.Offset), r.looseObject)
+			typ, data, err := r.packs.at(p, int64(e.Offset))
 			if err != nil {
 				t.Fatalf("%s at %d: %v", e.Hash, e.Offset, err)
 			}
@@ -264,5 +264,55 @@ func TestApplyDelta(t *testing.T) {
 	}
 	if _, err := applyDelta(base[1:], delta); err == nil {
 		t.Error("a delta applied to a base of the wrong size")
+	}
+}
+
+// A packed tree that does not inflate is an error naming the tree and the
+// pack, never a panic or an empty tree.
+func TestCorruptPackedTreeIsAnErrorNamingIt(t *testing.T) {
+	gitBinary(t)
+	s := newStory(t)
+	runGit(t, s.dir, nil, "repack", "-adq")
+	r := openRepo(t, s.dir)
+	if err := r.packs.load(); err != nil || len(r.packs.list) != 1 {
+		t.Fatalf("want one pack: %d, %v", len(r.packs.list), err)
+	}
+	p := r.packs.list[0]
+	it, err := p.idx.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree plumbing.Hash
+	var at int64
+	for tree.IsZero() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatalf("no whole tree in the pack: %v", err)
+		}
+		if typ, _, err := p.header(int64(e.Offset)); err == nil && typ == packTree {
+			tree, at = e.Hash, p.win.pos // where its zlib stream starts
+		}
+	}
+	name := filepath.Join(s.dir, ".git", p.name)
+	if err := os.Chmod(name, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{0xff, 0xff, 0xff, 0xff}, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	r = openRepo(t, s.dir)
+	r.mu.Lock()
+	_, err = r.tree(tree)
+	r.mu.Unlock()
+	if err == nil || !strings.Contains(err.Error(), tree.String()) || !strings.Contains(err.Error(), p.name) {
+		t.Errorf("reading corrupt tree %s: %v, want an error naming it and %s", tree, err, p.name)
 	}
 }

@@ -106,7 +106,9 @@ func Open(dir string) (*Repo, error) {
 		}
 		return nil, fmt.Errorf("open repository %s: %w", root, err)
 	}
-	return &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache(), packs: newPacks(objects)}, nil
+	r := &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache()}
+	r.packs = newPacks(objects, r.looseObject)
+	return r, nil
 }
 
 // findDotGit walks up from dir to the first directory holding .git, which may
