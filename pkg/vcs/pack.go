@@ -537,7 +537,8 @@ type baseVal struct {
 	data []byte
 }
 
-// baseCacheMax is the size of one generation.
+// baseCacheMax is the size of one generation. On the 5,000-commit
+// benchmark 2 MB measured 30 % slower and 64 MB no faster.
 const baseCacheMax = 16 << 20
 
 func (c *baseCache) get(p *pack, off int64) (plumbing.ObjectType, []byte, bool) {
