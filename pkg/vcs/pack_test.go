@@ -1,14 +1,19 @@
 package vcs
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/google/go-cmp/cmp"
 )
@@ -315,4 +320,140 @@ func TestCorruptPackedTreeIsAnErrorNamingIt(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), tree.String()) || !strings.Contains(err.Error(), p.name) {
 		t.Errorf("reading corrupt tree %s: %v, want an error naming it and %s", tree, err, p.name)
 	}
+}
+
+// A thin pack, as a fetch receives it, holds deltas whose bases are not in
+// it: in another pack or loose. git completes such a pack before keeping
+// it (index-pack --fix-thin), but other tools need not, and the reader
+// must then find the bases where they are.
+func TestThinPackBasesElsewhere(t *testing.T) {
+	gitBinary(t)
+	for _, where := range []string{"loose", "in another pack"} {
+		t.Run("bases "+where, func(t *testing.T) {
+			dir := t.TempDir()
+			randomRepo(t, dir, 5, 150, orderedDates)
+			snap := map[string]string{}
+			fsys, _, err := openRepo(t, dir).FS("main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+				if err != nil || !d.Type().IsRegular() {
+					return err
+				}
+				data, err := fs.ReadFile(fsys, p)
+				snap[p] = string(data)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// A directory large enough that git stores its next version
+			// as a delta of this one.
+			for i := range 40 {
+				snap = with(snap, fmt.Sprintf("sub/aims/many/f%02d.yaml", i), fmt.Sprintf("f: %d\n", i))
+			}
+			b := newBuilderAt(t, dir)
+			main, err := b.repo.ResolveRevision("main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.ref("refs/heads/main", b.commit(snap, "many\n", day(590), *main))
+			if where != "loose" {
+				runGit(t, dir, nil, "repack", "-adq")
+			}
+			old := strings.TrimSpace(runGit(t, dir, nil, "rev-parse", "main"))
+			b = newBuilderAt(t, dir)
+			head := plumbing.NewHash(old)
+			for i, p := range []string{"sub/aims/many/f07.yaml", "sub/aims/risks/r9.yaml", "sub/aims/many/f31.yaml"} {
+				snap = with(snap, p, fmt.Sprintf("thin %d\n", i))
+				head = b.commit(snap, fmt.Sprintf("thin %d\n", i), day(600+i), head)
+			}
+			b.ref("refs/heads/main", head)
+			want := hashes(provenanceOf(t, dir, "main"))
+
+			thin := runGit(t, dir, []byte(head.String()+"\n^"+old+"\n"), "pack-objects", "--thin", "--revs", "--stdout")
+			repo, err := git.PlainOpen(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var idx idxfile.Writer
+			parser, err := packfile.NewParserWithStorage(packfile.NewScanner(strings.NewReader(thin)), repo.Storer, &idx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := parser.Parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			mi, err := idx.Index()
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(dir, ".git", "objects", "pack", "pack-"+sum.String())
+			var buf bytes.Buffer
+			if _, err := idxfile.NewEncoder(&buf).Encode(mi); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, name+".pack", thin)
+			writeFile(t, name+".idx", buf.String())
+			// The new objects are now only in the thin pack.
+			it, err := mi.Entries()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				e, err := it.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				h := e.Hash.String()
+				if err := os.Remove(filepath.Join(dir, ".git", "objects", h[:2], h[2:])); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatal(err)
+				}
+			}
+
+			r := openRepo(t, dir)
+			if err := r.packs.load(); err != nil {
+				t.Fatal(err)
+			}
+			external := 0
+			for _, p := range r.packs.list {
+				if p.name != "objects/pack/pack-"+sum.String()+".pack" {
+					continue
+				}
+				it, _ := p.idx.Entries()
+				for e, err := it.Next(); err == nil; e, err = it.Next() {
+					var base plumbing.Hash
+					if typ, _, err := p.header(int64(e.Offset)); err != nil || typ != packRefDelta {
+						continue
+					}
+					if _, err := io.ReadFull(&p.win, base[:]); err != nil {
+						t.Fatal(err)
+					}
+					if _, ok := p.offset(base); !ok {
+						external++
+					}
+				}
+			}
+			if external == 0 {
+				t.Fatal("no delta in the thin pack has its base elsewhere: the test would prove nothing")
+			}
+			everyObject(t, dir)
+			if diff := cmp.Diff(want, hashes(provenanceOf(t, dir, "main"))); diff != "" {
+				t.Errorf("Provenance with a thin pack differs (-loose +thin):\n%s", diff)
+			}
+		})
+	}
+}
+
+func provenanceOf(t *testing.T, dir, rev string) Provenance {
+	t.Helper()
+	p, err := openRepo(t, dir).Provenance(rev, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
