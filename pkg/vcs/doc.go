@@ -1,7 +1,10 @@
 // Package vcs answers provenance questions about an AIMS kept in git: who last
 // changed each file and when, what the files looked like at a revision, and
 // whether the working tree has uncommitted changes. It reads the repository
-// with go-git, so the git binary is not needed at run time.
+// with go-git, so the git binary is not needed at run time; trees and
+// commits, which a history walk reads by the ten thousand, come straight
+// from the pack files (pack.go), and only what no pack holds goes through
+// go-git's object storage.
 //
 // Histories must match what `git log -- <path>` prints, merges included,
 // because auditors will check our answers against git. Provenance computes

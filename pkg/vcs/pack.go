@@ -74,10 +74,11 @@ const (
 // maximum 4095; a REF_DELTA cycle in a corrupt pack would otherwise loop.
 const maxChain = 10000
 
-// maxObject bounds the size an object header may claim before anything is
-// allocated for it: a corrupt or hostile pack must not make us allocate
-// gigabytes. Trees and commits are far smaller; blobs are not read here.
-const maxObject = 1 << 30
+// maxObject bounds the size an object header or delta may claim before
+// anything is allocated for it: a corrupt or hostile pack must not make us
+// allocate gigabytes. Trees and commits are far smaller (a directory of a
+// million files is about 50 MB); blobs are not read here.
+const maxObject = 256 << 20
 
 // readFunc reads an object by its hash.
 type readFunc func(plumbing.Hash) (plumbing.ObjectType, []byte, error)
