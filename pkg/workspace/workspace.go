@@ -62,6 +62,7 @@ type Workspace struct {
 
 	approvalCache
 	guard *guardFS
+	dirs  *dirFS // the folder read, when it is one; closed by Close
 	config
 }
 
@@ -165,11 +166,16 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 	return out
 }
 
-// Close releases the git repository, if one was opened,
-// and writes what the analysis added to the cache (evidence digests).
+// Close releases the git repository, if one was opened, and the folders
+// held open, and writes what the analysis added to the cache (evidence
+// digests).
 func (w *Workspace) Close() error {
 	w.cache.Flush()
-	return w.Source.Close()
+	err := w.Source.Close()
+	if w.dirs != nil {
+		w.dirs.Close()
+	}
+	return err
 }
 
 // OpenDir loads the AIMS rooted at dir.
@@ -182,11 +188,13 @@ func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
-	w, err := Open(r.FS(), append(opts, onDisk(abs))...)
+	d := newDirFS(r)
+	w, err := Open(d, append(opts, onDisk(abs))...)
 	if err != nil {
+		d.Close()
 		return nil, err
 	}
-	w.Root = dir
+	w.Root, w.dirs = dir, d
 	return w, nil
 }
 
