@@ -11,7 +11,9 @@ import (
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
-func TestStoreGetsWhatWasPut(t *testing.T) {
+func TestStoreGetsWhatWasPut(t *testing.T) { eachRead(t, storeGetsWhatWasPut) }
+
+func storeGetsWhatWasPut(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
 	k := NewKey([]byte("a"), []byte("b"))
@@ -37,6 +39,17 @@ func TestStoreGetsWhatWasPut(t *testing.T) {
 	}
 }
 
+// eachRead runs a store test with packs read whole and entry by entry
+// (packs past wholePack).
+func eachRead(t *testing.T, test func(t *testing.T)) {
+	t.Run("whole", test)
+	t.Run("by entry", func(t *testing.T) {
+		defer func(n int64) { wholePack = n }(wholePack)
+		wholePack = 0
+		test(t)
+	})
+}
+
 func TestDirFollowsEnv(t *testing.T) {
 	t.Setenv(EnvDir, "/somewhere/else")
 	if got := Dir(); got != "/somewhere/else" {
@@ -51,6 +64,10 @@ func TestDirFollowsEnv(t *testing.T) {
 // An index line pointing at another key's entry, or an entry or index
 // changed in any byte, is a miss.
 func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
+	eachRead(t, storeRefusesForeignAndCorruptEntries)
+}
+
+func storeRefusesForeignAndCorruptEntries(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
 	a, b := NewKey([]byte("a")), NewKey([]byte("b"))
@@ -67,6 +84,18 @@ func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
 	if _, ok := Open(dir).Get(a); !ok {
 		t.Fatal("a's own entry was refused")
 	}
+	// Index lines past the end of the pack, or overlapping it, are misses.
+	for _, l := range []loc{{off: 1 << 40, n: 8}, {off: index[a].off + 1, n: index[a].n}, {off: 0, n: 1 << 40}, {off: -1, n: 8}} {
+		l.pack = index[a].pack
+		bad := readIndex(dir)
+		bad[b] = l
+		writeAtomic(filepath.Join(dir, indexFile), encodeIndex(bad))
+		if _, ok := Open(dir).Get(b); ok {
+			t.Errorf("an index line at %d+%d was accepted", l.off, l.n)
+		}
+	}
+	index[b] = index[a]
+	writeAtomic(filepath.Join(dir, indexFile), encodeIndex(index))
 
 	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
 	if len(packs) != 1 {
@@ -94,7 +123,9 @@ func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
 
 // Packs do not pile up: past maxPacks, a flush keeps only what its run
 // used, in one pack.
-func TestStoreCompacts(t *testing.T) {
+func TestStoreCompacts(t *testing.T) { eachRead(t, storeCompacts) }
+
+func storeCompacts(t *testing.T) {
 	dir := t.TempDir()
 	stale := NewKey([]byte("stale"))
 	s := Open(dir)
