@@ -82,7 +82,14 @@ func (d *dirFS) dir(name string) *os.Root {
 	parent := d.dir(path.Dir(name))
 	if parent != nil {
 		base := path.Base(name)
-		if st, err := parent.Lstat(base); err == nil && st.IsDir() {
+		var st fs.FileInfo
+		var err error
+		if info, listed := d.lstat.Load(name); listed {
+			st = info.(fs.FileInfo) // the walk has just listed it
+		} else {
+			st, err = parent.Lstat(base)
+		}
+		if err == nil && st.IsDir() {
 			r, _ = parent.OpenRoot(base) // nil on failure: the top root answers
 		}
 	}
