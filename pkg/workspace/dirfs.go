@@ -36,6 +36,8 @@ type dirFS struct {
 	dirs map[string]*os.Root // folder -> a root opened at it; nil: use the top
 
 	lstat sync.Map // name -> fs.FileInfo, from ReadDir
+
+	fd dirFDs // Linux: folders listed through descriptors (dirfs_linux.go)
 }
 
 // maxDirs bounds the folders kept open at once (each holds a descriptor).
@@ -56,6 +58,7 @@ func newDirFS(r *os.Root) *dirFS {
 
 // Close closes every root the run opened, the top one included.
 func (d *dirFS) Close() error {
+	d.closeFDs()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, r := range d.dirs {
@@ -165,6 +168,9 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 func (d *dirFS) readDir(name string) ([]fs.DirEntry, error) {
 	if fs.ValidPath(name) {
+		if ents, ok := d.fastReadDir(name); ok {
+			return ents, nil
+		}
 		if r := d.dir(name); r != nil && r != d.top {
 			if ents, err := fs.ReadDir(r.FS(), "."); err == nil {
 				return ents, nil

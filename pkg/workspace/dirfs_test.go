@@ -10,8 +10,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/cache"
 )
 
 // linkTree writes an AIMS-like folder beside a secret outside it, with
@@ -74,7 +77,9 @@ func ask(fsys fs.FS, name string) answer {
 		if err != nil {
 			return "error: " + err.Error()
 		}
-		return fmt.Sprintf("%s %v %d", st.Name(), st.Mode(), st.Size())
+		// The identity is what the cache keys unchanged files by.
+		id, _ := cache.Identity(st, time.Now().Add(time.Hour))
+		return fmt.Sprintf("%s %v %d %v %x", st.Name(), st.Mode(), st.Size(), st.ModTime(), id)
 	}
 	var a answer
 	a.Lstat = info(fs.Lstat(fsys, name))
