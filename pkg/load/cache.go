@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
 )
 
 // A file's parse is cached under a key of everything it depends on: the
@@ -134,4 +135,34 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)
 	return d
+}
+
+// EncodeData keeps what ReadData returned for file p (its document, nil
+// when there is none, and its diagnostics) as a cache entry; false when
+// the document holds values the cache cannot keep.
+func EncodeData(p string, d *Document, diags diag.List) ([]byte, bool) {
+	e := &cache.Encoder{}
+	e.Diags(diags, p)
+	e.Bool(d != nil)
+	if d != nil && !encodeDoc(e, d) {
+		return nil, false
+	}
+	return e.B, true
+}
+
+// DecodeData reads what EncodeData wrote, or reports false for bytes it
+// cannot have written.
+func DecodeData(p string, b []byte) (*Document, diag.List, bool) {
+	dec := cache.NewDecoder(b)
+	diags := dec.Diags(p)
+	var d *Document
+	if dec.Bool() {
+		if d = decodeDoc(dec, p); d == nil {
+			return nil, nil, false
+		}
+	}
+	if dec.Done() != nil {
+		return nil, nil, false
+	}
+	return d, diags, true
 }
