@@ -16,7 +16,7 @@ import (
 
 // fileKey is the cache key of file p with content data.
 func fileKey(p string, data []byte, params []byte) cache.Key {
-	return cache.NewKey([]byte("load 1"), cache.Salt(), params, []byte(p), data)
+	return cache.NewKey([]byte("load 2"), cache.Salt(), params, []byte(p), data)
 }
 
 // keyParams is what a file's parse depends on besides its name and bytes.
@@ -61,12 +61,14 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	e.String(d.Body)
 	e.Int(int64(d.BodyLine))
 	e.Pos(d.start, d.File)
-	e.Uint(uint64(len(d.pos)))
-	for ptr, sp := range d.pos {
-		e.String(ptr)
-		e.Pos(sp.key, d.File)
-		e.Pos(sp.val, d.File)
+	pos := &cache.Encoder{}
+	pos.Uint(uint64(len(d.positions())))
+	for ptr, sp := range d.positions() {
+		pos.String(ptr)
+		pos.Pos(sp.key, d.File)
+		pos.Pos(sp.val, d.File)
 	}
+	e.Bytes(pos.B) // a section of its own, decoded when first needed
 	e.Uint(uint64(len(d.raw)))
 	for ptr, s := range d.raw {
 		e.String(ptr)
@@ -114,13 +116,11 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.Body = dec.String()
 	d.BodyLine = dec.IntN()
 	d.start = dec.Pos(p)
-	n := dec.Small()
-	d.pos = make(map[string]span, n)
-	for range n {
-		ptr := dec.String()
-		d.pos[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+	d.posBytes = dec.Bytes()
+	if !validPositions(d.posBytes, p) {
+		return nil
 	}
-	n = dec.Small()
+	n := dec.Small()
 	d.raw = make(map[string]string, n)
 	for range n {
 		ptr := dec.String()
@@ -165,4 +165,32 @@ func DecodeData(p string, b []byte) (*Document, diag.List, bool) {
 		return nil, nil, false
 	}
 	return d, diags, true
+}
+
+// decodePositions reads the positions section encodeDoc wrote.
+func decodePositions(b []byte, p string) (map[string]span, bool) {
+	dec := cache.NewDecoder(b)
+	n := dec.Small()
+	m := make(map[string]span, n)
+	for range n {
+		ptr := dec.String()
+		m[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+	}
+	return m, dec.Done() == nil
+}
+
+// validPositions checks a positions section as decodePositions would read
+// it, without building it: an entry is used whole or not at all.
+func validPositions(b []byte, p string) bool {
+	if b == nil {
+		return false
+	}
+	dec := cache.NewDecoder(b)
+	n := dec.Small()
+	for range n {
+		dec.Bytes() // the pointer
+		dec.Pos(p)
+		dec.Pos(p)
+	}
+	return dec.Done() == nil
 }
