@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -9,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/aims-dev/aims/pkg/cache"
 )
@@ -17,10 +22,50 @@ import (
 // without: the Northwind example, edited at random one file at a time
 // (lines deleted, duplicated, swapped, characters inserted, digits changed,
 // files truncated or restored), checked after each edit with a warm cache
-// and with --no-cache.
+// and with --no-cache; outside git, and inside a repository where every
+// fourth round commits the edits so far (the approval checks from git,
+// G097 and G098, are cached too).
 func TestCacheSameOutputUnderRandomEdits(t *testing.T) {
+	t.Run("outside git", func(t *testing.T) { cacheRandomEdits(t, false) })
+	t.Run("in git", func(t *testing.T) { cacheRandomEdits(t, true) })
+}
+
+func cacheRandomEdits(t *testing.T, inGit bool) {
 	dir := filepath.Join(t.TempDir(), "nw")
 	copyTree(t, "../../examples/northwind", dir)
+	var commit func(msg string)
+	if inGit {
+		// The example turns the approval checks off (its history is the
+		// tool's); here they run.
+		m := filepath.Join(dir, "aims.yaml")
+		b, err := os.ReadFile(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(m, []byte(strings.ReplaceAll(string(b), `severity: "off"`, `severity: "error"`)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		repo, err := git.PlainInit(dir, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wt, err := repo.Worktree()
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+		commit = func(msg string) {
+			if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+				t.Fatal(err)
+			}
+			when = when.Add(24 * time.Hour)
+			sig := &object.Signature{Name: "Amira Haddad", Email: "amira@example.com", When: when}
+			if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		commit("Northwind AIMS")
+	}
 	cacheDir := t.TempDir()
 	t.Setenv(cache.EnvDir, cacheDir)
 
@@ -78,7 +123,8 @@ func TestCacheSameOutputUnderRandomEdits(t *testing.T) {
 		{"check", "--as-of", "2026-12-01"},
 		{"gaps", "--as-of", "2026-12-01", "--format", "json"},
 	}
-	failed := 0 // rounds whose check found errors: the edits must matter
+	failed := 0  // rounds whose check found errors: the edits must matter
+	changed := 0 // in git, rounds that found an approved document changed
 	for round := range 12 {
 		p := docs[rng.IntN(len(docs))]
 		edit := "restore"
@@ -92,11 +138,17 @@ func TestCacheSameOutputUnderRandomEdits(t *testing.T) {
 		} else if err := os.WriteFile(p, original[p], 0o644); err != nil {
 			t.Fatal(err)
 		}
+		if commit != nil && round%4 == 1 {
+			commit(fmt.Sprintf("round %d", round))
+		}
 		for _, c := range commands {
 			args := append([]string{"-C", dir}, c...)
 			wantOut, wantErr, wantCode := runCLI(t, append([]string{"--no-cache"}, args...)...)
 			if c[0] == "check" && len(c) == 3 && wantCode != 0 {
 				failed++
+			}
+			if c[0] == "check" && len(c) == 3 && strings.Contains(wantOut, "AIMS-G097") {
+				changed++
 			}
 			for _, run := range []string{"first", "second"} {
 				out, errOut, code := runCLI(t, args...)
@@ -109,6 +161,9 @@ func TestCacheSameOutputUnderRandomEdits(t *testing.T) {
 	}
 	if failed < 3 {
 		t.Errorf("only %d of 12 edited versions fail check: the edits test too little", failed)
+	}
+	if inGit && changed < 3 {
+		t.Errorf("only %d of 12 rounds in git found an approved document changed (AIMS-G097): the approval checks are tested too little", changed)
 	}
 	// An index line is 64 bytes: one per file parsed and per document
 	// validated.

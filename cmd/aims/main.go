@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -41,11 +43,37 @@ type Streams struct {
 // 19% for 27% more (README, Performance).
 const gcPercent = 200
 
+// gcFloor is how much memory aims takes before its first collection
+// (unless the user sets GOGC or GOMEMLIMIT): a pre-commit run with a warm
+// cache allocates about 270 MB on 10,000 documents and then exits, so
+// collecting on the way is wasted work. Measured there: 9% less CPU for
+// 17% more peak memory (250 MB); a full check of 10,000 documents costs
+// the same CPU for 9% more peak; the example never collects.
+const gcFloor = 256 << 20
+
 func main() {
-	if os.Getenv("GOGC") == "" {
+	switch {
+	case os.Getenv("GOGC") != "":
+	case os.Getenv("GOMEMLIMIT") != "":
 		debug.SetGCPercent(gcPercent)
+	default:
+		gcFrom(gcFloor)
 	}
 	os.Exit(run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr}))
+}
+
+// gcFrom runs no collection until the process holds floor bytes, then
+// collects at gcPercent, with no memory limit: the first collection, forced
+// by the limit, finalizes an object allocated here, whose finalizer lifts
+// the limit and restores the collector.
+func gcFrom(floor int64) {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(floor)
+	first := &struct{ _ *int }{} // with a pointer: never a tiny allocation, whose finalizer may not run
+	runtime.SetFinalizer(first, func(any) {
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(math.MaxInt64)
+	})
 }
 
 // run executes the command line and maps the outcome to an exit code.

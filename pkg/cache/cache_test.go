@@ -1,9 +1,12 @@
 package cache
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,7 +14,9 @@ import (
 	"github.com/aims-dev/aims/pkg/diag"
 )
 
-func TestStoreGetsWhatWasPut(t *testing.T) {
+func TestStoreGetsWhatWasPut(t *testing.T) { eachRead(t, storeGetsWhatWasPut) }
+
+func storeGetsWhatWasPut(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
 	k := NewKey([]byte("a"), []byte("b"))
@@ -37,6 +42,17 @@ func TestStoreGetsWhatWasPut(t *testing.T) {
 	}
 }
 
+// eachRead runs a store test with packs read whole and entry by entry
+// (packs past wholePack).
+func eachRead(t *testing.T, test func(t *testing.T)) {
+	t.Run("whole", test)
+	t.Run("by entry", func(t *testing.T) {
+		defer func(n int64) { wholePack = n }(wholePack)
+		wholePack = 0
+		test(t)
+	})
+}
+
 func TestDirFollowsEnv(t *testing.T) {
 	t.Setenv(EnvDir, "/somewhere/else")
 	if got := Dir(); got != "/somewhere/else" {
@@ -51,6 +67,10 @@ func TestDirFollowsEnv(t *testing.T) {
 // An index line pointing at another key's entry, or an entry or index
 // changed in any byte, is a miss.
 func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
+	eachRead(t, storeRefusesForeignAndCorruptEntries)
+}
+
+func storeRefusesForeignAndCorruptEntries(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
 	a, b := NewKey([]byte("a")), NewKey([]byte("b"))
@@ -67,6 +87,18 @@ func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
 	if _, ok := Open(dir).Get(a); !ok {
 		t.Fatal("a's own entry was refused")
 	}
+	// Index lines past the end of the pack, or overlapping it, are misses.
+	for _, l := range []loc{{off: 1 << 40, n: 8}, {off: index[a].off + 1, n: index[a].n}, {off: 0, n: 1 << 40}, {off: -1, n: 8}} {
+		l.pack = index[a].pack
+		bad := readIndex(dir)
+		bad[b] = l
+		writeAtomic(filepath.Join(dir, indexFile), encodeIndex(bad))
+		if _, ok := Open(dir).Get(b); ok {
+			t.Errorf("an index line at %d+%d was accepted", l.off, l.n)
+		}
+	}
+	index[b] = index[a]
+	writeAtomic(filepath.Join(dir, indexFile), encodeIndex(index))
 
 	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
 	if len(packs) != 1 {
@@ -94,7 +126,9 @@ func TestStoreRefusesForeignAndCorruptEntries(t *testing.T) {
 
 // Packs do not pile up: past maxPacks, a flush keeps only what its run
 // used, in one pack.
-func TestStoreCompacts(t *testing.T) {
+func TestStoreCompacts(t *testing.T) { eachRead(t, storeCompacts) }
+
+func storeCompacts(t *testing.T) {
 	dir := t.TempDir()
 	stale := NewKey([]byte("stale"))
 	s := Open(dir)
@@ -157,5 +191,106 @@ func TestCodecRoundTrip(t *testing.T) {
 	huge := NewDecoder([]byte{tagList, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	if huge.Value(); huge.Err() == nil {
 		t.Error("a list claiming 4 billion items was accepted")
+	}
+}
+
+// Entries put over several runs, in several packs, replacing some keys,
+// are all found, with the latest payload; a run finds what it flushed
+// itself; and a run that flushes after another did keeps the other's
+// entries (its index is read again when it changed on disk).
+func TestStoreIndexAcrossRuns(t *testing.T) {
+	dir := t.TempDir()
+	want := map[Key]string{}
+	for run := range 5 {
+		s := Open(dir)
+		for i := range 250 {
+			k := NewKey([]byte{byte(i)}, []byte{byte(run % 2)}) // keys repeat across runs
+			v := fmt.Sprintf("run %d item %d", run, i)
+			s.Put(k, []byte(v))
+			want[k] = v
+		}
+		s.Flush()
+		if b, ok := s.Get(NewKey([]byte{7}, []byte{byte(run % 2)})); !ok || string(b) != want[NewKey([]byte{7}, []byte{byte(run % 2)})] {
+			t.Errorf("run %d: its own flushed entry: %q, %v", run, b, ok)
+		}
+	}
+	s := Open(dir)
+	for k, v := range want {
+		if b, ok := s.Get(k); !ok || string(b) != v {
+			t.Fatalf("Get(%s) = %q, %v; want %q", k, b, ok, v)
+		}
+	}
+
+	// Two runs at once: a reads the index, b flushes, then a flushes.
+	a, b := Open(dir), Open(dir)
+	a.Get(Key{})
+	kb, ka := NewKey([]byte("from b")), NewKey([]byte("from a"))
+	b.Put(kb, []byte("b"))
+	b.Flush()
+	a.Put(ka, []byte("a"))
+	a.Flush()
+	for _, k := range []Key{ka, kb} {
+		if _, ok := Open(dir).Get(k); !ok {
+			t.Errorf("after two runs flushed one after the other, %s is lost", k)
+		}
+	}
+}
+
+// An index whose lines are out of order is refused whole: a binary search
+// in it could miss entries or find the wrong ones.
+func TestStoreRefusesUnsortedIndex(t *testing.T) {
+	dir := t.TempDir()
+	s := Open(dir)
+	keys := []Key{NewKey([]byte("a")), NewKey([]byte("b")), NewKey([]byte("c"))}
+	for _, k := range keys {
+		s.Put(k, []byte("x"))
+	}
+	s.Flush()
+	raw, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := slices.Clone(raw[len(indexMagic) : len(raw)-sha256.Size])
+	first := slices.Clone(lines[:indexLine])
+	copy(lines, lines[indexLine:2*indexLine])
+	copy(lines[indexLine:], first)
+	b := append([]byte(indexMagic), lines...)
+	sum := sha256.Sum256(b)
+	writeAtomic(filepath.Join(dir, indexFile), append(b, sum[:]...))
+	for _, k := range keys {
+		if _, ok := Open(dir).Get(k); ok {
+			t.Errorf("%s found through an unsorted index", k)
+		}
+	}
+}
+
+// Lookups find every line, at the edges of the key space and among keys
+// sharing their first bytes, and miss keys between them.
+func TestIndexFind(t *testing.T) {
+	var keys []Key
+	for _, prefix := range [][]byte{{0, 0}, {0, 0, 1}, {0, 0, 2}, {0, 1}, {0x7f, 0xff, 9}, {0x80, 0}, {0xff, 0xff}, {0xff, 0xff, 0xff}} {
+		var k Key
+		copy(k[:], prefix)
+		keys = append(keys, k)
+	}
+	m := map[Key]loc{}
+	for i, k := range keys {
+		m[k] = loc{pack: "AAAAAAAAAAAAAAAA", off: int64(i), n: 1}
+	}
+	x := parseIndex(encodeIndex(m))
+	if x.len() != len(keys) {
+		t.Fatalf("index of %d lines, want %d", x.len(), len(keys))
+	}
+	for i, k := range keys {
+		if l, ok := x.find(k); !ok || l.off != int64(i) {
+			t.Errorf("find(%x) = %+v, %v; want offset %d", k[:3], l, ok, i)
+		}
+		k[31] = 1 // beside it, in the same bucket
+		if _, ok := x.find(k); ok {
+			t.Errorf("find(%x...01) found a key never put", k[:3])
+		}
+	}
+	if _, ok := (index{}).find(keys[0]); ok {
+		t.Error("an empty index found a key")
 	}
 }

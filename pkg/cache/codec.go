@@ -29,6 +29,9 @@ func (e *Encoder) Bool(v bool) {
 }
 func (e *Encoder) String(s string) { e.Uint(uint64(len(s))); e.B = append(e.B, s...) }
 
+// Bytes writes b length-prefixed, for a section decoded later or not at all.
+func (e *Encoder) Bytes(b []byte) { e.Uint(uint64(len(b))); e.B = append(e.B, b...) }
+
 // Value tags.
 const (
 	tagNil = iota
@@ -213,6 +216,18 @@ func (d *Decoder) String() string {
 	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s
+}
+
+// Bytes reads what Encoder.Bytes wrote, without copying: the result shares
+// the decoder's memory, and is read-only.
+func (d *Decoder) Bytes() []byte {
+	n := d.Small()
+	if d.err != nil {
+		return nil
+	}
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
 }
 
 // Value decodes a JSON-model value.

@@ -3,12 +3,14 @@
 // content-addressed store on disk, per user and outside any repository
 // (os.UserCacheDir()/aims, or $AIMS_CACHE_DIR), plus a small codec for
 // plain data: the entries of pkg/load (a file's parsed documents) and
-// pkg/workspace (a document's schema diagnostics) are written with it.
+// pkg/workspace (a document's schema diagnostics, evidence digests, where
+// approvals were recorded in git) are written with it.
 //
 // A run's new entries are written together, as one pack file, and an index
 // maps each key to its pack and byte range (Flush): one file per entry
-// costs more to create than the parse it saves. Past a number of packs the
-// cache keeps only what the latest run used.
+// costs more to create than the parse it saves. The index is kept sorted by
+// key and searched in place; a pack is read whole once per run. Past a
+// number of packs the cache keeps only what the latest run used.
 //
 // An entry is never trusted: it is read only when its header names this
 // format and its own key and its SHA-256 digest matches its bytes, and it is

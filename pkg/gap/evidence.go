@@ -127,7 +127,7 @@ func (a *analyzer) checkEvidence() {
 			} else {
 				notes = append(notes, fmt.Sprintf("stale since %s (grace period)", ex.at.Format("2006-01-02")))
 			}
-			a.reportSevAgainst(evidenceRule.Stale, sev, e.Satisfies, ex.pos, "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, ex.basis, ex.at.Format("2006-01-02"), late, plural(late))
+			a.reportSevAgainst(evidenceRule.Stale, sev, e.Satisfies, valueAt(e.Doc, ex.ptr), "evidence %s is stale: %s ended %s (%d day%s ago)", e.ID, ex.basis, ex.at.Format("2006-01-02"), late, plural(late))
 		case ex.at.Sub(a.now).Hours()/24 <= ExpiringDays:
 			st.State = "expiring"
 		}
@@ -253,7 +253,7 @@ type expiration struct {
 	at      time.Time // the first day it is stale
 	basis   string    // for the finding: "valid_until", "the maximum age of 365 days"
 	display string    // for the report: "valid until", "maximum age 365 days"
-	pos     diag.Pos  // where the date that decides it is written
+	ptr     string    // where the date that decides it is written; its position is looked up only when reported
 	known   bool      // false when it has no collected date
 	never   bool      // declared never to expire and no valid_until
 	fromGit bool      // collected date taken from git
@@ -281,21 +281,20 @@ func (a *analyzer) expiry(e *aims.Evidence) expiration {
 	}
 	var cands []expiration
 	if d, ok := parseDate(e.ValidUntil); ok {
-		cands = append(cands, expiration{at: d.AddDate(0, 0, 1), basis: "valid_until", display: "valid until", pos: valueAt(e.Doc, "valid_until")})
+		cands = append(cands, expiration{at: d.AddDate(0, 0, 1), basis: "valid_until", display: "valid until", ptr: "valid_until"})
 	}
 	since := " from the collected date"
 	if fromGit {
 		since = " from the last commit"
 	}
-	cpos := valueAt(e.Doc, "collected")
 	if e.ReviewIntervalDays > 0 {
-		cands = append(cands, expiration{at: collected.AddDate(0, 0, e.ReviewIntervalDays+1), basis: "review interval", display: fmt.Sprintf("review every %d days", e.ReviewIntervalDays) + since, pos: cpos})
+		cands = append(cands, expiration{at: collected.AddDate(0, 0, e.ReviewIntervalDays+1), basis: "review interval", display: fmt.Sprintf("review every %d days", e.ReviewIntervalDays) + since, ptr: "collected"})
 	}
 	// A record kept for good needs a reason that says something; a
 	// placeholder reason (AIMS-G090) leaves it to the maximum age.
 	if !e.NeverExpires || !says(e.NeverExpiresReason) {
 		age, what := a.maxAgeFor(e.Type)
-		cands = append(cands, expiration{at: collected.AddDate(0, 0, age+1), basis: fmt.Sprintf("maximum age of %d days%s", age, what), display: fmt.Sprintf("maximum age %d days", age) + since, pos: cpos})
+		cands = append(cands, expiration{at: collected.AddDate(0, 0, age+1), basis: fmt.Sprintf("maximum age of %d days%s", age, what), display: fmt.Sprintf("maximum age %d days", age) + since, ptr: "collected"})
 	}
 	if len(cands) == 0 {
 		return expiration{display: "never expires", known: true, never: true, fromGit: fromGit}

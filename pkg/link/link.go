@@ -155,7 +155,9 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 	if !ok || id == "" {
 		return // the schema reports wrong types
 	}
-	pos := d.ValueAt(ptr)
+	// Where to report is looked up only when there is something to report:
+	// most references are fine, and the lookup was 2 % of a warm run.
+	pos := func() diag.Pos { return d.ValueAt(ptr) }
 	switch r.to {
 	case toRequirement, toControl, toScope:
 		e, ok := c.cat.Lookup(id)
@@ -171,7 +173,7 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 			} else if s := c.cat.Suggest(id); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
-			c.out.Add(pos, diag.Error, CodeUnknownReq, "%s", msg)
+			c.out.Add(pos(), diag.Error, CodeUnknownReq, "%s", msg)
 		}
 		return
 	}
@@ -181,11 +183,11 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 		if s := diag.Suggest(id, c.candidates(r)); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		c.out.Add(pos, diag.Error, CodeUnknownRef, "%s", msg)
+		c.out.Add(pos(), diag.Error, CodeUnknownRef, "%s", msg)
 		return
 	}
 	if r.to != toAny && !slices.Contains(r.kinds, target.Kind) {
-		c.out.Add(pos, diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(r.kinds, " or "), id, target.Kind)
+		c.out.Add(pos(), diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(r.kinds, " or "), id, target.Kind)
 	}
 }
 

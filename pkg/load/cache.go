@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
 )
 
 // A file's parse is cached under a key of everything it depends on: the
@@ -15,7 +16,7 @@ import (
 
 // fileKey is the cache key of file p with content data.
 func fileKey(p string, data []byte, params []byte) cache.Key {
-	return cache.NewKey([]byte("load 1"), cache.Salt(), params, []byte(p), data)
+	return cache.NewKey([]byte("load 2"), cache.Salt(), params, []byte(p), data)
 }
 
 // keyParams is what a file's parse depends on besides its name and bytes.
@@ -60,12 +61,14 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	e.String(d.Body)
 	e.Int(int64(d.BodyLine))
 	e.Pos(d.start, d.File)
-	e.Uint(uint64(len(d.pos)))
-	for ptr, sp := range d.pos {
-		e.String(ptr)
-		e.Pos(sp.key, d.File)
-		e.Pos(sp.val, d.File)
+	pos := &cache.Encoder{}
+	pos.Uint(uint64(len(d.positions())))
+	for ptr, sp := range d.positions() {
+		pos.String(ptr)
+		pos.Pos(sp.key, d.File)
+		pos.Pos(sp.val, d.File)
 	}
+	e.Bytes(pos.B) // a section of its own, decoded when first needed
 	e.Uint(uint64(len(d.raw)))
 	for ptr, s := range d.raw {
 		e.String(ptr)
@@ -113,13 +116,11 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.Body = dec.String()
 	d.BodyLine = dec.IntN()
 	d.start = dec.Pos(p)
-	n := dec.Small()
-	d.pos = make(map[string]span, n)
-	for range n {
-		ptr := dec.String()
-		d.pos[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+	d.posBytes = dec.Bytes()
+	if !validPositions(d.posBytes, p) {
+		return nil
 	}
-	n = dec.Small()
+	n := dec.Small()
 	d.raw = make(map[string]string, n)
 	for range n {
 		ptr := dec.String()
@@ -134,4 +135,62 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)
 	return d
+}
+
+// EncodeData keeps what ReadData returned for file p (its document, nil
+// when there is none, and its diagnostics) as a cache entry; false when
+// the document holds values the cache cannot keep.
+func EncodeData(p string, d *Document, diags diag.List) ([]byte, bool) {
+	e := &cache.Encoder{}
+	e.Diags(diags, p)
+	e.Bool(d != nil)
+	if d != nil && !encodeDoc(e, d) {
+		return nil, false
+	}
+	return e.B, true
+}
+
+// DecodeData reads what EncodeData wrote, or reports false for bytes it
+// cannot have written.
+func DecodeData(p string, b []byte) (*Document, diag.List, bool) {
+	dec := cache.NewDecoder(b)
+	diags := dec.Diags(p)
+	var d *Document
+	if dec.Bool() {
+		if d = decodeDoc(dec, p); d == nil {
+			return nil, nil, false
+		}
+	}
+	if dec.Done() != nil {
+		return nil, nil, false
+	}
+	return d, diags, true
+}
+
+// decodePositions reads the positions section encodeDoc wrote.
+func decodePositions(b []byte, p string) (map[string]span, bool) {
+	dec := cache.NewDecoder(b)
+	n := dec.Small()
+	m := make(map[string]span, n)
+	for range n {
+		ptr := dec.String()
+		m[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+	}
+	return m, dec.Done() == nil
+}
+
+// validPositions checks a positions section as decodePositions would read
+// it, without building it: an entry is used whole or not at all.
+func validPositions(b []byte, p string) bool {
+	if b == nil {
+		return false
+	}
+	dec := cache.NewDecoder(b)
+	n := dec.Small()
+	for range n {
+		dec.Bytes() // the pointer
+		dec.Pos(p)
+		dec.Pos(p)
+	}
+	return dec.Done() == nil
 }

@@ -2,6 +2,7 @@ package load
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
@@ -19,16 +20,34 @@ type Document struct {
 	Body       string // Markdown body after the front matter
 	BodyLine   int    // line where Body starts
 
-	pos   map[string]span
-	raw   map[string]string
-	start diag.Pos
-	key   cache.Key // of the file's bytes and this document's index, when loaded with a cache
+	// posMap holds each pointer's key and value positions; a document
+	// read from the cache keeps them encoded (posBytes) until one is asked
+	// for: most runs report on few documents, and decoding every
+	// document's positions was a tenth of a warm pre-commit run. Read
+	// them through positions().
+	posMap   map[string]span
+	posBytes []byte
+	posOnce  sync.Once
+	raw      map[string]string
+	start    diag.Pos
+	key      cache.Key // of the file's bytes and this document's index, when loaded with a cache
 }
 
 // CacheKey identifies the document's content (its file's name and bytes,
 // its index, the aims build and limits) for results derived from it alone,
 // such as its schema diagnostics; false when it was loaded without a cache.
 func (d *Document) CacheKey() (cache.Key, bool) { return d.key, d.key != cache.Key{} }
+
+// positions decodes the positions on first use (see posMap).
+func (d *Document) positions() map[string]span {
+	d.posOnce.Do(func() {
+		if d.posBytes != nil {
+			d.posMap, _ = decodePositions(d.posBytes, d.File)
+			d.posBytes = nil
+		}
+	})
+	return d.posMap
+}
 
 // Raw returns the source text of the number at ptr, as written.
 func (d *Document) Raw(ptr string) (string, bool) {
@@ -45,7 +64,7 @@ func (d *Document) Start() diag.Pos { return d.start }
 // never reported without a position.
 func (d *Document) At(ptr string) diag.Pos {
 	for {
-		if sp, ok := d.pos[ptr]; ok {
+		if sp, ok := d.positions()[ptr]; ok {
 			if sp.key.IsValid() {
 				return sp.key
 			}
@@ -63,7 +82,7 @@ func (d *Document) At(ptr string) diag.Pos {
 // ValueAt is the position of the value at ptr itself (for a wrong type or enum
 // value, point at the value, not its key), falling back like At.
 func (d *Document) ValueAt(ptr string) diag.Pos {
-	if sp, ok := d.pos[ptr]; ok && sp.val.IsValid() {
+	if sp, ok := d.positions()[ptr]; ok && sp.val.IsValid() {
 		return sp.val
 	}
 	return d.At(ptr)
@@ -71,7 +90,7 @@ func (d *Document) ValueAt(ptr string) diag.Pos {
 
 // Has reports whether ptr exists in the document.
 func (d *Document) Has(ptr string) bool {
-	_, ok := d.pos[ptr]
+	_, ok := d.positions()[ptr]
 	return ok
 }
 

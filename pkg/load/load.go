@@ -438,7 +438,7 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fi
 		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kindName(root))
 		return nil, c.diags
 	}
-	d := &Document{File: p, Index: index, Value: m, pos: c.pos, raw: c.raw, start: start}
+	d := &Document{File: p, Index: index, Value: m, posMap: c.pos, raw: c.raw, start: start}
 	d.APIVersion, _ = m["apiVersion"].(string)
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)

@@ -8,7 +8,7 @@ import "github.com/aims-dev/aims/pkg/diag"
 // a finding by document and field instead of by line.
 func (d *Document) PointerAt(p diag.Pos) (string, bool) {
 	best, found := "", false
-	for ptr, sp := range d.pos {
+	for ptr, sp := range d.positions() {
 		if sp.key != p && sp.val != p {
 			continue
 		}

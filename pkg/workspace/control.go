@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/link"
 	"github.com/aims-dev/aims/pkg/load"
@@ -101,7 +102,7 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 	if err != nil {
 		return nil, err
 	}
-	v := &versions{src: w.Source, cache: map[string]map[string]*load.Document{}}
+	v := &versions{src: w.Source, trees: map[string]fs.FS{}, cache: map[string]map[string]*load.Document{}}
 	out := map[aims.Doc]gap.ApprovalRecord{}
 	for _, doc := range w.Model.All {
 		m := doc.Header()
@@ -109,47 +110,30 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 			continue
 		}
 		commits := prov.Files[m.Doc.File].Commits
+		key, keyed := w.approvalKey(m.Doc, commits)
+		at, changed, ok := w.cachedApproval(key, keyed, len(commits))
+		if !ok {
+			if at, changed, err = v.approvalAt(commits, m.Doc); err != nil {
+				return nil, err
+			}
+			if keyed {
+				e := &cache.Encoder{}
+				e.Int(int64(at))
+				e.Int(int64(changed))
+				w.cache.Put(key, e.B)
+			}
+		}
 		rec := gap.ApprovalRecord{File: m.Doc.File, ID: m.ID}
-		// Commits are newest first; the current approval holds for a run of
-		// the newest ones (an approval is not normally reverted to an
-		// earlier identical one), so a binary search finds where it starts
-		// with a few parses instead of one per version.
-		var failed error
-		docAt := func(i int) *load.Document {
-			d, err := v.doc(commits[i], m.Doc.File, m.ID)
-			if err != nil && failed == nil {
-				failed = err
-			}
-			return d
+		if at >= 0 {
+			c := commits[at]
+			rec.Hash, rec.Short, rec.Author, rec.Email, rec.Date = c.Hash, c.Short(), c.Author, c.Email, c.When.Format("2006-01-02")
 		}
-		at := sort.Search(len(commits), func(i int) bool {
-			old := docAt(i)
-			return old == nil || !sameApproval(old, m.Doc)
-		}) - 1 // the commit that recorded the current approval
-		if failed != nil {
-			return nil, failed
-		}
-		if at < 0 {
-			out[doc] = rec // the approval is not committed yet
-			continue
-		}
-		c, approvedVersion := commits[at], docAt(at)
-		rec.Hash, rec.Short, rec.Author, rec.Email, rec.Date = c.Hash, c.Short(), c.Author, c.Email, c.When.Format("2006-01-02")
-		if !sameContent(approvedVersion, m.Doc) {
-			// The oldest newer commit whose content differs changed it
-			// (again a run of the newest, unless an edit was reverted).
-			j := sort.Search(at, func(i int) bool {
-				d := docAt(i)
-				return d != nil && sameContent(approvedVersion, d)
-			})
-			if failed != nil {
-				return nil, failed
-			}
+		switch {
+		case changed == 0:
 			rec.ChangedIn = "an uncommitted edit"
-			if j > 0 {
-				ch := commits[j-1]
-				rec.ChangedIn = fmt.Sprintf("commit %s of %s by %s (%q)", ch.Short(), ch.When.Format("2006-01-02"), ch.Author, ch.Subject)
-			}
+		case changed > 0:
+			ch := commits[changed-1]
+			rec.ChangedIn = fmt.Sprintf("commit %s of %s by %s (%q)", ch.Short(), ch.When.Format("2006-01-02"), ch.Author, ch.Subject)
 		}
 		out[doc] = rec
 	}
@@ -157,10 +141,85 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 	return out, nil
 }
 
+// approvalAt finds, in the commits of doc's file (newest first), the one
+// that recorded doc's current approval: at is its index, -1 when the
+// approval is not committed yet. When doc's content differs from the
+// version approved, commits[changed-1] changed it, or an uncommitted edit
+// did when changed is 0; changed is -1 when the content is the one
+// approved.
+func (v *versions) approvalAt(commits []vcs.Commit, doc *load.Document) (at, changed int, err error) {
+	var failed error
+	docAt := func(i int) *load.Document {
+		d, err := v.doc(commits[i], doc.File, doc.ID)
+		if err != nil && failed == nil {
+			failed = err
+		}
+		return d
+	}
+	// Commits are newest first; the current approval holds for a run of
+	// the newest ones (an approval is not normally reverted to an earlier
+	// identical one), so a binary search finds where it starts with a few
+	// parses instead of one per version.
+	at = sort.Search(len(commits), func(i int) bool {
+		old := docAt(i)
+		return old == nil || !sameApproval(old, doc)
+	}) - 1
+	if failed != nil || at < 0 {
+		return -1, -1, failed
+	}
+	approvedVersion := docAt(at)
+	if sameContent(approvedVersion, doc) {
+		return at, -1, failed
+	}
+	// The oldest newer commit whose content differs changed it (again a
+	// run of the newest, unless an edit was reverted).
+	changed = sort.Search(at, func(i int) bool {
+		d := docAt(i)
+		return d != nil && sameContent(approvedVersion, d)
+	})
+	return at, changed, failed
+}
+
+// approvalKey is the cache key of where doc's approval was recorded: the
+// answer depends only on the document as checked (its content key), the
+// commits that changed its file (each hash fixes that version's content)
+// and where the AIMS sits in the repository. False without a cache or a
+// content key.
+func (w *Workspace) approvalKey(doc *load.Document, commits []vcs.Commit) (cache.Key, bool) {
+	dk, ok := doc.CacheKey()
+	if w.cache == nil || !ok {
+		return cache.Key{}, false
+	}
+	parts := [][]byte{[]byte("approval 1"), cache.Salt(), dk[:], []byte(w.Source.Prefix), []byte(doc.File), []byte(doc.ID)}
+	for _, c := range commits {
+		parts = append(parts, []byte(c.Hash))
+	}
+	return cache.NewKey(parts...), true
+}
+
+// cachedApproval reads approvalAt's answer from the cache, if an intact one
+// that fits the n commits is there.
+func (w *Workspace) cachedApproval(k cache.Key, keyed bool, n int) (at, changed int, ok bool) {
+	if !keyed {
+		return 0, 0, false
+	}
+	b, ok := w.cache.Get(k)
+	if !ok {
+		return 0, 0, false
+	}
+	d := cache.NewDecoder(b)
+	a, c := d.Int(), d.Int()
+	if d.Done() != nil || a < -1 || a >= int64(n) || c < -1 || c > a || a < 0 && c != -1 {
+		return 0, 0, false
+	}
+	return int(a), int(c), true
+}
+
 // versions reads documents as they were at a commit, each file parsed once
 // per commit.
 type versions struct {
 	src    *Source
+	trees  map[string]fs.FS                     // hash -> its tree
 	cache  map[string]map[string]*load.Document // hash/file -> id -> doc
 	parsed int                                  // file versions read (BenchmarkApprovals reports it)
 }
@@ -169,9 +228,13 @@ func (v *versions) doc(c vcs.Commit, file, id string) (*load.Document, error) {
 	key := c.Hash + "/" + file
 	docs, ok := v.cache[key]
 	if !ok {
-		tree, _, err := v.src.repo.FS(c.Hash)
-		if err != nil {
-			return nil, err
+		tree, ok := v.trees[c.Hash]
+		if !ok {
+			var err error
+			if tree, _, err = v.src.repo.FS(c.Hash); err != nil {
+				return nil, err
+			}
+			v.trees[c.Hash] = tree
 		}
 		p := file
 		if v.src.Prefix != "" {

@@ -10,7 +10,9 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/gap"
 )
 
@@ -165,4 +167,103 @@ func control(t *testing.T, f *fixtureRepo) DocControl {
 	}
 	t.Fatal("no control record for ai-policy")
 	return DocControl{}
+}
+
+// Approval records read from the cache are the records computed without
+// it, in every case the check tells apart: an approval never committed,
+// one covering its text, text changed by a later commit, and an
+// uncommitted edit; after each new commit and edit, and when the cache
+// holds a corrupt or out-of-range answer. A warm run reads no old version
+// of any file.
+func TestApprovalsCached(t *testing.T) {
+	f := newRepo(t)
+	f.write("aims/aims.yaml", "apiVersion: aims/v1\nkind: Manifest\norganization: {name: Org}\n")
+	f.write("aims/people.yaml", "apiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann\n")
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Approved text."))
+	f.commit("2026-01-12", "record approval of the AI policy")
+	cacheDir := t.TempDir()
+	records := func(withCache bool) ([]gap.ApprovalRecord, int) {
+		t.Helper()
+		var opts []Option
+		if withCache {
+			opts = append(opts, WithCache(cache.Open(cacheDir)))
+		}
+		w, err := OpenAt(filepath.Join(f.dir, "aims"), "", opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		recs, err := w.Approvals()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs, w.approvalParses
+	}
+	same := func(step string) {
+		t.Helper()
+		want, _ := records(false)
+		if len(want) == 0 {
+			t.Fatalf("%s: no approval records: the test checks nothing", step)
+		}
+		first, _ := records(true)
+		warm, parses := records(true)
+		if diff := cmp.Diff(want, first); diff != "" {
+			t.Errorf("%s, first run with the cache (-without +with):\n%s", step, diff)
+		}
+		if diff := cmp.Diff(want, warm); diff != "" {
+			t.Errorf("%s, warm run (-without +with):\n%s", step, diff)
+		}
+		if parses != 0 {
+			t.Errorf("%s: the warm run read %d old versions, want none", step, parses)
+		}
+	}
+	same("approved, unchanged")
+
+	f.write("aims/procedure.md", strings.Replace(policyDoc("1.0", "2026-02-01", "Not committed."), "ai-policy", "proc", 1))
+	same("an approval not committed yet")
+
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Quietly changed text."))
+	f.commit("2026-03-05", "reword the policy")
+	same("changed by a later commit")
+
+	f.write("aims/policy.md", policyDoc("1.0", "2026-01-10", "Changed again, not committed."))
+	same("an uncommitted edit")
+
+	f.commit("2026-04-01", "commit the edit") // same text, a new commit
+	same("the edit committed")
+
+	// Answers no run could have written (malformed, or naming a commit
+	// the file does not have) are never trusted: each is recomputed. (A
+	// corrupt entry never gets this far: the store checks its digest.)
+	w, err := OpenAt(filepath.Join(f.dir, "aims"), "", WithCache(cache.Open(cacheDir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []cache.Key
+	for _, doc := range w.Model.All {
+		if m := doc.Header(); m.Doc != nil && m.ApprovedBy != "" {
+			prov, _ := w.Source.History()
+			k, ok := w.approvalKey(m.Doc, prov.Files[m.Doc.File].Commits)
+			if !ok {
+				t.Fatal("no cache key for an approved document")
+			}
+			keys = append(keys, k)
+		}
+	}
+	w.Close()
+	want, _ := records(false)
+	for _, bad := range [][]byte{{}, {0x7f}, {6, 1}, {0, 4}, {1}, {2, 1, 1}} {
+		s := cache.Open(cacheDir)
+		for _, k := range keys {
+			s.Put(k, bad)
+		}
+		s.Flush()
+		got, parses := records(true)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("cache entry %v (-without +with):\n%s", bad, diff)
+		}
+		if parses == 0 {
+			t.Errorf("cache entry %v was trusted: no version read", bad)
+		}
+	}
 }

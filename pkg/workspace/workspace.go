@@ -62,6 +62,7 @@ type Workspace struct {
 
 	approvalCache
 	guard *guardFS
+	dirs  *dirFS // the folder read, when it is one; closed by Close
 	config
 }
 
@@ -165,11 +166,16 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 	return out
 }
 
-// Close releases the git repository, if one was opened,
-// and writes what the analysis added to the cache (evidence digests).
+// Close releases the git repository, if one was opened, and the folders
+// held open, and writes what the analysis added to the cache (evidence
+// digests).
 func (w *Workspace) Close() error {
 	w.cache.Flush()
-	return w.Source.Close()
+	err := w.Source.Close()
+	if w.dirs != nil {
+		w.dirs.Close()
+	}
+	return err
 }
 
 // OpenDir loads the AIMS rooted at dir.
@@ -182,11 +188,13 @@ func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
-	w, err := Open(r.FS(), append(opts, onDisk(abs))...)
+	d := newDirFS(r)
+	w, err := Open(d, append(opts, onDisk(abs))...)
 	if err != nil {
+		d.Close()
 		return nil, err
 	}
-	w.Root = dir
+	w.Root, w.dirs = dir, d
 	return w, nil
 }
 
@@ -225,7 +233,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	c.cache.Flush() // what this run parsed and validated, for the next
 	w.Model = aims.Build(valid)
 	w.Model.Invalid = invalid
-	w.Diags = append(w.Diags, readResults(v, fsys, w.Model)...)
+	w.Diags = append(w.Diags, w.readResults(v, fsys)...)
 	w.Tiers = Tiers(w.Model.Manifest)
 	names := slices.Sorted(maps.Keys(w.Tiers))
 	// References are checked over all documents, valid or not: an id in a
@@ -335,7 +343,8 @@ var resultTypes = map[string]bool{"bias_test": true, "drift_report": true}
 // readResults parses the CI result files that evidence links to, so the gap
 // rules can compare measured values with each system's thresholds. A result
 // file that is not in the aims-result/v1 format is an error at that file.
-func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
+func (w *Workspace) readResults(v *schema.Validator, fsys fs.FS) diag.List {
+	m := w.Model
 	var out diag.List
 	for _, e := range m.Evidence {
 		if !resultTypes[e.Type] && e.Type != "validation_report" || e.Path == "" {
@@ -353,7 +362,7 @@ func readResults(v *schema.Validator, fsys fs.FS, m *aims.Model) diag.List {
 		if _, err := fs.Stat(fsys, p); err != nil {
 			continue // link reports missing files; the guard, unreadable storage
 		}
-		doc, diags := load.ReadData(fsys, p)
+		doc, diags := w.readData(fsys, p)
 		if !resultTypes[e.Type] {
 			// A validation report is read only when it says it is a
 			// result (performance results imported from a model card);

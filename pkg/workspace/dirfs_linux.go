@@ -1,0 +1,211 @@
+//go:build linux
+
+package workspace
+
+import (
+	"encoding/binary"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// dirFDs lists folders for the walk through descriptors: each folder is
+// opened once, relative to its parent's descriptor, with O_NOFOLLOW (a
+// link is never followed: its listing falls back to the os.Root, which
+// answers as it always did), and each entry is stat'ed relative to it.
+// Listing a folder through an os.Root opened it twice more (a root at it,
+// then "." to read) and made an os.File of it: the walk of 4,400 folders
+// was a sixth of a warm pre-commit run at 10,000 documents.
+type dirFDs struct {
+	mu  sync.Mutex // the walk lists one folder at a time; nothing else uses fds
+	fds map[string]int
+	buf []byte
+}
+
+// fastReadDir lists folder name like os.Root's ReadDir (sorted, each entry
+// with its Lstat); false when it cannot, and the caller asks the root.
+func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
+	d.fd.mu.Lock()
+	defer d.fd.mu.Unlock()
+	if d.fd.fds == nil {
+		root, ok := d.rootFD()
+		if !ok {
+			return nil, false
+		}
+		d.fd.fds = map[string]int{".": root}
+	}
+	if len(d.fd.fds) >= maxDirs {
+		// Closed only here, under the lock, before any is used: a
+		// descriptor number is never reused while this call holds it.
+		for dir, fd := range d.fd.fds {
+			if dir != "." {
+				unix.Close(fd)
+				delete(d.fd.fds, dir)
+			}
+		}
+	}
+	fd, ok := d.folderFD(name)
+	if !ok {
+		return nil, false
+	}
+	if _, err := unix.Seek(fd, 0, 0); err != nil { // listed before
+		return nil, false
+	}
+	if d.fd.buf == nil {
+		d.fd.buf = make([]byte, 32<<10)
+	}
+	var ents []fs.DirEntry
+	for {
+		n, err := unix.Getdents(fd, d.fd.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, false
+		}
+		if n <= 0 {
+			break
+		}
+		for b := d.fd.buf[:n]; len(b) > 0; {
+			// struct linux_dirent64: ino, off (8 bytes each), reclen (2),
+			// type (1), name (NUL-terminated).
+			if len(b) < 19 {
+				return nil, false
+			}
+			reclen := int(binary.NativeEndian.Uint16(b[16:18]))
+			if reclen < 19 || reclen > len(b) {
+				return nil, false
+			}
+			raw := b[19:reclen]
+			if i := slices.Index(raw, 0); i >= 0 {
+				raw = raw[:i]
+			}
+			b = b[reclen:]
+			if string(raw) == "." || string(raw) == ".." {
+				continue
+			}
+			entry := string(raw)
+			var st unix.Stat_t
+			err := unix.Fstatat(fd, entry, &st, unix.AT_SYMLINK_NOFOLLOW)
+			if err == unix.ENOENT {
+				continue // removed since it was listed, as os does
+			}
+			if err != nil {
+				return nil, false
+			}
+			ents = append(ents, fs.FileInfoToDirEntry(newStatInfo(entry, &st)))
+		}
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, true
+}
+
+// rootFD is a descriptor of the top root's folder, duplicated from one
+// the root opened (not opened again by name, which could now be another
+// folder).
+func (d *dirFS) rootFD() (int, bool) {
+	f, err := d.top.Open(".")
+	if err != nil {
+		return -1, false
+	}
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return -1, false
+	}
+	fd := -1
+	if err := rc.Control(func(s uintptr) { fd, err = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || fd < 0 {
+		return -1, false
+	}
+	return fd, true
+}
+
+// folderFD opens folder name relative to its parent's descriptor, never
+// through a link.
+func (d *dirFS) folderFD(name string) (int, bool) {
+	if fd, ok := d.fd.fds[name]; ok {
+		return fd, true
+	}
+	parent, ok := d.folderFD(path.Dir(name))
+	if !ok {
+		return -1, false
+	}
+	for {
+		fd, err := unix.Openat(parent, path.Base(name), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return -1, false
+		}
+		d.fd.fds[name] = fd
+		return fd, true
+	}
+}
+
+func (d *dirFS) closeFDs() {
+	d.fd.mu.Lock()
+	defer d.fd.mu.Unlock()
+	for _, fd := range d.fd.fds {
+		unix.Close(fd)
+	}
+	d.fd.fds = nil
+}
+
+// statInfo is an fs.FileInfo from fstatat, as os.Lstat makes it: the same
+// mode bits, and a *syscall.Stat_t from Sys (cache.Identity reads it).
+type statInfo struct {
+	name string
+	sys  syscall.Stat_t
+}
+
+func newStatInfo(name string, st *unix.Stat_t) *statInfo {
+	return &statInfo{name: name, sys: syscall.Stat_t{
+		Dev: st.Dev, Ino: st.Ino, Nlink: st.Nlink, Mode: st.Mode, Uid: st.Uid, Gid: st.Gid, Rdev: st.Rdev,
+		Size: st.Size, Blksize: st.Blksize, Blocks: st.Blocks,
+		Atim: syscall.Timespec{Sec: st.Atim.Sec, Nsec: st.Atim.Nsec},
+		Mtim: syscall.Timespec{Sec: st.Mtim.Sec, Nsec: st.Mtim.Nsec},
+		Ctim: syscall.Timespec{Sec: st.Ctim.Sec, Nsec: st.Ctim.Nsec},
+	}}
+}
+
+func (s *statInfo) Name() string       { return s.name }
+func (s *statInfo) Size() int64        { return s.sys.Size }
+func (s *statInfo) ModTime() time.Time { return time.Unix(s.sys.Mtim.Unix()) }
+func (s *statInfo) IsDir() bool        { return s.Mode().IsDir() }
+func (s *statInfo) Sys() any           { return &s.sys }
+
+// Mode converts as os does (os/stat_linux.go).
+func (s *statInfo) Mode() fs.FileMode {
+	m := fs.FileMode(s.sys.Mode & 0o777)
+	switch s.sys.Mode & syscall.S_IFMT {
+	case syscall.S_IFBLK:
+		m |= fs.ModeDevice
+	case syscall.S_IFCHR:
+		m |= fs.ModeDevice | fs.ModeCharDevice
+	case syscall.S_IFDIR:
+		m |= fs.ModeDir
+	case syscall.S_IFIFO:
+		m |= fs.ModeNamedPipe
+	case syscall.S_IFLNK:
+		m |= fs.ModeSymlink
+	case syscall.S_IFSOCK:
+		m |= fs.ModeSocket
+	}
+	if s.sys.Mode&syscall.S_ISGID != 0 {
+		m |= fs.ModeSetgid
+	}
+	if s.sys.Mode&syscall.S_ISUID != 0 {
+		m |= fs.ModeSetuid
+	}
+	if s.sys.Mode&syscall.S_ISVTX != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}

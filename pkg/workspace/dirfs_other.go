@@ -1,0 +1,12 @@
+//go:build !linux
+
+package workspace
+
+import "io/fs"
+
+// dirFDs is Linux only; elsewhere the os.Root lists folders.
+type dirFDs struct{}
+
+func (d *dirFS) fastReadDir(string) ([]fs.DirEntry, bool) { return nil, false }
+
+func (d *dirFS) closeFDs() {}
