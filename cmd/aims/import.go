@@ -95,6 +95,7 @@ func runImportModelCard(opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ws.Close()
 	var tiers []string
 	for t := range ws.Tiers {
 		tiers = append(tiers, t)

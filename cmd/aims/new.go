@@ -81,6 +81,7 @@ func runNew(opts *NewOptions) error {
 		if err != nil {
 			return err
 		}
+		defer ws.Close()
 		root, model = r, ws.Model
 		for t := range ws.Tiers {
 			tiers = append(tiers, t)
