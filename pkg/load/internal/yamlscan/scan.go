@@ -34,7 +34,9 @@ func Scan(data []byte, max int) (values int, err *Error) {
 	yaml_parser_set_input_string(&p, data)
 	var ev yaml_event_t
 	for {
-		if !yaml_parser_parse(&p, &ev) {
+		// A parse can succeed with the error set (yaml.v3 issue #666); it
+		// then yields no more events and the scan would never end.
+		if !yaml_parser_parse(&p, &ev) || p.error != yaml_NO_ERROR {
 			return values, parseError(&p)
 		}
 		switch ev.typ {
