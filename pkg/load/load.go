@@ -377,9 +377,10 @@ func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
 	return r.docs, r.diags
 }
 
-// parseYAML parses every document in data. lineOffset shifts positions for
-// front matter, which starts below the opening "---" of a Markdown file.
-func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
+// parseYAMLNodes is parseYAML through yaml.v3 node trees, as aims parsed
+// before building values from the parser's events; ReadData still uses its
+// converter, and tests hold parseYAML to it.
+func parseYAMLNodes(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	fileValues := 0
 	for i := 0; ; i++ {
@@ -404,19 +405,7 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 			r.diags = append(r.diags, diags...)
 			return r
 		}
-		if doc == nil {
-			r.diags = append(r.diags, diags...)
-			continue
-		}
-		if doc.APIVersion == "" {
-			r.undeclared = append(r.undeclared, undeclared{doc, diags})
-			continue // a document or not depending on where the file is
-		}
-		if !strings.HasPrefix(doc.APIVersion, APIPrefix) {
-			continue // some other tool's YAML
-		}
-		r.diags = append(r.diags, diags...)
-		r.docs = append(r.docs, doc)
+		r.add(doc, diags)
 	}
 }
 
@@ -432,10 +421,15 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fi
 		return nil, c.diags
 	}
 	root := n.Content[0]
-	start := diag.Pos{File: p, Line: root.Line, Col: root.Column}
+	return c.document(p, index, v, diag.Pos{File: p, Line: root.Line, Col: root.Column}, kindName(root))
+}
+
+// document makes the Document of a converted value, which must be a mapping;
+// start is where its root value is and kind names that value's kind.
+func (c *converter) document(p string, index int, v any, start diag.Pos, kind string) (*Document, diag.List) {
 	m, isMap := v.(map[string]any)
 	if !isMap {
-		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kindName(root))
+		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kind)
 		return nil, c.diags
 	}
 	d := &Document{File: p, Index: index, Value: m, pos: c.pos, raw: c.raw, start: start}

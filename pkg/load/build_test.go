@@ -1,0 +1,160 @@
+package load
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// trickyYAML exercises what the event builder must resolve exactly as the
+// yaml.v3 node trees did.
+var trickyYAML = []string{
+	"a: &x {b: 1, c: [yes, no, 'on', Off]}\nd: *x\ne: [*x, *x]\n",
+	"base: &b {x: 1, y: 2}\nmore: &m {z: 3}\nitem:\n  <<: [*b, *m]\n  x: 9\n",
+	"item:\n  x: 1\n  <<: *b\n",
+	"b: &b {x: 1}\nitem: {<<: *b, <<: {q: 1}, '<<': 2, ! <<: {r: 1}, !!merge <<: {s: 1}}\n",
+	"a: &a [*a]\n",
+	"a: &a {k: *a}\n",
+	"a: &a [1, [2, *a]]\nb: *a\n",
+	"<<: scalar\n<<: [1, {a: 1}]\n",
+	"a: 1\na: 2\nb: {c: 1, c: 2}\n",
+	"? [a, b]\n: 1\n*x : 2\n",
+	"k: &k key\n*k : 1\n",
+	"{a: 1}: x\n[1]: y\n? |\n  lit\n: z\n",
+	"n: [~, null, Null, NULL, '', ]\nb: [true, True, FALSE, y, Y, n, yes, No, ON, off]\n",
+	"i: [0x1F, 0o17, 017, 1_000, +1, -0, 9223372036854775807, 9223372036854775808, -9223372036854775809, 0b101]\n",
+	"f: [7.4, 1e3, .5, -.Inf, .inf, .NaN, 1.0e+400, 6.8523015e+5, 685.230_15e+03, +.inf]\n",
+	"t: [2025-06-19, 2001-12-14t21:59:43.10-05:00, 2002-12-14, '2025-06-19']\n",
+	"s: [!!str yes, !!str 1, !!int '3', !!int x, !!bool yes, !!bool 'true', !!float 1, !!float x, !!null x, !!binary aGk=, !custom v, !<tag:example.com,2000:x> y, ! 12, ! yes]\n",
+	"q: [\"yes\", 'no', |\n  on\n, >\n  off\n]\n",
+	"---\n---\n- x\n---\nscalar\n--- *a\n",
+	"---\nfirst: &f {a: 1}\n---\nsecond: *f\n---\nthird: *missing\n",
+	"a: &x 1\nb: &x 2\nc: *x\n",
+	"apiVersion: aims/v1\nkind: Risk\nid: 7.4\nclauses: [7.4, 8.10, 6.1.2, 10]\n",
+	"kind: Risk\nid: r\n",
+	"apiVersion: other/v1\nkind: X\n",
+	"key: \"unterminated\n",
+	"a: 1\n b: 2\n",
+	"a: [1, 2\n",
+	"%YAML 1.1\n---\na: 1\n",
+	"%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+	"a/b: 1\n'~c': 2\n",
+	"deep: " + strings.Repeat("[", 110) + strings.Repeat("]", 110) + "\n",
+	"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+	"- a\n- b: 1\n  c: 2\n",
+	"a:\n  - x\n  -\n  - {}\n",
+	"\ufeffa: 1\n",
+	"a: 'x' # c\n# tail\nb: 2\n# foot\n",
+	"",
+	"# only a comment\n",
+	"a: 1\n...\n---\nb: 2\n",
+	"a: !!map {b: 1}\nc: !!seq [1]\nd: !!str\n",
+}
+
+// TestEventsMatchNodes holds parseYAML to the yaml.v3 tree path it replaced:
+// on every YAML and Markdown file of the repository's examples and test
+// data, the fuzz seeds and trickyYAML, both give the same documents (values,
+// positions, raw numbers), diagnostics and budget, with generous and with
+// tight limits.
+func TestEventsMatchNodes(t *testing.T) {
+	inputs := map[string][]byte{}
+	for i, s := range trickyYAML {
+		inputs["tricky/"+strconv.Itoa(i)+".yaml"] = []byte(s)
+		inputs["tricky/"+strconv.Itoa(i)+".md"] = []byte("---\n" + s + "---\nbody\n")
+	}
+	for _, root := range []string{"../../examples", "../../testdata", "../../pkg", "../../cmd"} {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			switch {
+			case strings.Contains(p, "/testdata/fuzz/"):
+				for _, line := range strings.Split(string(data), "\n") {
+					if q, ok := strings.CutPrefix(line, "[]byte("); ok {
+						if s, err := strconv.Unquote(strings.TrimSuffix(q, ")")); err == nil {
+							inputs[p+".yaml"] = []byte(s)
+							inputs[p+".md"] = []byte(s)
+						}
+					}
+				}
+			case strings.HasSuffix(p, ".txtar"):
+				// testscript files: each YAML or Markdown file inside.
+				parts := strings.Split(string(data), "\n-- ")
+				for _, part := range parts[1:] {
+					name, body, _ := strings.Cut(part, " --\n")
+					inputs[p+"/"+name] = []byte(body)
+				}
+			default:
+				inputs[p] = data
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for name, data := range inputs {
+		switch strings.ToLower(filepath.Ext(name)) {
+		case ".yaml", ".yml", ".md", ".markdown":
+		default:
+			continue
+		}
+		n += compareParses(t, name, data)
+	}
+	if n < 500 {
+		t.Errorf("compared only %d parses; the corpus went missing", n)
+	}
+	t.Logf("%d parses compared", n)
+}
+
+// compareParses parses data through both paths under generous and tight
+// limits and reports any difference; it returns the parses compared.
+func compareParses(t *testing.T, name string, data []byte) int {
+	t.Helper()
+	n := 0
+	for _, lim := range []Limits{{}, {FileValues: 40, RunValues: 60}, {FileValues: 1000, RunValues: 30}} {
+		lim = lim.orDefault()
+		f := prepare(name, data, lim)
+		if f.done {
+			continue
+		}
+		offset := 0
+		if f.markdown {
+			offset = 1
+		}
+		var runOld, runNew atomic.Int64
+		runOld.Store(20)
+		runNew.Store(20)
+		old := parseYAMLNodes(name, f.data, offset, &budget{lim: lim, run: &runOld})
+		got := parseYAML(name, f.data, offset, &budget{lim: lim, run: &runNew})
+		n++
+		if !reflect.DeepEqual(old, got) || runOld.Load() != runNew.Load() {
+			t.Errorf("%s with %+v: events differ from nodes (-nodes +events):\n%s\nrun budget %d, %d", name, lim,
+				cmp.Diff(old, got, cmp.Exporter(func(reflect.Type) bool { return true })), runOld.Load(), runNew.Load())
+		}
+	}
+	return n
+}
+
+// FuzzEventsMatchNodes looks for input on which the two paths disagree.
+func FuzzEventsMatchNodes(f *testing.F) {
+	for _, s := range trickyYAML {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		compareParses(t, "x.yaml", data)
+		compareParses(t, "y.md", data)
+	})
+}
