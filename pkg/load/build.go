@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
+	"sync"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
@@ -13,35 +12,62 @@ import (
 
 // event is one parser event of a file, kept in a flat log instead of a
 // yaml.v3 node tree: a collection's children follow it, each ending where
-// its next says. Scalars carry the tag and style yaml.v3 would give their
-// node, so values, positions and diagnostics are exactly those of the tree.
+// its next says. A scalar is resolved once, when it is parsed, to the tag,
+// value and diagnostic yaml.v3's node would have given it (resolve.go), so
+// values, positions and diagnostics are exactly those of the tree, and an
+// alias expanded many times resolves nothing again.
 type event struct {
 	kind      yamlscan.EventKind
-	style     yaml.Style
+	note      scalarNote // what converting the scalar reports
+	number    bool       // the scalar is a number: its text is kept (Document.Raw)
 	line, col int
-	tag       string
-	value     string
-	next      int // index after this event's subtree
-	ref       int // an alias's anchored event
-	count     int // children of a collection
+	tag       string // a scalar's short tag, as its node's
+	value     string // a scalar's text
+	val       any    // a scalar's JSON-model value
+	next      int    // index after this event's subtree
+	ref       int    // an alias's anchored event
+	count     int    // children of a collection
 }
+
+// eventLog is the log of one parse and its stack of open collections,
+// reused by the next parse on the same worker: a log grows to a file's
+// size once instead of for every file.
+type eventLog struct {
+	events []event
+	open   []int
+}
+
+var eventLogs = sync.Pool{New: func() any { return new(eventLog) }}
+
+// maxPooledEvents keeps the log of an unusually large file from being held
+// for the rest of the run.
+const maxPooledEvents = 1 << 14
 
 // parseYAML parses every document in data without building yaml.v3 node
 // trees: the parser's events go into a flat log that is converted at the end
-// of each document, as parseYAMLNodes converts each tree. lineOffset shifts
-// positions for front matter, which starts below the opening "---" of a
-// Markdown file.
+// of each document. lineOffset shifts positions for front matter, which
+// starts below the opening "---" of a Markdown file.
 func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
 	ps := yamlscan.NewParser(data)
 	defer ps.Close()
+	el := eventLogs.Get().(*eventLog)
+	defer func() {
+		if cap(el.events) <= maxPooledEvents {
+			clear(el.events[:cap(el.events)]) // no file's values outlive it here
+			el.events, el.open = el.events[:0], el.open[:0]
+			eventLogs.Put(el)
+		}
+	}()
 	var (
 		ev      yamlscan.Event
-		log     []event
-		open    []int
+		log     = el.events[:0]
+		open    = el.open[:0]
 		anchors map[string]int // for the whole file, as in yaml.v3
 		doc     int
+		values  int // value events of the document, to size its maps
 		index   = -1
 	)
+	defer func() { el.events, el.open = log, open }()
 	fileValues := 0
 	fail := func(err error) fileResult {
 		r.values = fileValues
@@ -52,21 +78,24 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 		if err := ps.Next(&ev); err != nil {
 			return fail(err)
 		}
-		e := event{kind: ev.Kind, line: ev.Line + lineOffset, col: ev.Col}
+		log = append(log, event{kind: ev.Kind, line: ev.Line + lineOffset, col: ev.Col})
+		i := len(log) - 1
+		e := &log[i]
 		switch ev.Kind {
 		case yamlscan.StreamEnd:
 			r.values = fileValues
 			return r
 		case yamlscan.DocumentStart:
 			index++
-			if len(anchors) == 0 {
-				log = log[:0] // no later document can refer to earlier events
+			if len(anchors) == 0 && i > 0 {
+				// No later document can refer to earlier events.
+				log[0] = *e
+				log, i = log[:1], 0
 			}
-			doc = len(log)
-			log = append(log, e)
+			doc, values = i, 0
 			continue
 		case yamlscan.DocumentEnd:
-			d, diags := convertEvents(p, index, log, doc, b, &fileValues)
+			d, diags := convertEvents(p, index, log, doc, values, b, &fileValues)
 			r.values = fileValues
 			if fileValues > b.lim.FileValues || b.over() {
 				r.diags = append(r.diags, diags...)
@@ -82,18 +111,17 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 			e.ref = target
 		case yamlscan.Scalar:
 			e.value = string(ev.Value)
-			e.tag, e.style = scalarTag(string(ev.Tag), e.value, ev.Style)
+			resolveScalar(e, ev.Tag, ev.Style)
 		case yamlscan.SequenceEnd, yamlscan.MappingEnd:
 			start := open[len(open)-1]
 			open = open[:len(open)-1]
-			log[start].next = len(log) + 1
-			log = append(log, e)
+			log[start].next = i + 1
 			continue
 		}
+		values++
 		if len(open) > 0 {
 			log[open[len(open)-1]].count++
 		}
-		i := len(log)
 		e.next = i + 1
 		if ev.Anchor != nil && ev.Kind != yamlscan.Alias {
 			if anchors == nil {
@@ -101,45 +129,10 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 			}
 			anchors[string(ev.Anchor)] = i
 		}
-		log = append(log, e)
 		if ev.Kind == yamlscan.SequenceStart || ev.Kind == yamlscan.MappingStart {
 			open = append(open, i)
 		}
 	}
-}
-
-// scalarTag is the tag and style yaml.v3 gives a scalar's node.
-func scalarTag(tag, value string, s yamlscan.ScalarStyle) (string, yaml.Style) {
-	var style yaml.Style
-	switch s {
-	case yamlscan.DoubleQuoted:
-		style = yaml.DoubleQuotedStyle
-	case yamlscan.SingleQuoted:
-		style = yaml.SingleQuotedStyle
-	case yamlscan.Literal:
-		style = yaml.LiteralStyle
-	case yamlscan.Folded:
-		style = yaml.FoldedStyle
-	}
-	def := ""
-	if style == 0 {
-		if value == "<<" {
-			def = "!!merge"
-		}
-	} else {
-		def = "!!str"
-	}
-	switch {
-	case tag != "" && tag != "!":
-		if rest, ok := strings.CutPrefix(tag, "tag:yaml.org,2002:"); ok {
-			tag = "!!" + rest
-		}
-		return tag, style | yaml.TaggedStyle
-	case def != "":
-		return def, style
-	}
-	n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
-	return n.ShortTag(), style
 }
 
 // add files a converted document as parseYAMLNodes does; false when it is
@@ -161,9 +154,9 @@ func (r *fileResult) add(doc *Document, diags diag.List) bool {
 	return true
 }
 
-func convertEvents(p string, index int, log []event, doc int, b *budget, fileValues *int) (*Document, diag.List) {
-	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}, budget: b, nodes: *fileValues}
-	v, ok := c.event(log, doc, "", 0)
+func convertEvents(p string, index int, log []event, doc, values int, b *budget, fileValues *int) (*Document, diag.List) {
+	c := &converter{file: p, pos: make(map[string]span, values), raw: map[string]string{}, budget: b, nodes: *fileValues}
+	v, ok := c.event(log, doc, "", diag.Pos{}, 0)
 	b.run.Add(int64(c.nodes - *fileValues))
 	*fileValues = c.nodes
 	if !ok {
@@ -187,15 +180,9 @@ func (c *converter) atEvent(e *event) diag.Pos {
 	return diag.Pos{File: c.file, Line: e.line, Col: e.col}
 }
 
-// scalarNode lends a scalar event's node to the tag checks and decoding the
-// tree path uses, so both resolve scalars in exactly the same way.
-func (c *converter) scalarNode(e *event) *yaml.Node {
-	c.tmp = yaml.Node{Kind: yaml.ScalarNode, Tag: e.tag, Value: e.value, Style: e.style, Line: e.line, Column: e.col}
-	return &c.tmp
-}
-
-// event is convert over the log: the value of the subtree at log[i].
-func (c *converter) event(log []event, i int, ptr string, depth int) (any, bool) {
+// event converts the subtree at log[i] into a JSON-model value, recording
+// positions under ptr; key is where its key is, for a mapping member.
+func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth int) (any, bool) {
 	e := &log[i]
 	c.nodes++
 	if c.nodes > c.budget.lim.FileValues {
@@ -203,6 +190,7 @@ func (c *converter) event(log []event, i int, ptr string, depth int) (any, bool)
 		return nil, false
 	}
 	if c.nodes%4096 == 0 && c.budget.over() {
+		// Another file spent the run's budget; Load reports it once.
 		c.diags.Add(c.atEvent(e), diag.Error, CodeStructure, "the AIMS expands to more than %d values in all", c.budget.lim.RunValues)
 		return nil, false
 	}
@@ -210,19 +198,20 @@ func (c *converter) event(log []event, i int, ptr string, depth int) (any, bool)
 		c.diags.Add(c.atEvent(e), diag.Error, CodeStructure, "nesting deeper than %d levels", MaxDepth)
 		return nil, false
 	}
-	sp := c.pos[ptr]
-	sp.val = c.atEvent(e)
-	c.pos[ptr] = sp
-
 	switch e.kind {
 	case yamlscan.DocumentStart:
-		return c.event(log, i+1, ptr, depth)
+		return c.event(log, i+1, ptr, key, depth)
 	case yamlscan.Alias:
-		return c.event(log, e.ref, ptr, depth+1)
+		// The value is where the anchor is, as yaml.v3 placed it.
+		return c.event(log, e.ref, ptr, key, depth+1)
+	}
+	c.pos[ptr] = span{key: key, val: c.atEvent(e)}
+
+	switch e.kind {
 	case yamlscan.SequenceStart:
 		out := make([]any, 0, e.count)
 		for j := i + 1; log[j].kind != yamlscan.SequenceEnd; j = log[j].next {
-			v, ok := c.event(log, j, ptr+"/"+strconv.Itoa(len(out)), depth+1)
+			v, ok := c.event(log, j, ptr+"/"+strconv.Itoa(len(out)), diag.Pos{}, depth+1)
 			if !ok {
 				return nil, false
 			}
@@ -236,30 +225,52 @@ func (c *converter) event(log []event, i int, ptr string, depth int) (any, bool)
 		}
 		return out, true
 	case yamlscan.Scalar:
-		v := c.scalar(c.scalarNode(e))
-		switch v.(type) {
-		case int64, float64:
+		c.note(e)
+		if e.number {
+			// "7.4" in a list of clause ids is a float to YAML; keep what the
+			// user wrote so it can be read back as the id it was meant to be.
 			c.raw[ptr] = e.value
 		}
-		return v, true
+		return e.val, true
 	}
 	c.diags.Add(c.atEvent(e), diag.Error, CodeStructure, "unsupported YAML node")
 	return nil, false
 }
 
-// eventMapping is mapping over the log.
+// note reports what resolving a scalar found, at the scalar.
+func (c *converter) note(e *event) {
+	switch e.note {
+	case noteYAML11:
+		c.diags.Add(c.atEvent(e), diag.Warning, CodeYAML11Bool,
+			"unquoted %s is a string here but a boolean to YAML 1.1 tools; write %q or true/false", e.value, e.value)
+	case noteNotFinite:
+		c.diags.Add(c.atEvent(e), diag.Error, CodeStructure, "number %q is not finite", e.value)
+	case noteCustomTag:
+		c.diags.Add(c.atEvent(e), diag.Warning, CodeStructure, "custom tag %s ignored; value read as text", e.tag)
+	}
+}
+
+// eventMapping fills out from the mapping at log[i]. Explicit keys win over
+// merged ones ("<<"), as in YAML's merge-key convention; merged keys never
+// overwrite.
 func (c *converter) eventMapping(log []event, i int, ptr string, depth int, out map[string]any, merging bool) bool {
+	// Merges nest like values do: a mapping that merges itself
+	// (a: &a {<<: *a}) would otherwise recurse until the stack overflows.
+	if depth > MaxDepth {
+		c.diags.Add(c.atEvent(&log[i]), diag.Error, CodeStructure, "nesting deeper than %d levels", MaxDepth)
+		return false
+	}
 	var merges []int
 	for j := i + 1; log[j].kind != yamlscan.MappingEnd; {
 		k, v := j, log[j].next
 		j = log[v].next
 		ke := &log[k]
-		if ke.kind == yamlscan.Scalar && c.scalarNode(ke).ShortTag() == "!!merge" {
-			merges = append(merges, v)
-			continue
-		}
 		if ke.kind != yamlscan.Scalar {
 			c.diags.Add(c.atEvent(ke), diag.Error, CodeStructure, "mapping key must be a plain string")
+			continue
+		}
+		if ke.tag == mergeTag {
+			merges = append(merges, v)
 			continue
 		}
 		key := ke.value
@@ -269,11 +280,11 @@ func (c *converter) eventMapping(log []event, i int, ptr string, depth int, out 
 			}
 			continue
 		}
-		child := ptr + "/" + escape(key)
+		var at diag.Pos
 		if !merging {
-			c.pos[child] = span{key: c.atEvent(ke)}
+			at = c.atEvent(ke)
 		}
-		val, ok := c.event(log, v, child, depth+1)
+		val, ok := c.event(log, v, ptr+"/"+escape(key), at, depth+1)
 		if !ok {
 			return false
 		}

@@ -22,6 +22,8 @@ var trickyYAML = []string{
 	"b: &b {x: 1}\nitem: {<<: *b, <<: {q: 1}, '<<': 2, ! <<: {r: 1}, !!merge <<: {s: 1}}\n",
 	"a: &a [*a]\n",
 	"a: &a {k: *a}\n",
+	"a: &a {<<: *a}\n",
+	"a: &a {x: 1, <<: [*a, {y: 2}]}\nb: {<<: *a}\n",
 	"a: &a [1, [2, *a]]\nb: *a\n",
 	"<<: scalar\n<<: [1, {a: 1}]\n",
 	"a: 1\na: 2\nb: {c: 1, c: 2}\n",
@@ -156,5 +158,81 @@ func FuzzEventsMatchNodes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareParses(t, "x.yaml", data)
 		compareParses(t, "y.md", data)
+	})
+}
+
+// scalarCases are texts that reach every branch of yaml.v3's resolve (and
+// of resolve.go, which mirrors it): null, booleans of YAML 1.2 and 1.1,
+// ints in every base with signs, underscores and overflow, floats with and
+// without the regexp's parts, infinities and NaN, timestamps, and text.
+var scalarCases = []string{
+	"", "~", "null", "Null", "NULL", "nULL",
+	"true", "True", "TRUE", "tRUE", "false", "False", "FALSE",
+	"y", "Y", "n", "N", "yes", "Yes", "YES", "yEs", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "yeſ", "ｙes",
+	"0", "-0", "+0", "1", "+1", "-1", "007", "017", "08", "0x1F", "0X1F", "0x_1F", "+0x1F", "-0x1F", "0x", "0xG",
+	"0o17", "0O17", "0o8", "-0o17", "0o", "-0o", "0b101", "0B101", "-0b101", "+0b101", "0b", "-0b", "0b2",
+	"1_000", "_1", "1_", "1__0", "-1_0", "+_1",
+	"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+	"18446744073709551615", "18446744073709551616", "-18446744073709551616",
+	"0b" + strings.Repeat("1", 64), "0b" + strings.Repeat("1", 65), "-0b" + strings.Repeat("1", 64),
+	"0o1777777777777777777777", "0o" + strings.Repeat("7", 30), "-0o" + strings.Repeat("7", 22),
+	"0x" + strings.Repeat("F", 16), "0x" + strings.Repeat("F", 17),
+	"7.4", "8.10", "6.1.2", "10", "1e3", "1E3", "1e+3", "1e-3", ".5", ".5e3", ".", ".e3", "1.", "-1.", "+.5", "-.5",
+	"1.0e+400", "-1e400", "1e-400", "685.230_15e+03", "1_000.5", ".5_0", "0x1p-2", "0x1.8p1", "1e", "e3", "1e3.5",
+	"1_e3", "0.0", "-0.0", "00.5", "1.5e3_0", "1.5e", "+", "-", "--1", "1-2", "1,000", "10:30",
+	"Inf", "inf", "+inf", "-Inf", "NaN", "nan", "infinity", "+Infinity",
+	".nan", ".NaN", ".NAN", ".nAn", ".inf", ".Inf", ".INF", ".iNf", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "+.nan",
+	"2025-06-19", "2025-6-9", "2001-12-14t21:59:43.10-05:00", "2001-12-14T21:59:43.10Z", "2001-12-14 21:59:43.10",
+	"2025-13-45", "1234-", "12345-6", "2025-06-19x", "-2025-06-19", "+2025-06-19", "202-06-19", "2025-06-19e3",
+	"abc", "x1", "<<", "<", "7.4.1", "v1", "aims/v1", "O", "o", "Off-line", "TRUE ", "a b",
+}
+
+// scalarTags are the ways a scalar can be tagged.
+var scalarTags = []string{
+	"", "!", "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!!merge", "!!map",
+	"!custom", "!<tag:yaml.org,2002:float>", "!<tag:yaml.org,2002:str>", "!<tag:example.com,2000:x>",
+}
+
+// scalarYAML writes v with tag in every scalar style, as a list of values
+// and, in a second document, as keys of mappings (where "<<" merges); both
+// are mappings, so their values are compared, not only their diagnostics.
+func scalarYAML(v, tag string) (values, keys string) {
+	if tag != "" {
+		tag += " "
+	}
+	single := "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	double := `"` + strings.ReplaceAll(strings.ReplaceAll(v, `\`, `\\`), `"`, `\"`) + `"`
+	values = "v:\n- " + tag + v + "\n- " + tag + single + "\n- " + tag + double + "\n- " + tag + "|\n  " + v + "\n- [" + tag + v + "]\n"
+	keys = "a: " + tag + v + "\nm:\n  " + tag + v + ": {x: 1}\n  y: 2\n  " + tag + single + ": 3\n"
+	return values, keys
+}
+
+// TestResolveMatchesNodes holds resolve.go to yaml.v3's resolution through
+// its nodes, as the converter read them: every text of scalarCases with
+// every tag of scalarTags in every style, as values and as keys; values,
+// numbers' text, tags' diagnostics and merges must all be the same.
+func TestResolveMatchesNodes(t *testing.T) {
+	for _, v := range scalarCases {
+		for _, tag := range scalarTags {
+			values, keys := scalarYAML(v, tag)
+			compareParses(t, "values.yaml", []byte(values))
+			compareParses(t, "keys.yaml", []byte(keys))
+		}
+	}
+}
+
+// FuzzResolveMatchesNodes looks for a scalar text that the two resolve
+// differently.
+func FuzzResolveMatchesNodes(f *testing.F) {
+	for _, v := range scalarCases {
+		f.Add(v, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, v string, tag uint8) {
+		if strings.ContainsAny(v, "\n\r#:{}[],&*!|>'\"%@`") {
+			return // not one plain scalar
+		}
+		values, keys := scalarYAML(v, scalarTags[int(tag)%len(scalarTags)])
+		compareParses(t, "values.yaml", []byte(values))
+		compareParses(t, "keys.yaml", []byte(keys))
 	})
 }

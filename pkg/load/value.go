@@ -76,7 +76,6 @@ type converter struct {
 	diags  diag.List
 	nodes  int // values of the file so far, after alias expansion
 	budget *budget
-	tmp    yaml.Node // the scalar node scalarNode lends
 }
 
 func (c *converter) at(n *yaml.Node) diag.Pos {
