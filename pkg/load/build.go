@@ -44,10 +44,32 @@ var eventLogs = sync.Pool{New: func() any { return new(eventLog) }}
 const maxPooledEvents = 1 << 14
 
 // parseYAML parses every document in data without building yaml.v3 node
-// trees: the parser's events go into a flat log that is converted at the end
-// of each document. lineOffset shifts positions for front matter, which
-// starts below the opening "---" of a Markdown file.
+// trees. lineOffset shifts positions for front matter, which starts below
+// the opening "---" of a Markdown file. Budget errors end the file: later
+// documents would only spend more of it.
 func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
+	values, syntax := eachDocument(p, data, lineOffset, b, func(d *Document, diags diag.List, values int) bool {
+		if values > b.lim.FileValues || b.over() {
+			r.diags = append(r.diags, diags...)
+			return false
+		}
+		r.add(d, diags)
+		return true
+	})
+	r.values = values
+	if syntax != nil {
+		r.diags = append(r.diags, *syntax)
+	}
+	return r
+}
+
+// eachDocument parses data and converts each document as it ends, handing
+// it (nil if it failed) with its diagnostics and the values of the file so
+// far to each, until each returns false: the rest of data is not parsed.
+// The parser's events go into a flat log that is converted at the end of
+// each document. It returns the file's values and the diagnostic of a
+// syntax error, which ends the parse.
+func eachDocument(p string, data []byte, lineOffset int, b *budget, each func(*Document, diag.List, int) bool) (fileValues int, syntax *diag.Diagnostic) {
 	ps := yamlscan.NewParser(data)
 	defer ps.Close()
 	el := eventLogs.Get().(*eventLog)
@@ -68,11 +90,9 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 		index   = -1
 	)
 	defer func() { el.events, el.open = log, open }()
-	fileValues := 0
-	fail := func(err error) fileResult {
-		r.values = fileValues
-		r.diags = append(r.diags, syntaxDiag(p, data, err, lineOffset))
-		return r
+	fail := func(err error) (int, *diag.Diagnostic) {
+		d := syntaxDiag(p, data, err, lineOffset)
+		return fileValues, &d
 	}
 	for {
 		if err := ps.Next(&ev); err != nil {
@@ -83,8 +103,7 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 		e := &log[i]
 		switch ev.Kind {
 		case yamlscan.StreamEnd:
-			r.values = fileValues
-			return r
+			return fileValues, nil
 		case yamlscan.DocumentStart:
 			index++
 			if len(anchors) == 0 && i > 0 {
@@ -96,12 +115,9 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 			continue
 		case yamlscan.DocumentEnd:
 			d, diags := convertEvents(p, index, log, doc, values, b, &fileValues)
-			r.values = fileValues
-			if fileValues > b.lim.FileValues || b.over() {
-				r.diags = append(r.diags, diags...)
-				return r
+			if !each(d, diags, fileValues) {
+				return fileValues, nil
 			}
-			r.add(d, diags)
 			continue
 		case yamlscan.Alias:
 			target, ok := anchors[string(ev.Anchor)]
@@ -135,8 +151,8 @@ func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) 
 	}
 }
 
-// add files a converted document as parseYAMLNodes does; false when it is
-// not one (it failed, or it is some other tool's YAML).
+// add files a converted document; false when it is not one (it failed, or
+// it is some other tool's YAML).
 func (r *fileResult) add(doc *Document, diags diag.List) bool {
 	if doc == nil {
 		r.diags = append(r.diags, diags...)

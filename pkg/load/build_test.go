@@ -60,11 +60,12 @@ var trickyYAML = []string{
 	"a: !!map {b: 1}\nc: !!seq [1]\nd: !!str\n",
 }
 
-// TestEventsMatchNodes holds parseYAML to the yaml.v3 tree path it replaced:
-// on every YAML and Markdown file of the repository's examples and test
-// data, the fuzz seeds and trickyYAML, both give the same documents (values,
-// positions, raw numbers), diagnostics and budget, with generous and with
-// tight limits.
+// TestEventsMatchNodes holds parseYAML to the yaml.v3 tree path it replaced
+// (nodes_test.go): on every YAML and Markdown file of the repository's
+// examples and test data, the fuzz seeds and trickyYAML, both give the same
+// documents (values, positions, raw numbers), diagnostics and budget, with
+// generous and with tight limits; so do ReadData's parse and the front
+// matter check.
 func TestEventsMatchNodes(t *testing.T) {
 	inputs := map[string][]byte{}
 	for i, s := range trickyYAML {
@@ -122,9 +123,22 @@ func TestEventsMatchNodes(t *testing.T) {
 }
 
 // compareParses parses data through both paths under generous and tight
-// limits and reports any difference; it returns the parses compared.
+// limits, and reads it as ReadData and the front matter check do, and
+// reports any difference; it returns the parses compared.
 func compareParses(t *testing.T, name string, data []byte) int {
 	t.Helper()
+	if f := prepare(name, data, Limits{}.orDefault()); !f.done {
+		// ReadData and the front matter check read the same data.
+		oldDoc, oldDiags := readDataNodes(name, f.data)
+		doc, diags := readData(name, f.data)
+		if !reflect.DeepEqual(oldDoc, doc) || !reflect.DeepEqual(oldDiags, diags) {
+			t.Errorf("%s: readData differs from nodes (-nodes +events):\n%s%s", name,
+				cmp.Diff(oldDoc, doc, cmp.Exporter(func(reflect.Type) bool { return true })), cmp.Diff(oldDiags, diags))
+		}
+		if old, got := aimsFrontMatterNodes(f.data), aimsFrontMatter(f.data); old != got {
+			t.Errorf("%s: aimsFrontMatter is %v through nodes, %v through events", name, old, got)
+		}
+	}
 	n := 0
 	for _, lim := range []Limits{{}, {FileValues: 40, RunValues: 60}, {FileValues: 1000, RunValues: 30}} {
 		lim = lim.orDefault()

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
@@ -217,30 +214,65 @@ func undeclaredDocs(us []undeclared) []*Document {
 // document, reading the top-level keys only (no alias is expanded): it names
 // an aims apiVersion, or it has a kind but no apiVersion (discovery then
 // reports it when the kind is an AIMS kind). Front matter of other tools
-// (title, layout) is not ours.
+// (title, layout) is not ours. Anything but a first document that parses
+// to a mapping is worth parsing, to let parsing report the problem.
 func aimsFrontMatter(front []byte) bool {
-	var n yaml.Node
-	if yaml.NewDecoder(bytes.NewReader(front)).Decode(&n) != nil {
-		return true // let parsing report the problem
-	}
-	if len(n.Content) == 0 {
-		return false
-	}
-	m := n.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return true // parsing says it must be a mapping
-	}
-	apiVersion, kind := "", false
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		switch m.Content[i].Value {
-		case "apiVersion":
-			apiVersion = m.Content[i+1].Value
-		case "kind":
-			kind = true
+	ps := yamlscan.NewParser(front)
+	defer ps.Close()
+	var (
+		ev         yamlscan.Event
+		depth      int    // collections open
+		member     int    // top-level keys and values so far
+		key        string // the top-level key whose value is next
+		anchors    = map[string]bool{}
+		apiVersion string
+		kind       bool
+	)
+	for {
+		if ps.Next(&ev) != nil {
+			return true
+		}
+		if ev.Anchor != nil && ev.Kind != yamlscan.Alias {
+			anchors[string(ev.Anchor)] = true
+		}
+		switch ev.Kind {
+		case yamlscan.StreamEnd:
+			return true // no document
+		case yamlscan.DocumentStart:
+			continue
+		case yamlscan.DocumentEnd:
+			if apiVersion != "" {
+				return strings.HasPrefix(apiVersion, APIPrefix)
+			}
+			return kind
+		case yamlscan.Alias:
+			if !anchors[string(ev.Anchor)] {
+				return true // unknown anchor
+			}
+		case yamlscan.SequenceEnd, yamlscan.MappingEnd:
+			depth--
+			continue
+		}
+		if depth == 0 && ev.Kind != yamlscan.MappingStart {
+			return true // parsing says it must be a mapping
+		}
+		if depth == 1 {
+			// A node's text: a scalar's, an alias's name, nothing for a
+			// collection.
+			text := string(ev.Value)
+			if ev.Kind == yamlscan.Alias {
+				text = string(ev.Anchor)
+			}
+			if member%2 == 0 {
+				key = text
+				kind = kind || text == "kind"
+			} else if key == "apiVersion" {
+				apiVersion = text
+			}
+			member++
+		}
+		if ev.Kind == yamlscan.SequenceStart || ev.Kind == yamlscan.MappingStart {
+			depth++
 		}
 	}
-	if apiVersion != "" {
-		return strings.HasPrefix(apiVersion, APIPrefix)
-	}
-	return kind
 }
