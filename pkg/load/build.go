@@ -126,7 +126,7 @@ func eachDocument(p string, data []byte, lineOffset int, b *budget, each func(*D
 			}
 			e.ref = target
 		case yamlscan.Scalar:
-			e.value = string(ev.Value)
+			e.value = ev.Text
 			resolveScalar(e, ev.Tag, ev.Style)
 		case yamlscan.SequenceEnd, yamlscan.MappingEnd:
 			start := open[len(open)-1]

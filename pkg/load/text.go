@@ -259,7 +259,7 @@ func aimsFrontMatter(front []byte) bool {
 		if depth == 1 {
 			// A node's text: a scalar's, an alias's name, nothing for a
 			// collection.
-			text := string(ev.Value)
+			text := ev.Text
 			if ev.Kind == yamlscan.Alias {
 				text = string(ev.Anchor)
 			}

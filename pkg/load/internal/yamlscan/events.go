@@ -1,5 +1,7 @@
 package yamlscan
 
+import "unsafe"
+
 // EventKind tells what an Event is.
 type EventKind uint8
 
@@ -29,13 +31,16 @@ const (
 )
 
 // Event is one parser event. Line and Col are yaml.v3's node position
-// (1-based, from the event's start mark); Anchor, Tag and Value are the
-// parser's own bytes, valid until the next call to Next.
+// (1-based, from the event's start mark); Anchor and Tag are the parser's
+// own bytes, valid until the next call to Next. A scalar's Text is its
+// own: the scanner copies each scalar's text once, out of buffers it
+// reuses, and nothing writes to that copy again, so the caller keeps it
+// without copying it again.
 type Event struct {
 	Kind        EventKind
 	Line, Col   int
 	Anchor, Tag []byte
-	Value       []byte
+	Text        string
 	Style       ScalarStyle
 }
 
@@ -68,7 +73,7 @@ func (ps *Parser) Next(ev *Event) *Error {
 			return parseError(&ps.p)
 		}
 		e := &ps.ev
-		*ev = Event{Line: e.start_mark.line + 1, Col: e.start_mark.column + 1, Anchor: e.anchor, Tag: e.tag, Value: e.value}
+		*ev = Event{Line: e.start_mark.line + 1, Col: e.start_mark.column + 1, Anchor: e.anchor, Tag: e.tag}
 		switch e.typ {
 		case yaml_STREAM_START_EVENT, yaml_TAIL_COMMENT_EVENT:
 			continue
@@ -82,6 +87,7 @@ func (ps *Parser) Next(ev *Event) *Error {
 			ev.Kind = Alias
 		case yaml_SCALAR_EVENT:
 			ev.Kind = Scalar
+			ev.Text = unsafe.String(unsafe.SliceData(e.value), len(e.value))
 			s := e.scalar_style()
 			switch {
 			case s&yaml_DOUBLE_QUOTED_SCALAR_STYLE != 0:
