@@ -199,7 +199,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				}
 			}
 		}
-		data, r, err := readBytes(fsys, p, lim)
+		data, r, err := readBytes(fsys, p, c.size, lim)
 		if r != nil || err != nil {
 			files[i], errs[i], keys[i] = r, err, cache.Key{}
 			return

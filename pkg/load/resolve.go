@@ -149,7 +149,8 @@ var resolveHint = func() (t [256]byte) {
 }()
 
 // resolve is yaml.v3's resolve of a plain scalar's text: its tag and value
-// (nil, bool, int64, uint64, float64 or the text). It mirrors resolve.go of
+// (nil, bool, int64, uint64 or float64; nil for text, which the caller
+// has). It mirrors resolve.go of
 // gopkg.in/yaml.v3 v3.0.1 branch for branch with the same strconv calls,
 // with two shortcuts that give the same result: the float regexp is
 // spelled out (yamlFloat), and text starting with four digits and a dash
@@ -161,7 +162,7 @@ func resolve(in string) (string, any) {
 	}
 	hint := resolveHint[in[0]]
 	if hint == 0 {
-		return strTag, in
+		return strTag, nil
 	}
 	switch in {
 	case "true", "True", "TRUE":
@@ -184,7 +185,7 @@ func resolve(in string) (string, any) {
 		}
 	case 'D', 'S':
 		if datePrefix(in) {
-			return strTag, in
+			return strTag, nil
 		}
 		plain := in
 		if strings.IndexByte(in, '_') >= 0 {
@@ -226,7 +227,7 @@ func resolve(in string) (string, any) {
 			}
 		}
 	}
-	return strTag, in
+	return strTag, nil
 }
 
 // datePrefix reports text that starts like a YAML timestamp: four digits

@@ -41,7 +41,7 @@ func (f *prepared) refuse(pos diag.Pos, format string, args ...any) {
 // readFile reads p with the size limit. A problem the user can fix is a
 // diagnostic; a failure to read the storage is the error.
 func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
-	data, r, err := readBytes(fsys, p, lim)
+	data, r, err := readBytes(fsys, p, 0, lim)
 	if r != nil || err != nil {
 		return r, err
 	}
@@ -49,13 +49,14 @@ func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
 }
 
 // readBytes reads p with the size limit: its bytes, or a file refused with
-// its diagnostic, or the error of a failure to read the storage.
-func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
+// its diagnostic, or the error of a failure to read the storage. size is
+// what the walk saw (0: unknown), so the file is read into one buffer.
+func readBytes(fsys fs.FS, p string, size int64, lim Limits) ([]byte, *prepared, error) {
 	f, err := fsys.Open(p)
 	if err == nil {
 		defer f.Close()
 		var data []byte
-		data, err = io.ReadAll(io.LimitReader(f, int64(lim.FileBytes)+1))
+		data, err = readAll(io.LimitReader(f, int64(lim.FileBytes)+1), size)
 		if err == nil {
 			return data, nil, nil
 		}
@@ -73,6 +74,30 @@ func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
 	}
 	r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 	return nil, r, nil
+}
+
+// readAll is io.ReadAll into a buffer of the expected size, which
+// io.ReadAll grows from 512 bytes by copying (a fifth of the loader's
+// allocated bytes); a file that has grown since is still read whole.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size >= MaxFileBytes {
+		return io.ReadAll(r)
+	}
+	data := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) {
+			rest, err := io.ReadAll(r)
+			return append(data, rest...), err
+		}
+	}
 }
 
 // prepare checks data as text and scans its YAML, without building a tree.
