@@ -1,6 +1,9 @@
 package yamlscan
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
 
 // EventKind tells what an Event is.
 type EventKind uint8
@@ -51,13 +54,20 @@ type Parser struct {
 	ev yaml_event_t
 }
 
+// parsers holds closed parsers for the next NewParser: a parser's buffers
+// and stacks grow to fit a file once, not for every file.
+var parsers = sync.Pool{New: func() any {
+	ps := &Parser{}
+	yaml_parser_initialize(&ps.p)
+	return ps
+}}
+
 // NewParser parses data. Like yaml.v3, empty input is read as one newline.
 func NewParser(data []byte) *Parser {
 	if len(data) == 0 {
 		data = []byte{'\n'}
 	}
-	ps := &Parser{}
-	yaml_parser_initialize(&ps.p)
+	ps := parsers.Get().(*Parser)
 	yaml_parser_set_input_string(&ps.p, data)
 	return ps
 }
@@ -114,5 +124,14 @@ func (ps *Parser) Next(ev *Event) *Error {
 	}
 }
 
-// Close releases the parser.
-func (ps *Parser) Close() { yaml_parser_delete(&ps.p) }
+// Close releases the parser; it must not be used again.
+func (ps *Parser) Close() {
+	if cap(ps.p.tokens) > maxPooledTokens {
+		return // an unusually large file's stacks are not kept for the run
+	}
+	yaml_parser_reuse(&ps.p)
+	ps.ev = yaml_event_t{}
+	parsers.Put(ps)
+}
+
+const maxPooledTokens = 1 << 12

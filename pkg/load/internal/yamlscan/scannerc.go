@@ -1097,7 +1097,10 @@ func yaml_parser_fetch_stream_start(parser *yaml_parser_t) bool {
 	// Initialize the simple key stack.
 	parser.simple_keys = append(parser.simple_keys, yaml_simple_key_t{})
 
-	parser.simple_keys_by_tok = make(map[int]int)
+	if parser.simple_keys_by_tok == nil { // [aims] a reused parser keeps its map
+		parser.simple_keys_by_tok = make(map[int]int)
+	}
+	clear(parser.simple_keys_by_tok)
 
 	// A simple key is allowed at the beginning of the stream.
 	parser.simple_key_allowed = true
