@@ -221,7 +221,7 @@ func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth in
 		// The value is where the anchor is, as yaml.v3 placed it.
 		return c.event(log, e.ref, ptr, key, depth+1)
 	}
-	c.pos[ptr] = span{key: key, val: c.atEvent(e)}
+	c.pos[ptr] = newSpan(key, c.atEvent(e))
 
 	switch e.kind {
 	case yamlscan.SequenceStart:

@@ -63,8 +63,8 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	e.Uint(uint64(len(d.pos)))
 	for ptr, sp := range d.pos {
 		e.String(ptr)
-		e.Pos(sp.key, d.File)
-		e.Pos(sp.val, d.File)
+		e.Pos(sp.key(d.File), d.File)
+		e.Pos(sp.val(d.File), d.File)
 	}
 	e.Uint(uint64(len(d.raw)))
 	for ptr, s := range d.raw {
@@ -117,7 +117,8 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.pos = make(map[string]span, n)
 	for range n {
 		ptr := dec.String()
-		d.pos[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+		key := dec.Pos(p)
+		d.pos[ptr] = newSpan(key, dec.Pos(p))
 	}
 	n = dec.Small()
 	d.raw = make(map[string]string, n)

@@ -106,7 +106,7 @@ func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 		return nil, false
 	}
 	sp := c.pos[ptr]
-	sp.val = c.at(n)
+	sp.valLine, sp.valCol = int32(n.Line), int32(n.Column)
 	c.pos[ptr] = sp
 
 	switch n.Kind {
@@ -176,7 +176,7 @@ func (c *converter) mapping(n *yaml.Node, ptr string, depth int, out map[string]
 		}
 		child := ptr + "/" + escape(key)
 		if !merging {
-			c.pos[child] = span{key: c.at(k)}
+			c.pos[child] = span{keyLine: int32(k.Line), keyCol: int32(k.Column)}
 		}
 		val, ok := c.convert(v, child, depth+1)
 		if !ok {
