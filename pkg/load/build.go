@@ -75,7 +75,7 @@ func eachDocument(p string, data []byte, lineOffset int, b *budget, each func(*D
 	el := eventLogs.Get().(*eventLog)
 	defer func() {
 		if cap(el.events) <= maxPooledEvents {
-			clear(el.events[:cap(el.events)]) // no file's values outlive it here
+			clear(el.events) // no file's values outlive it here
 			el.events, el.open = el.events[:0], el.open[:0]
 			eventLogs.Put(el)
 		}
@@ -109,6 +109,7 @@ func eachDocument(p string, data []byte, lineOffset int, b *budget, each func(*D
 			if len(anchors) == 0 && i > 0 {
 				// No later document can refer to earlier events.
 				log[0] = *e
+				clear(log[1:])
 				log, i = log[:1], 0
 			}
 			doc, values = i, 0

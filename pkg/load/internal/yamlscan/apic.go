@@ -59,7 +59,7 @@ func yaml_parser_initialize(parser *yaml_parser_t) bool {
 // their capacity (emptied, so they hold nothing of the last input).
 func yaml_parser_reuse(parser *yaml_parser_t) {
 	clear(parser.tokens[:cap(parser.tokens)])
-	clear(parser.comments[:cap(parser.comments)])
+	clear(parser.comments) // it only grows while parsing
 	clear(parser.tag_directives[:cap(parser.tag_directives)])
 	clear(parser.simple_keys_by_tok)
 	*parser = yaml_parser_t{
