@@ -65,8 +65,8 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	pos.Uint(uint64(len(d.positions())))
 	for ptr, sp := range d.positions() {
 		pos.String(ptr)
-		pos.Pos(sp.key, d.File)
-		pos.Pos(sp.val, d.File)
+		pos.Pos(sp.key(d.File), d.File)
+		pos.Pos(sp.val(d.File), d.File)
 	}
 	e.Bytes(pos.B) // a section of its own, decoded when first needed
 	e.Uint(uint64(len(d.raw)))
@@ -174,7 +174,8 @@ func decodePositions(b []byte, p string) (map[string]span, bool) {
 	m := make(map[string]span, n)
 	for range n {
 		ptr := dec.String()
-		m[ptr] = span{key: dec.Pos(p), val: dec.Pos(p)}
+		key := dec.Pos(p)
+		m[ptr] = newSpan(key, dec.Pos(p))
 	}
 	return m, dec.Done() == nil
 }

@@ -65,11 +65,11 @@ func (d *Document) Start() diag.Pos { return d.start }
 func (d *Document) At(ptr string) diag.Pos {
 	for {
 		if sp, ok := d.positions()[ptr]; ok {
-			if sp.key.IsValid() {
-				return sp.key
+			if sp.keyLine != 0 {
+				return sp.key(d.File)
 			}
-			if sp.val.IsValid() {
-				return sp.val
+			if sp.valLine != 0 {
+				return sp.val(d.File)
 			}
 		}
 		if ptr == "" {
@@ -82,8 +82,8 @@ func (d *Document) At(ptr string) diag.Pos {
 // ValueAt is the position of the value at ptr itself (for a wrong type or enum
 // value, point at the value, not its key), falling back like At.
 func (d *Document) ValueAt(ptr string) diag.Pos {
-	if sp, ok := d.positions()[ptr]; ok && sp.val.IsValid() {
-		return sp.val
+	if sp, ok := d.positions()[ptr]; ok && sp.valLine != 0 {
+		return sp.val(d.File)
 	}
 	return d.At(ptr)
 }

@@ -1,10 +1,8 @@
 package load
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"path"
@@ -201,7 +199,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				}
 			}
 		}
-		data, r, err := readBytes(fsys, p, lim)
+		data, r, err := readBytes(fsys, p, c.size, lim)
 		if r != nil || err != nil {
 			files[i], errs[i], keys[i] = r, err, cache.Key{}
 			return
@@ -377,65 +375,12 @@ func ParseBytes(name string, data []byte) ([]*Document, diag.List) {
 	return r.docs, r.diags
 }
 
-// parseYAML parses every document in data. lineOffset shifts positions for
-// front matter, which starts below the opening "---" of a Markdown file.
-func parseYAML(p string, data []byte, lineOffset int, b *budget) (r fileResult) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	fileValues := 0
-	for i := 0; ; i++ {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		r.values = fileValues
-		if errors.Is(err, io.EOF) {
-			return r
-		}
-		if err != nil {
-			r.diags = append(r.diags, syntaxDiag(p, data, err, lineOffset))
-			return r
-		}
-		if len(n.Content) == 0 {
-			continue // an empty document between "---" lines
-		}
-		doc, diags := convertDoc(p, i, &n, lineOffset, b, &fileValues)
-		r.values = fileValues
-		if fileValues > b.lim.FileValues || b.over() {
-			// Budget errors end the file: later documents would only
-			// spend more of it.
-			r.diags = append(r.diags, diags...)
-			return r
-		}
-		if doc == nil {
-			r.diags = append(r.diags, diags...)
-			continue
-		}
-		if doc.APIVersion == "" {
-			r.undeclared = append(r.undeclared, undeclared{doc, diags})
-			continue // a document or not depending on where the file is
-		}
-		if !strings.HasPrefix(doc.APIVersion, APIPrefix) {
-			continue // some other tool's YAML
-		}
-		r.diags = append(r.diags, diags...)
-		r.docs = append(r.docs, doc)
-	}
-}
-
-func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fileValues *int) (*Document, diag.List) {
-	if lineOffset != 0 {
-		shift(n, lineOffset, map[*yaml.Node]bool{})
-	}
-	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}, budget: b, nodes: *fileValues}
-	v, ok := c.convert(n, "", 0)
-	b.run.Add(int64(c.nodes - *fileValues))
-	*fileValues = c.nodes
-	if !ok {
-		return nil, c.diags
-	}
-	root := n.Content[0]
-	start := diag.Pos{File: p, Line: root.Line, Col: root.Column}
+// document makes the Document of a converted value, which must be a mapping;
+// start is where its root value is and kind names that value's kind.
+func (c *converter) document(p string, index int, v any, start diag.Pos, kind string) (*Document, diag.List) {
 	m, isMap := v.(map[string]any)
 	if !isMap {
-		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kindName(root))
+		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kind)
 		return nil, c.diags
 	}
 	d := &Document{File: p, Index: index, Value: m, posMap: c.pos, raw: c.raw, start: start}
@@ -443,27 +388,6 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fi
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)
 	return d, c.diags
-}
-
-func shift(n *yaml.Node, by int, seen map[*yaml.Node]bool) {
-	if seen[n] {
-		return
-	}
-	seen[n] = true
-	n.Line += by
-	for _, c := range n.Content {
-		shift(c, by, seen)
-	}
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "single value"
-	}
-	return "value"
 }
 
 // syntaxDiag turns a yaml.v3 error ("yaml: line 7: did not find expected key")
@@ -534,16 +458,27 @@ func ReadData(fsys fs.FS, p string) (*Document, diag.List) {
 	if f.done {
 		return nil, f.diags
 	}
-	var n yaml.Node
-	if err := yaml.Unmarshal(f.data, &n); err != nil {
-		return nil, diag.List{syntaxDiag(p, f.data, err, 0)}
-	}
-	if len(n.Content) == 0 {
-		var diags diag.List
+	return readData(p, f.data)
+}
+
+// readData converts the first YAML document of data, as yaml.Unmarshal
+// reads one: whatever follows it is not parsed.
+func readData(p string, data []byte) (*Document, diag.List) {
+	var (
+		doc   *Document
+		diags diag.List
+		found bool
+		run   atomic.Int64
+	)
+	_, syntax := eachDocument(p, data, 0, &budget{lim: Limits{}.orDefault(), run: &run}, func(d *Document, l diag.List, _ int) bool {
+		doc, diags, found = d, l, true
+		return false
+	})
+	switch {
+	case syntax != nil:
+		return nil, diag.List{*syntax}
+	case !found:
 		diags.Add(diag.Pos{File: p, Line: 1, Col: 1}, diag.Error, CodeStructure, "file is empty")
-		return nil, diags
 	}
-	var run atomic.Int64
-	values := 0
-	return convertDoc(p, 0, &n, 0, &budget{lim: lim, run: &run}, &values)
+	return doc, diags
 }

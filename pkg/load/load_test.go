@@ -1,9 +1,11 @@
 package load
 
 import (
+	"io"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -179,5 +181,23 @@ func TestExcludeAndMergeKeys(t *testing.T) {
 	}
 	if len(set.Files) != 4 {
 		t.Errorf("Files = %v, want all 4 files (evidence paths are checked against it)", set.Files)
+	}
+}
+
+// TestReadAllWhateverTheSize reads a file whose size changed between the
+// walk and the read: a file that grew or shrank is still read whole.
+func TestReadAllWhateverTheSize(t *testing.T) {
+	const text = "apiVersion: aims/v1\nkind: Risk\nid: r\n"
+	for _, size := range []int64{0, 1, int64(len(text)) - 1, int64(len(text)), int64(len(text)) + 1, 4096} {
+		for name, r := range map[string]func() io.Reader{
+			"reader":     func() io.Reader { return strings.NewReader(text) },
+			"one byte":   func() io.Reader { return iotest.OneByteReader(strings.NewReader(text)) },
+			"data + EOF": func() io.Reader { return iotest.DataErrReader(strings.NewReader(text)) },
+		} {
+			got, err := readAll(r(), size)
+			if err != nil || string(got) != text {
+				t.Errorf("size %d, %s: read %q, %v", size, name, got, err)
+			}
+		}
 	}
 }

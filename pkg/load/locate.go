@@ -9,7 +9,7 @@ import "github.com/aims-dev/aims/pkg/diag"
 func (d *Document) PointerAt(p diag.Pos) (string, bool) {
 	best, found := "", false
 	for ptr, sp := range d.positions() {
-		if sp.key != p && sp.val != p {
+		if sp.key(d.File) != p && sp.val(d.File) != p {
 			continue
 		}
 		if !found || len(ptr) < len(best) || len(ptr) == len(best) && ptr < best {

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/load/internal/yamlscan"
@@ -44,7 +41,7 @@ func (f *prepared) refuse(pos diag.Pos, format string, args ...any) {
 // readFile reads p with the size limit. A problem the user can fix is a
 // diagnostic; a failure to read the storage is the error.
 func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
-	data, r, err := readBytes(fsys, p, lim)
+	data, r, err := readBytes(fsys, p, 0, lim)
 	if r != nil || err != nil {
 		return r, err
 	}
@@ -52,13 +49,14 @@ func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
 }
 
 // readBytes reads p with the size limit: its bytes, or a file refused with
-// its diagnostic, or the error of a failure to read the storage.
-func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
+// its diagnostic, or the error of a failure to read the storage. size is
+// what the walk saw (0: unknown), so the file is read into one buffer.
+func readBytes(fsys fs.FS, p string, size int64, lim Limits) ([]byte, *prepared, error) {
 	f, err := fsys.Open(p)
 	if err == nil {
 		defer f.Close()
 		var data []byte
-		data, err = io.ReadAll(io.LimitReader(f, int64(lim.FileBytes)+1))
+		data, err = readAll(io.LimitReader(f, int64(lim.FileBytes)+1), size)
 		if err == nil {
 			return data, nil, nil
 		}
@@ -76,6 +74,30 @@ func readBytes(fsys fs.FS, p string, lim Limits) ([]byte, *prepared, error) {
 	}
 	r.diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 	return nil, r, nil
+}
+
+// readAll is io.ReadAll into a buffer of the expected size, which
+// io.ReadAll grows from 512 bytes by copying (a fifth of the loader's
+// allocated bytes); a file that has grown since is still read whole.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size >= MaxFileBytes {
+		return io.ReadAll(r)
+	}
+	data := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) {
+			rest, err := io.ReadAll(r)
+			return append(data, rest...), err
+		}
+	}
 }
 
 // prepare checks data as text and scans its YAML, without building a tree.
@@ -217,30 +239,65 @@ func undeclaredDocs(us []undeclared) []*Document {
 // document, reading the top-level keys only (no alias is expanded): it names
 // an aims apiVersion, or it has a kind but no apiVersion (discovery then
 // reports it when the kind is an AIMS kind). Front matter of other tools
-// (title, layout) is not ours.
+// (title, layout) is not ours. Anything but a first document that parses
+// to a mapping is worth parsing, to let parsing report the problem.
 func aimsFrontMatter(front []byte) bool {
-	var n yaml.Node
-	if yaml.NewDecoder(bytes.NewReader(front)).Decode(&n) != nil {
-		return true // let parsing report the problem
-	}
-	if len(n.Content) == 0 {
-		return false
-	}
-	m := n.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return true // parsing says it must be a mapping
-	}
-	apiVersion, kind := "", false
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		switch m.Content[i].Value {
-		case "apiVersion":
-			apiVersion = m.Content[i+1].Value
-		case "kind":
-			kind = true
+	ps := yamlscan.NewParser(front)
+	defer ps.Close()
+	var (
+		ev         yamlscan.Event
+		depth      int    // collections open
+		member     int    // top-level keys and values so far
+		key        string // the top-level key whose value is next
+		anchors    = map[string]bool{}
+		apiVersion string
+		kind       bool
+	)
+	for {
+		if ps.Next(&ev) != nil {
+			return true
+		}
+		if ev.Anchor != nil && ev.Kind != yamlscan.Alias {
+			anchors[string(ev.Anchor)] = true
+		}
+		switch ev.Kind {
+		case yamlscan.StreamEnd:
+			return true // no document
+		case yamlscan.DocumentStart:
+			continue
+		case yamlscan.DocumentEnd:
+			if apiVersion != "" {
+				return strings.HasPrefix(apiVersion, APIPrefix)
+			}
+			return kind
+		case yamlscan.Alias:
+			if !anchors[string(ev.Anchor)] {
+				return true // unknown anchor
+			}
+		case yamlscan.SequenceEnd, yamlscan.MappingEnd:
+			depth--
+			continue
+		}
+		if depth == 0 && ev.Kind != yamlscan.MappingStart {
+			return true // parsing says it must be a mapping
+		}
+		if depth == 1 {
+			// A node's text: a scalar's, an alias's name, nothing for a
+			// collection.
+			text := ev.Text
+			if ev.Kind == yamlscan.Alias {
+				text = string(ev.Anchor)
+			}
+			if member%2 == 0 {
+				key = text
+				kind = kind || text == "kind"
+			} else if key == "apiVersion" {
+				apiVersion = text
+			}
+			member++
+		}
+		if ev.Kind == yamlscan.SequenceStart || ev.Kind == yamlscan.MappingStart {
+			depth++
 		}
 	}
-	if apiVersion != "" {
-		return strings.HasPrefix(apiVersion, APIPrefix)
-	}
-	return kind
 }

@@ -2,11 +2,8 @@ package load
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/aims-dev/aims/pkg/diag"
 )
@@ -66,8 +63,27 @@ func Rules() []*diag.Rule {
 	}
 }
 
-// span is where a value sits and, for a mapping member, where its key sits.
-type span struct{ key, val diag.Pos }
+// span is where a value sits and, for a mapping member, where its key
+// sits, in the document's own file: line and column from 1, 0 when there
+// is none. A document holds one for every value; without the file name in
+// each position it is 16 bytes instead of 64, and holds nothing for the
+// garbage collector to scan.
+type span struct{ keyLine, keyCol, valLine, valCol int32 }
+
+// newSpan is the span of positions in the document's file.
+func newSpan(key, val diag.Pos) span {
+	return span{int32(key.Line), int32(key.Col), int32(val.Line), int32(val.Col)}
+}
+
+func (s span) key(file string) diag.Pos { return position(file, s.keyLine, s.keyCol) }
+func (s span) val(file string) diag.Pos { return position(file, s.valLine, s.valCol) }
+
+func position(file string, line, col int32) diag.Pos {
+	if line == 0 {
+		return diag.Pos{}
+	}
+	return diag.Pos{File: file, Line: int(line), Col: int(col)}
+}
 
 type converter struct {
 	file   string
@@ -78,171 +94,9 @@ type converter struct {
 	budget *budget
 }
 
-func (c *converter) at(n *yaml.Node) diag.Pos {
-	return diag.Pos{File: c.file, Line: n.Line, Col: n.Column}
-}
-
-// convert turns n into a JSON-model value, recording positions under ptr.
-func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
-	c.nodes++
-	if c.nodes > c.budget.lim.FileValues {
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "the file expands to more than %d values (alias bomb?); the rest of it is not read", c.budget.lim.FileValues)
-		return nil, false
-	}
-	if c.nodes%4096 == 0 && c.budget.over() {
-		// Another file spent the run's budget; Load reports it once.
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "the AIMS expands to more than %d values in all", c.budget.lim.RunValues)
-		return nil, false
-	}
-	if depth > MaxDepth {
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "nesting deeper than %d levels", MaxDepth)
-		return nil, false
-	}
-	sp := c.pos[ptr]
-	sp.val = c.at(n)
-	c.pos[ptr] = sp
-
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, true
-		}
-		return c.convert(n.Content[0], ptr, depth)
-	case yaml.AliasNode:
-		return c.convert(n.Alias, ptr, depth+1)
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for i, item := range n.Content {
-			v, ok := c.convert(item, ptr+"/"+strconv.Itoa(i), depth+1)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, v)
-		}
-		return out, true
-	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
-		if !c.mapping(n, ptr, depth, out, false) {
-			return nil, false
-		}
-		return out, true
-	case yaml.ScalarNode:
-		v := c.scalar(n)
-		switch v.(type) {
-		case int64, float64:
-			// "7.4" in a list of clause ids is a float to YAML; keep what the
-			// user wrote so it can be read back as the id it was meant to be.
-			c.raw[ptr] = n.Value
-		}
-		return v, true
-	}
-	c.diags.Add(c.at(n), diag.Error, CodeStructure, "unsupported YAML node")
-	return nil, false
-}
-
-// mapping fills out from n. Explicit keys win over merged ones ("<<"), as in
-// YAML's merge-key convention; merged keys never overwrite.
-func (c *converter) mapping(n *yaml.Node, ptr string, depth int, out map[string]any, merging bool) bool {
-	// Merges nest like values do: a mapping that merges itself
-	// (a: &a {<<: *a}) would otherwise recurse until the stack overflows.
-	if depth > MaxDepth {
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "nesting deeper than %d levels", MaxDepth)
-		return false
-	}
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			merges = append(merges, v)
-			continue
-		}
-		if k.Kind != yaml.ScalarNode {
-			c.diags.Add(c.at(k), diag.Error, CodeStructure, "mapping key must be a plain string")
-			continue
-		}
-		key := k.Value
-		if _, dup := out[key]; dup {
-			if !merging {
-				c.diags.Add(c.at(k), diag.Error, CodeStructure, "duplicate key %q", key)
-			}
-			continue
-		}
-		child := ptr + "/" + escape(key)
-		if !merging {
-			c.pos[child] = span{key: c.at(k)}
-		}
-		val, ok := c.convert(v, child, depth+1)
-		if !ok {
-			return false
-		}
-		out[key] = val
-	}
-	for _, m := range merges {
-		if m.Kind == yaml.AliasNode {
-			m = m.Alias
-		}
-		srcs := []*yaml.Node{m}
-		if m.Kind == yaml.SequenceNode {
-			srcs = m.Content
-		}
-		for _, s := range srcs {
-			if s.Kind == yaml.AliasNode {
-				s = s.Alias
-			}
-			if s.Kind != yaml.MappingNode {
-				c.diags.Add(c.at(s), diag.Error, CodeStructure, "merge key \"<<\" needs a mapping or a list of mappings")
-				continue
-			}
-			c.nodes += len(s.Content)
-			if !c.mapping(s, ptr, depth+1, out, true) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // yaml11Bools are strings in YAML 1.2 (yaml.v3) but booleans to YAML 1.1
 // tools such as PyYAML and some editors: the same file means two things.
 var yaml11Bools = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true}
-
-func (c *converter) scalar(n *yaml.Node) any {
-	switch n.ShortTag() {
-	case "!!null":
-		return nil
-	case "!!bool":
-		var b bool
-		if n.Decode(&b) == nil {
-			return b
-		}
-	case "!!int":
-		var i int64
-		if n.Decode(&i) == nil {
-			return i
-		}
-		var f float64
-		if n.Decode(&f) == nil {
-			return f
-		}
-	case "!!float":
-		var f float64
-		if n.Decode(&f) == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			return f
-		}
-		c.diags.Add(c.at(n), diag.Error, CodeStructure, "number %q is not finite", n.Value)
-		return n.Value
-	case "!!str", "!!timestamp", "!!binary":
-		if n.Style == 0 && yaml11Bools[strings.ToLower(n.Value)] {
-			c.diags.Add(c.at(n), diag.Warning, CodeYAML11Bool,
-				"unquoted %s is a string here but a boolean to YAML 1.1 tools; write %q or true/false", n.Value, n.Value)
-		}
-		// Timestamps stay text: dates are validated as strings by the schema.
-		return n.Value
-	default:
-		c.diags.Add(c.at(n), diag.Warning, CodeStructure, "custom tag %s ignored; value read as text", n.Tag)
-	}
-	return n.Value
-}
 
 // escape encodes a key as a JSON pointer token (RFC 6901).
 func escape(s string) string {

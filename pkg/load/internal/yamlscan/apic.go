@@ -54,6 +54,30 @@ func yaml_parser_initialize(parser *yaml_parser_t) bool {
 	return true
 }
 
+// [aims] yaml_parser_reuse readies a parser that has parsed an input for
+// the next one: its state is a new parser's, its buffers and stacks keep
+// their capacity (emptied, so they hold nothing of the last input).
+func yaml_parser_reuse(parser *yaml_parser_t) {
+	clear(parser.tokens[:cap(parser.tokens)])
+	clear(parser.comments) // it only grows while parsing
+	clear(parser.tag_directives[:cap(parser.tag_directives)])
+	clear(parser.simple_keys_by_tok)
+	*parser = yaml_parser_t{
+		raw_buffer:         parser.raw_buffer[:0],
+		buffer:             parser.buffer[:0],
+		tokens:             parser.tokens[:0],
+		indents:            parser.indents[:0],
+		simple_keys:        parser.simple_keys[:0],
+		simple_keys_by_tok: parser.simple_keys_by_tok,
+		states:             parser.states[:0],
+		marks:              parser.marks[:0],
+		tag_directives:     parser.tag_directives[:0],
+		comments:           parser.comments[:0],
+		scalar_bufs: [4][]byte{parser.scalar_bufs[0][:0], parser.scalar_bufs[1][:0],
+			parser.scalar_bufs[2][:0], parser.scalar_bufs[3][:0]},
+	}
+}
+
 // Destroy a parser object.
 func yaml_parser_delete(parser *yaml_parser_t) {
 	*parser = yaml_parser_t{}

@@ -1263,12 +1263,9 @@ func yaml_parser_append_tag_directive(parser *yaml_parser_t, value yaml_tag_dire
 
 	// [Go] I suspect the copy is unnecessary. This was likely done
 	// because there was no way to track ownership of the data.
-	value_copy := yaml_tag_directive_t{
-		handle: make([]byte, len(value.handle)),
-		prefix: make([]byte, len(value.prefix)),
-	}
-	copy(value_copy.handle, value.handle)
-	copy(value_copy.prefix, value.prefix)
-	parser.tag_directives = append(parser.tag_directives, value_copy)
+	// [aims] It is: a directive's bytes are a token's own or the static
+	// defaults, and a tag is built into a new slice from them. Dropping the
+	// copy saves two allocations per default directive, for every document.
+	parser.tag_directives = append(parser.tag_directives, value)
 	return true
 }

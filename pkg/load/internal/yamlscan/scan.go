@@ -1,6 +1,9 @@
 // Package yamlscan runs yaml.v3's port of the libyaml scanner and parser
-// (copied unchanged from gopkg.in/yaml.v3 v3.0.1 apart from the package name;
-// see LICENSE) over a file without building any tree.
+// (copied from gopkg.in/yaml.v3 v3.0.1, see LICENSE; our changes are marked
+// [aims]: scalars scanned into reused buffers and copied once, parsers
+// reused, no copies of tag directives) over a file without building any
+// tree, and yields its events (events.go) for the loader to build values
+// from.
 //
 // aims needs two things yaml.v3 does not expose: where exactly a syntax error
 // is (yaml.v3 reports only a line, and for an error inside a flow collection

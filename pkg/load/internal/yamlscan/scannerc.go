@@ -547,7 +547,7 @@ func read(parser *yaml_parser_t, s []byte) []byte {
 	if w == 0 {
 		panic("invalid character sequence")
 	}
-	if len(s) == 0 {
+	if cap(s) == 0 { // [aims] was len: a buffer emptied for reuse is reused
 		s = make([]byte, 0, 32)
 	}
 	if w == 1 && len(s)+w <= cap(s) {
@@ -562,6 +562,15 @@ func read(parser *yaml_parser_t, s []byte) []byte {
 	parser.mark.column++
 	parser.unread--
 	return s
+}
+
+// own is a scalar's text in memory of its own, which nothing writes to
+// again ([aims]: Event.Text shares it).
+func own(s []byte) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return append(make([]byte, 0, len(s)), s...)
 }
 
 // Copy a line break character to a string buffer and advance pointers.
@@ -1088,7 +1097,10 @@ func yaml_parser_fetch_stream_start(parser *yaml_parser_t) bool {
 	// Initialize the simple key stack.
 	parser.simple_keys = append(parser.simple_keys, yaml_simple_key_t{})
 
-	parser.simple_keys_by_tok = make(map[int]int)
+	if parser.simple_keys_by_tok == nil { // [aims] a reused parser keeps its map
+		parser.simple_keys_by_tok = make(map[int]int)
+	}
+	clear(parser.simple_keys_by_tok)
 
 	// A simple key is allowed at the beginning of the stream.
 	parser.simple_key_allowed = true
@@ -2301,7 +2313,7 @@ func yaml_parser_scan_block_scalar(parser *yaml_parser_t, token *yaml_token_t, l
 	}
 
 	// Scan the leading line breaks and determine the indentation level if needed.
-	var s, leading_break, trailing_breaks []byte
+	s, leading_break, trailing_breaks := parser.scalar_bufs[0][:0], parser.scalar_bufs[1][:0], parser.scalar_bufs[2][:0]
 	if !yaml_parser_scan_block_scalar_breaks(parser, &indent, &trailing_breaks, start_mark, &end_mark) {
 		return false
 	}
@@ -2365,11 +2377,12 @@ func yaml_parser_scan_block_scalar(parser *yaml_parser_t, token *yaml_token_t, l
 	}
 
 	// Create a token.
+	parser.scalar_bufs[0], parser.scalar_bufs[1], parser.scalar_bufs[2] = s, leading_break, trailing_breaks
 	*token = yaml_token_t{
 		typ:        yaml_SCALAR_TOKEN,
 		start_mark: start_mark,
 		end_mark:   end_mark,
-		value:      s,
+		value:      own(s),
 		style:      yaml_LITERAL_SCALAR_STYLE,
 	}
 	if !literal {
@@ -2440,7 +2453,7 @@ func yaml_parser_scan_flow_scalar(parser *yaml_parser_t, token *yaml_token_t, si
 	skip(parser)
 
 	// Consume the content of the quoted scalar.
-	var s, leading_break, trailing_breaks, whitespaces []byte
+	s, leading_break, trailing_breaks, whitespaces := parser.scalar_bufs[0][:0], parser.scalar_bufs[1][:0], parser.scalar_bufs[2][:0], parser.scalar_bufs[3][:0]
 	for {
 		// Check that there are no document indicators at the beginning of the line.
 		if parser.unread < 4 && !yaml_parser_update_buffer(parser, 4) {
@@ -2676,11 +2689,12 @@ func yaml_parser_scan_flow_scalar(parser *yaml_parser_t, token *yaml_token_t, si
 	end_mark := parser.mark
 
 	// Create a token.
+	parser.scalar_bufs = [4][]byte{s, leading_break, trailing_breaks, whitespaces}
 	*token = yaml_token_t{
 		typ:        yaml_SCALAR_TOKEN,
 		start_mark: start_mark,
 		end_mark:   end_mark,
-		value:      s,
+		value:      own(s),
 		style:      yaml_SINGLE_QUOTED_SCALAR_STYLE,
 	}
 	if !single {
@@ -2692,7 +2706,7 @@ func yaml_parser_scan_flow_scalar(parser *yaml_parser_t, token *yaml_token_t, si
 // Scan a plain scalar.
 func yaml_parser_scan_plain_scalar(parser *yaml_parser_t, token *yaml_token_t) bool {
 
-	var s, leading_break, trailing_breaks, whitespaces []byte
+	s, leading_break, trailing_breaks, whitespaces := parser.scalar_bufs[0][:0], parser.scalar_bufs[1][:0], parser.scalar_bufs[2][:0], parser.scalar_bufs[3][:0]
 	var leading_blanks bool
 	var indent = parser.indent + 1
 
@@ -2818,11 +2832,12 @@ func yaml_parser_scan_plain_scalar(parser *yaml_parser_t, token *yaml_token_t) b
 	}
 
 	// Create a token.
+	parser.scalar_bufs = [4][]byte{s, leading_break, trailing_breaks, whitespaces}
 	*token = yaml_token_t{
 		typ:        yaml_SCALAR_TOKEN,
 		start_mark: start_mark,
 		end_mark:   end_mark,
-		value:      s,
+		value:      own(s),
 		style:      yaml_PLAIN_SCALAR_STYLE,
 	}
 

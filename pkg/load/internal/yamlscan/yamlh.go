@@ -633,6 +633,11 @@ type yaml_parser_t struct {
 	marks          []yaml_mark_t          // The stack of marks.
 	tag_directives []yaml_tag_directive_t // The list of TAG directives.
 
+	// [aims] The scalar scanners' working buffers (text, leading and
+	// trailing breaks, whitespace), reused from one scalar to the next: a
+	// scalar's token gets a copy of exactly its text (see own).
+	scalar_bufs [4][]byte
+
 	// Dumper stuff
 
 	aliases []yaml_alias_data_t // The alias data.
