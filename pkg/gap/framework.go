@@ -107,7 +107,7 @@ func Derive(res *Result, m *aims.Model, framework string) (*FrameworkView, error
 		}
 	} else {
 		for _, e := range cat.Requirements() {
-			v.Items = append(v.Items, d.item(e, nil, nil))
+			v.Items = append(v.Items, d.item(e, "", nil, nil))
 		}
 		v.Summary.add(v.Items)
 	}
@@ -131,26 +131,82 @@ type deriver struct {
 	cat, iso *catalog.Catalog
 	byReq    map[string]Requirement
 	sources  map[string]bool
+	// bySystem indexes each requirement's valid evidence by the AI systems
+	// it names (built on first use by an AI system's view), so that a
+	// system's view does not rank every piece of evidence of the AIMS.
+	bySystem map[string]systemEvidence
+}
+
+// systemEvidence holds indexes into a requirement's Evidence: what names
+// no AI system (about the whole AIMS), and what names each system.
+type systemEvidence struct {
+	all   []int
+	named map[string][]int
+}
+
+// systemEvidence returns r's valid evidence that concerns the AI system
+// sys: what names it or names no system, in r's order. named maps a
+// document id to the systems it names (see concerns).
+func (d *deriver) systemEvidence(r Requirement, sys string, named map[string][]string) []Support {
+	idx, ok := d.bySystem[r.ID]
+	if !ok {
+		idx = systemEvidence{named: map[string][]int{}}
+		for i, s := range r.Evidence {
+			if !s.Valid {
+				continue
+			}
+			systems := named[s.ID]
+			if len(systems) == 0 {
+				idx.all = append(idx.all, i)
+			}
+			for _, id := range systems {
+				if l := idx.named[id]; len(l) == 0 || l[len(l)-1] != i {
+					idx.named[id] = append(l, i)
+				}
+			}
+		}
+		if d.bySystem == nil {
+			d.bySystem = map[string]systemEvidence{}
+		}
+		d.bySystem[r.ID] = idx
+	}
+	a, b := idx.all, idx.named[sys]
+	out := make([]Support, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		if len(b) == 0 || len(a) > 0 && a[0] < b[0] {
+			out, a = append(out, r.Evidence[a[0]]), a[1:]
+		} else {
+			out, b = append(out, r.Evidence[b[0]]), b[1:]
+		}
+	}
+	return out
 }
 
 // item derives the status of the framework entry e. For one AI system,
 // concern ranks evidence (about this system, about the whole AIMS, about
 // others only) and checks are its tier checks.
-func (d *deriver) item(e catalog.Entry, concern func(Support) relevance, checks []Check) FrameworkItem {
+//
+// For an AI system's view, sys names the system and named maps documents
+// to the systems they name (see concerns); both are empty for the AIMS.
+func (d *deriver) item(e catalog.Entry, sys string, named map[string][]string, checks []Check) FrameworkItem {
 	it := FrameworkItem{ID: e.QID(), Title: e.Title, Group: e.Parent, Derived: true, NotMet: []string{}, Checks: checks}
 	applicable, anyMet := 0, false
 	for _, mp := range d.cw.From(e.ID) {
 		_, local := catalog.SplitQID(mp.To)
 		r := d.byReq[local]
 		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note, Evidence: []Support{}}
-		for _, s := range r.Evidence {
-			if s.Valid && (concern == nil || concern(s) != others) {
-				mr.Evidence = append(mr.Evidence, s)
+		if sys == "" {
+			for _, s := range r.Evidence {
+				if s.Valid {
+					mr.Evidence = append(mr.Evidence, s)
+				}
 			}
-		}
-		for _, s := range mr.Evidence {
-			if concern != nil && !slices.Contains(it.Evidence, s) {
-				it.Evidence = append(it.Evidence, s)
+		} else {
+			mr.Evidence = append(mr.Evidence, d.systemEvidence(r, sys, named)...)
+			for _, s := range mr.Evidence {
+				if !slices.Contains(it.Evidence, s) {
+					it.Evidence = append(it.Evidence, s)
+				}
 			}
 		}
 		if mr.Status != Met && mr.Status != Excluded {
@@ -169,8 +225,17 @@ func (d *deriver) item(e catalog.Entry, concern func(Support) relevance, checks 
 			it.NotMet = append(it.NotMet, mr.ID)
 		}
 	}
-	if concern != nil { // what is about this system first
-		slices.SortStableFunc(it.Evidence, func(a, b Support) int { return cmp.Compare(concern(a), concern(b)) })
+	if sys != "" { // what is about this system first
+		first := func(s Support) bool { return len(named[s.ID]) > 0 }
+		slices.SortStableFunc(it.Evidence, func(a, b Support) int {
+			switch fa, fb := first(a), first(b); {
+			case fa == fb:
+				return 0
+			case fa:
+				return -1
+			}
+			return 1
+		})
 	}
 	failed := slices.ContainsFunc(checks, func(c Check) bool { return !c.Met })
 	switch {
@@ -190,6 +255,10 @@ func (d *deriver) item(e catalog.Entry, concern func(Support) relevance, checks 
 // it from its class and the organisation's role, in file order.
 func (d *deriver) systems(m *aims.Model) []SystemObligation {
 	named := concerns(m)
+	judged := make(map[string]System, len(d.res.Systems))
+	for _, s := range slices.Backward(d.res.Systems) { // the first of a duplicated id, as before
+		judged[s.ID] = s
+	}
 	var out []SystemObligation
 	for _, s := range m.Systems {
 		so := SystemObligation{ID: s.ID, Title: s.Name(), Class: s.EUClass(), Role: s.Role, Stage: s.Stage, Items: []FrameworkItem{}}
@@ -198,19 +267,7 @@ func (d *deriver) systems(m *aims.Model) []SystemObligation {
 			articles, note = nil, "retired: no obligations while it is not on the market or in use"
 		}
 		so.Note = note
-		var sys System
-		if i := slices.IndexFunc(d.res.Systems, func(v System) bool { return v.ID == s.ID }); i >= 0 {
-			sys = d.res.Systems[i]
-		}
-		concern := func(sp Support) relevance {
-			switch systems := named[sp.ID]; {
-			case slices.Contains(systems, s.ID):
-				return this
-			case len(systems) == 0:
-				return all
-			}
-			return others
-		}
+		sys := judged[s.ID]
 		for _, a := range articles {
 			e, ok := d.cat.Lookup(a)
 			if !ok {
@@ -222,21 +279,12 @@ func (d *deriver) systems(m *aims.Model) []SystemObligation {
 					checks = append(checks, sys.Checks[i])
 				}
 			}
-			so.Items = append(so.Items, d.item(e, concern, checks))
+			so.Items = append(so.Items, d.item(e, s.ID, named, checks))
 		}
 		out = append(out, so)
 	}
 	return out
 }
-
-// relevance is how much a piece of evidence concerns one AI system.
-type relevance int
-
-const (
-	this   relevance = iota // it names the system
-	all                     // it is about the whole AIMS
-	others                  // it names only other systems
-)
 
 // concerns maps the id of every document that is about particular AI
 // systems to their ids: an AI system's view leaves out what concerns only
