@@ -259,6 +259,7 @@ type analyzer struct {
 	states   []EvidenceState
 	blocking map[string]bool // requirements hit by errors on high-risk systems
 	bySystem map[[2]string][]*aims.Evidence
+	byName   *systemIndex            // records by the AI systems they name, built on first use
 	todo     map[*load.Document]bool // hasTODO per document, walked once
 	reasons  map[string][]string
 	systems  []System

@@ -327,14 +327,51 @@ func (a *analyzer) checkSystems() []System {
 	return out
 }
 
-func (a *analyzer) tierImpactAssessment(c *sysCtx, req string) {
-	s := c.s
-	var found []*aims.ImpactAssessment
+// systemIndex lists the records that name each AI system, in file order:
+// looking them up by scanning every record per system is quadratic, and a
+// large AIMS has thousands of both.
+type systemIndex struct {
+	impacts         map[string][]*aims.ImpactAssessment
+	nonconformities map[string][]*aims.Nonconformity
+	risks           map[string][]*aims.Risk
+}
+
+func (a *analyzer) systemIndex() *systemIndex {
+	if a.byName != nil {
+		return a.byName
+	}
+	x := &systemIndex{impacts: map[string][]*aims.ImpactAssessment{}, nonconformities: map[string][]*aims.Nonconformity{}, risks: map[string][]*aims.Risk{}}
 	for _, ia := range a.m.ImpactAssessments {
-		if ia.System == s.ID {
-			found = append(found, ia)
+		x.impacts[ia.System] = append(x.impacts[ia.System], ia)
+	}
+	for _, n := range a.m.Nonconformities {
+		for _, s := range uniq(n.Systems) {
+			x.nonconformities[s] = append(x.nonconformities[s], n)
 		}
 	}
+	for _, r := range a.m.Risks {
+		for _, s := range uniq(r.Systems) {
+			x.risks[s] = append(x.risks[s], r)
+		}
+	}
+	a.byName = x
+	return x
+}
+
+// uniq is ids without repeats, in their order.
+func uniq(ids []string) []string {
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (a *analyzer) tierImpactAssessment(c *sysCtx, req string) {
+	s := c.s
+	found := a.systemIndex().impacts[s.ID]
 	if len(found) == 0 {
 		c.fail(req, systemRule.ImpactAssessment, nil, "no impact assessment")
 		return
@@ -683,14 +720,15 @@ func dir(d string) string {
 // or after the measurement. Anything older was recorded before the breach
 // was known, so it does not show that anyone acted on it.
 func (a *analyzer) remediationTracked(system, source, measured string) bool {
-	for _, n := range a.m.Nonconformities {
-		if n.Open() && slices.Contains(n.Systems, system) && n.Detected >= measured {
+	x := a.systemIndex()
+	for _, n := range x.nonconformities[system] {
+		if n.Open() && n.Detected >= measured {
 			return true
 		}
 	}
 	sources := map[string][]string{"fairness": {"fairness"}, "robustness": {"robustness", "reliability", "data_quality"}}[source]
-	for _, r := range a.m.Risks {
-		if r.State != "closed" && slices.Contains(r.Systems, system) && slices.Contains(sources, r.Source) &&
+	for _, r := range x.risks[system] {
+		if r.State != "closed" && slices.Contains(sources, r.Source) &&
 			r.Treatment != nil && r.Treatment.Progress != "done" && r.Identified >= measured {
 			return true
 		}
