@@ -175,9 +175,8 @@ func (a *analyzer) checkAuthority() {
 		if !judged {
 			continue
 		}
-		refs := a.refsOf(authorityRule.ApproverWithoutAuthority, doc)
 		if !a.mayApprove(m.ApprovedBy, auth) {
-			a.reportAgainst(authorityRule.ApproverWithoutAuthority, refs, pos(m.Doc, "approved_by"),
+			a.reportAgainst(authorityRule.ApproverWithoutAuthority, a.refsOf(authorityRule.ApproverWithoutAuthority, doc), pos(m.Doc, "approved_by"),
 				"%s %s is approved by %s, who holds no role with authority to approve %s (%s)", m.Kind, m.Name(), m.ApprovedBy, kindLabel(kind), a.describeAuthority(auth))
 		}
 		if auth.Independent && a.people().same(m.ApprovedBy, m.Owner) {
