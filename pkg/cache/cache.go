@@ -130,7 +130,8 @@ func Open(dir string) *Store {
 }
 
 // Get returns the payload stored under k, if an intact entry for k exists.
-// The payload may share memory with the store's: read it, never change it.
+// The payload may share memory with the store's, and so do the strings a
+// Decoder reads from it: read it, never change it (the store never does).
 func (s *Store) Get(k Key) ([]byte, bool) {
 	if s == nil {
 		return nil, false
