@@ -62,9 +62,21 @@ type Store struct {
 	index     index
 	indexInfo os.FileInfo // the index file read, nil when none was
 	packs     map[string]*pack
-	used      map[Key]bool // entries read or written by this run
-	pending   []byte       // entries put by this run, in the pack Flush writes
-	added     map[Key]loc  // their places in it (pack "")
+	// What this run read or wrote, for compaction: a flag per line of
+	// index (a map of the 45,000 keys a warm run on 10,000 documents reads
+	// cost 2 % of it), the indexes read before it with their flags, and
+	// the keys put.
+	usedLines []bool
+	earlier   []usedIndex
+	used      map[Key]bool
+	pending   []byte      // entries put by this run, in the pack Flush writes
+	added     map[Key]loc // their places in it (pack "")
+}
+
+// usedIndex is an index this run read entries through, and which.
+type usedIndex struct {
+	x    index
+	used []bool
 }
 
 // pack is one pack file as a run reads it: whole, in memory, when it is
@@ -138,9 +150,14 @@ func (s *Store) Get(k Key) ([]byte, bool) {
 	}
 	s.mu.Lock()
 	s.load()
-	l, ok := s.index.find(k)
+	i, ok := s.index.find(k)
 	var p *pack
+	var l loc
 	if ok {
+		// Marked used before it is verified: compaction verifies what it
+		// keeps.
+		s.usedLines[i] = true
+		l = s.index.loc(i)
 		p = s.pack(l.pack)
 	}
 	s.mu.Unlock()
@@ -151,13 +168,7 @@ func (s *Store) Get(k Key) ([]byte, bool) {
 	if b == nil {
 		return nil, false
 	}
-	payload, ok := verify(b, k)
-	if ok {
-		s.mu.Lock()
-		s.used[k] = true
-		s.mu.Unlock()
-	}
-	return payload, ok
+	return verify(b, k)
 }
 
 // maxEntry bounds what one index line can make Get allocate: no entry of a
@@ -264,7 +275,8 @@ func (s *Store) Flush() {
 	}
 	// What this run wrote is the index from now on (a second Flush need
 	// not read it again, and Get finds the entries just written).
-	s.index, s.loaded = next, true
+	s.setIndex(next)
+	s.loaded = true
 	s.indexInfo, _ = os.Stat(filepath.Join(s.dir, indexFile))
 }
 
@@ -278,7 +290,15 @@ const maxPacks = 16
 func (s *Store) compact(index map[Key]loc, newest string) {
 	var b []byte
 	kept := map[Key]loc{}
-	for k := range s.used {
+	used := maps.Clone(s.used)
+	for _, u := range append(s.earlier, usedIndex{s.index, s.usedLines}) {
+		for i, ok := range u.used {
+			if ok {
+				used[Key(u.x.key(i))] = true
+			}
+		}
+	}
+	for k := range used {
 		l, ok := index[k]
 		if !ok {
 			continue
@@ -366,17 +386,15 @@ func (x index) loc(i int) loc {
 	}
 }
 
-func (x index) find(k Key) (loc, bool) {
+// find returns the line of k.
+func (x index) find(k Key) (int, bool) {
 	if x.len() == 0 {
-		return loc{}, false
+		return 0, false
 	}
 	p := int(k[0])<<8 | int(k[1])
 	lo, hi := int(x.first[p]), int(x.first[p+1])
 	i, ok := sort.Find(hi-lo, func(i int) int { return bytes.Compare(k[:], x.key(lo+i)) })
-	if !ok {
-		return loc{}, false
-	}
-	return x.loc(lo + i), true
+	return lo + i, ok
 }
 
 func (s *Store) load() {
@@ -384,7 +402,18 @@ func (s *Store) load() {
 		return
 	}
 	s.loaded = true
-	s.index, s.indexInfo = readIndexFile(s.dir)
+	x, info := readIndexFile(s.dir)
+	s.setIndex(x)
+	s.indexInfo = info
+}
+
+// setIndex makes x the index Get reads, keeping which entries of the one
+// before this run used.
+func (s *Store) setIndex(x index) {
+	if slices.Contains(s.usedLines, true) {
+		s.earlier = append(s.earlier, usedIndex{s.index, s.usedLines})
+	}
+	s.index, s.usedLines = x, make([]bool, x.len())
 }
 
 // readIndexFile reads the index and what it was on disk (nil when
