@@ -358,6 +358,9 @@ type index struct {
 	// (first[p+1] the end): keys are digests, evenly spread, so a lookup
 	// compares a key or two instead of sixteen.
 	first []uint32
+	// file is the index file's bytes up to its digest, with room for the
+	// digest, when this index was built to be written (merged).
+	file []byte
 }
 
 // buckets fills x.first.
@@ -429,8 +432,12 @@ func readIndexFile(dir string) (index, os.FileInfo) {
 	if err != nil {
 		return index{}, nil
 	}
-	b, err := io.ReadAll(f)
-	if err != nil {
+	// Read at its size: io.ReadAll's doubling allocated twice that.
+	if info.Size() > maxEntry {
+		return index{}, nil
+	}
+	b := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
 		return index{}, nil
 	}
 	return parseIndex(b), info
@@ -504,7 +511,7 @@ func (x index) merged(add map[Key]loc, name string) (index, int) {
 		out = appendLine(out, k, l)
 	}
 	out = append(out, x.lines[i*indexLine:]...)
-	y := index{lines: out[len(indexMagic):], names: map[string]string{name: name}}
+	y := index{lines: out[len(indexMagic):], names: map[string]string{name: name}, file: out}
 	for i := range y.len() {
 		line := y.lines[i*indexLine:]
 		if n := line[sha256.Size : sha256.Size+16]; y.names[string(n)] == "" {
@@ -517,7 +524,10 @@ func (x index) merged(add map[Key]loc, name string) (index, int) {
 
 // encoded is the index file's bytes for x.
 func (x index) encoded() []byte {
-	b := append(append([]byte(nil), indexMagic...), x.lines...)
+	b := x.file // not copied again: 2.9 MB on 10,000 documents
+	if b == nil {
+		b = append(append([]byte(nil), indexMagic...), x.lines...)
+	}
 	sum := sha256.Sum256(b)
 	return append(b, sum[:]...)
 }
