@@ -27,13 +27,24 @@ type Key [sha256.Size]byte
 // NewKey hashes the parts that decide an entry, each length-prefixed so
 // that no two different lists of parts share a key.
 func NewKey(parts ...[]byte) Key {
+	size := 0
+	for _, p := range parts {
+		size += 8 + len(p)
+	}
+	if size <= 512 {
+		// Most keys: hashed in one call from a buffer on the stack, not
+		// through a hash.Hash on the heap (the same bytes, the same key).
+		var buf [512]byte
+		b := buf[:0]
+		for _, p := range parts {
+			b = append(binary.LittleEndian.AppendUint64(b, uint64(len(p))), p...)
+		}
+		return sha256.Sum256(b)
+	}
 	h := sha256.New()
 	var n [8]byte
 	for _, p := range parts {
-		l := uint64(len(p))
-		for i := range n {
-			n[i] = byte(l >> (8 * i))
-		}
+		binary.LittleEndian.PutUint64(n[:], uint64(len(p)))
 		h.Write(n[:])
 		h.Write(p)
 	}

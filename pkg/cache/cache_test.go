@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +15,22 @@ import (
 
 	"github.com/aims-dev/aims/pkg/diag"
 )
+
+// A key is the SHA-256 of its parts, each after its length (8 bytes, little
+// endian), whether the parts are short enough to be hashed from the stack
+// or not: keys written by either way must be found by the other.
+func TestNewKeyIsTheDigestOfItsParts(t *testing.T) {
+	for _, n := range []int{0, 1, 491, 492, 493, 4096} { // 492: 512 bytes in all
+		parts := [][]byte{[]byte("kind"), bytes.Repeat([]byte{'x'}, n)}
+		var want []byte
+		for _, p := range parts {
+			want = append(binary.LittleEndian.AppendUint64(want, uint64(len(p))), p...)
+		}
+		if got := NewKey(parts...); got != Key(sha256.Sum256(want)) {
+			t.Errorf("NewKey of a part of %d bytes = %x, want %x", n, got[:4], sha256.Sum256(want))
+		}
+	}
+}
 
 func TestStoreGetsWhatWasPut(t *testing.T) { eachRead(t, storeGetsWhatWasPut) }
 
