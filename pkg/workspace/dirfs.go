@@ -161,7 +161,12 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return ents, err
 	}
 	if fs.ValidPath(name) {
-		d.listed.Store(name, slices.Clone(ents)) // the caller may reorder its copy
+		listing := slices.Clone(ents) // the caller may reorder its copy
+		byName := func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }
+		if !slices.IsSortedFunc(listing, byName) { // listedEntry searches it
+			slices.SortFunc(listing, byName)
+		}
+		d.listed.Store(name, listing)
 	}
 	return ents, nil
 }
