@@ -114,6 +114,8 @@ func TestDecodeValue(t *testing.T) {
 		{name: "text where a number belongs", in: map[string]any{"count": "four"}, wantErr: "/count: cannot store string in a field of type int"},
 		{name: "fraction where a whole number belongs", in: map[string]any{"count": 1.5}, wantErr: "/count: cannot store float64"},
 		{name: "position of a nested mismatch", in: map[string]any{"list": []any{map[string]any{"n": "x"}}}, wantErr: "/list/0/n: cannot store string"},
+		{name: "position inside a map", in: map[string]any{"by_name": map[string]any{"x": map[string]any{"n": true}}}, wantErr: "/by_name/x/n: cannot store bool in a field of type int"},
+		{name: "mismatch at the top", in: map[string]any{"list": "x"}, wantErr: "/list: cannot store string in a field of type []aims.inner"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

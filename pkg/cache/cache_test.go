@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +15,22 @@ import (
 
 	"github.com/aims-dev/aims/pkg/diag"
 )
+
+// A key is the SHA-256 of its parts, each after its length (8 bytes, little
+// endian), whether the parts are short enough to be hashed from the stack
+// or not: keys written by either way must be found by the other.
+func TestNewKeyIsTheDigestOfItsParts(t *testing.T) {
+	for _, n := range []int{0, 1, 491, 492, 493, 4096} { // 492: 512 bytes in all
+		parts := [][]byte{[]byte("kind"), bytes.Repeat([]byte{'x'}, n)}
+		var want []byte
+		for _, p := range parts {
+			want = append(binary.LittleEndian.AppendUint64(want, uint64(len(p))), p...)
+		}
+		if got := NewKey(parts...); got != Key(sha256.Sum256(want)) {
+			t.Errorf("NewKey of a part of %d bytes = %x, want %x", n, got[:4], sha256.Sum256(want))
+		}
+	}
+}
 
 func TestStoreGetsWhatWasPut(t *testing.T) { eachRead(t, storeGetsWhatWasPut) }
 
@@ -150,6 +168,49 @@ func storeCompacts(t *testing.T) {
 	}
 }
 
+// Compaction keeps what the run read, not only what it wrote, even when
+// it read it through the index of an earlier flush.
+func TestStoreCompactionKeepsWhatWasRead(t *testing.T) { eachRead(t, compactionKeepsWhatWasRead) }
+
+func compactionKeepsWhatWasRead(t *testing.T) {
+	dir := t.TempDir()
+	read, before, unread := NewKey([]byte("read")), NewKey([]byte("read before a flush")), NewKey([]byte("unread"))
+	s := Open(dir)
+	s.Put(read, []byte("r"))
+	s.Put(before, []byte("b"))
+	s.Put(unread, []byte("u"))
+	s.Flush()
+	for i := range maxPacks - 2 { // one pack short of compacting
+		s := Open(dir)
+		s.Put(NewKey([]byte{byte(i)}), []byte{byte(i)})
+		s.Flush()
+	}
+	s = Open(dir)
+	if _, ok := s.Get(before); !ok {
+		t.Fatal("entry missing before compaction")
+	}
+	s.Put(NewKey([]byte("first")), []byte("1"))
+	s.Flush() // maxPacks packs: no compaction yet
+	if _, ok := s.Get(read); !ok {
+		t.Fatal("entry missing before compaction")
+	}
+	s.Put(NewKey([]byte("second")), []byte("2"))
+	s.Flush() // compacts
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("%d packs after compaction, want 1", len(packs))
+	}
+	s = Open(dir)
+	for k, want := range map[Key]string{read: "r", before: "b"} {
+		if b, ok := s.Get(k); !ok || string(b) != want {
+			t.Errorf("an entry the run read was dropped by compaction: %q %v", b, ok)
+		}
+	}
+	if _, ok := s.Get(unread); ok {
+		t.Error("an entry the run never read survived compaction")
+	}
+}
+
 func TestCodecRoundTrip(t *testing.T) {
 	value := map[string]any{"s": "x", "i": int64(-7), "f": 3.5, "t": true, "n": nil,
 		"l": []any{int64(1), "two", []any{}, map[string]any{"k": false}}, "big": math.MaxFloat64}
@@ -282,8 +343,8 @@ func TestIndexFind(t *testing.T) {
 		t.Fatalf("index of %d lines, want %d", x.len(), len(keys))
 	}
 	for i, k := range keys {
-		if l, ok := x.find(k); !ok || l.off != int64(i) {
-			t.Errorf("find(%x) = %+v, %v; want offset %d", k[:3], l, ok, i)
+		if j, ok := x.find(k); !ok || x.loc(j).off != int64(i) {
+			t.Errorf("find(%x) = line %d, %v; want the line of offset %d", k[:3], j, ok, i)
 		}
 		k[31] = 1 // beside it, in the same bucket
 		if _, ok := x.find(k); ok {

@@ -16,7 +16,7 @@ func identity(info fs.FileInfo) ([]byte, time.Time, bool) {
 	}
 	mtime := info.ModTime()
 	ctime := time.Unix(int64(st.Ctim.Sec), int64(st.Ctim.Nsec))
-	var b []byte
+	b := make([]byte, 0, 6*8)
 	for _, v := range []uint64{uint64(st.Dev), uint64(st.Ino), uint64(info.Size()), uint64(info.Mode()),
 		uint64(mtime.UnixNano()), uint64(ctime.UnixNano())} {
 		b = binary.LittleEndian.AppendUint64(b, v)

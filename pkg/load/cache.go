@@ -2,6 +2,7 @@ package load
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
@@ -16,7 +17,21 @@ import (
 
 // fileKey is the cache key of file p with content data.
 func fileKey(p string, data []byte, params []byte) cache.Key {
-	return cache.NewKey([]byte("load 2"), cache.Salt(), params, []byte(p), data)
+	return cache.NewKey(fileSalt(), params, []byte(p), data)
+}
+
+// fileSalt and statSalt are the first parts of those keys, hashed once per
+// run rather than once per file (the build's salt is most of a key's bytes).
+var (
+	fileSalt = salted("load 3")
+	statSalt = salted("load stat 2")
+)
+
+func salted(kind string) func() []byte {
+	return sync.OnceValue(func() []byte {
+		k := cache.NewKey([]byte(kind), cache.Salt())
+		return k[:]
+	})
 }
 
 // keyParams is what a file's parse depends on besides its name and bytes.
@@ -31,7 +46,7 @@ func keyParams(lim Limits, included bool) []byte {
 // statKey maps a file's identity on disk to its content key, so an
 // unchanged file is not even read (see cache.Identity).
 func statKey(disk, p string, id, params []byte) cache.Key {
-	return cache.NewKey([]byte("load stat 1"), cache.Salt(), []byte(disk), []byte(p), id, params)
+	return cache.NewKey(statSalt(), []byte(disk), []byte(p), id, params)
 }
 
 // encodeResult writes one file's parse (before discovery resolves it).

@@ -178,13 +178,16 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	keys := make([]cache.Key, len(candidates))
 	cached := make([]fileResult, len(candidates))
 	hit := make([]bool, len(candidates))
+	// What a parse depends on besides the file: the same for every file
+	// but whether it is included.
+	paramsOf := map[bool][]byte{false: keyParams(lim, false), true: keyParams(lim, true)}
 	parallel(len(candidates), workers, func(i int) {
 		c := candidates[i]
 		p := c.name
 		var params []byte
 		var sk cache.Key
 		if opts.Cache != nil {
-			params = keyParams(lim, disc.place(p) == placeIncluded)
+			params = paramsOf[disc.place(p) == placeIncluded]
 			if id, ok := cache.Identity(c.info, opts.Start); ok && opts.Disk != "" {
 				sk = statKey(opts.Disk, p, id, params)
 				if k, ok := opts.Cache.Get(sk); ok && len(k) == len(keys[i]) {

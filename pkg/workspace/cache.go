@@ -59,7 +59,7 @@ func validate(v *schema.Validator, d *load.Document, store *cache.Store) (diag.L
 	}
 	// Link normalises ids before validation, from the document alone, so
 	// the content key still decides the diagnostics.
-	k := cache.NewKey([]byte("schema 1"), cache.Salt(), schemaDigest(), dk[:])
+	k := cache.NewKey(schemaSalt(), dk[:])
 	if b, ok := store.Get(k); ok {
 		dec := cache.NewDecoder(b)
 		if l := dec.Diags(d.File); dec.Done() == nil {
@@ -146,6 +146,13 @@ func (w *Workspace) putDigest(k cache.Key, f gap.File) {
 	e.Int(int64(f.Ink))
 	w.cache.Put(k, e.B)
 }
+
+// schemaSalt is the first part of a schema result's key: the build and the
+// schemas, hashed once per run instead of once per document.
+var schemaSalt = sync.OnceValue(func() []byte {
+	k := cache.NewKey([]byte("schema 2"), cache.Salt(), schemaDigest())
+	return k[:]
+})
 
 // schemaDigest hashes the embedded schemas: a result cached against other
 // schemas is never read.

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -35,7 +36,10 @@ type dirFS struct {
 	mu   sync.Mutex
 	dirs map[string]*os.Root // folder -> a root opened at it; nil: use the top
 
-	lstat sync.Map // name -> fs.FileInfo, from ReadDir
+	// listed keeps each folder's listing (sorted by name) from ReadDir:
+	// one entry per folder, not per file, since storing 20,000 paths (each
+	// joined anew) was a tenth of the walk.
+	listed sync.Map // folder -> []fs.DirEntry
 
 	fd dirFDs // Linux: folders listed through descriptors (dirfs_linux.go)
 }
@@ -85,14 +89,13 @@ func (d *dirFS) dir(name string) *os.Root {
 	parent := d.dir(path.Dir(name))
 	if parent != nil {
 		base := path.Base(name)
-		var st fs.FileInfo
-		var err error
-		if info, listed := d.lstat.Load(name); listed {
-			st = info.(fs.FileInfo) // the walk has just listed it
-		} else {
-			st, err = parent.Lstat(base)
+		e, isDir := d.listedEntry(name) // the walk has just listed it
+		if isDir {
+			isDir = e.IsDir()
+		} else if st, err := parent.Lstat(base); err == nil {
+			isDir = st.IsDir()
 		}
-		if err == nil && st.IsDir() {
+		if isDir {
 			r, _ = parent.OpenRoot(base) // nil on failure: the top root answers
 		}
 	}
@@ -157,13 +160,36 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return ents, err
 	}
-	for _, e := range ents {
-		// An os.Root lists a folder with each entry's Lstat already made.
-		if info, err := e.Info(); err == nil {
-			d.lstat.Store(path.Join(name, e.Name()), info)
+	if fs.ValidPath(name) {
+		listing := slices.Clone(ents) // the caller may reorder its copy
+		byName := func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }
+		if !slices.IsSortedFunc(listing, byName) { // listedEntry searches it
+			slices.SortFunc(listing, byName)
 		}
+		d.listed.Store(name, listing)
 	}
 	return ents, nil
+}
+
+// listedEntry is what the walk listed of name, if it listed its folder.
+func (d *dirFS) listedEntry(name string) (fs.DirEntry, bool) {
+	if name == "." || !fs.ValidPath(name) {
+		return nil, false
+	}
+	folder, base := ".", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		folder, base = name[:i], name[i+1:]
+	}
+	v, ok := d.listed.Load(folder)
+	if !ok {
+		return nil, false
+	}
+	ents := v.([]fs.DirEntry)
+	i, ok := slices.BinarySearchFunc(ents, base, func(e fs.DirEntry, base string) int { return strings.Compare(e.Name(), base) })
+	if !ok {
+		return nil, false
+	}
+	return ents[i], true
 }
 
 func (d *dirFS) readDir(name string) ([]fs.DirEntry, error) {
@@ -181,8 +207,11 @@ func (d *dirFS) readDir(name string) ([]fs.DirEntry, error) {
 }
 
 func (d *dirFS) Lstat(name string) (fs.FileInfo, error) {
-	if info, ok := d.lstat.Load(name); ok {
-		return info.(fs.FileInfo), nil
+	if e, ok := d.listedEntry(name); ok {
+		// An os.Root lists a folder with each entry's Lstat already made.
+		if info, err := e.Info(); err == nil {
+			return info, nil
+		}
 	}
 	if r, base, ok := d.split(name); ok {
 		if info, err := r.Lstat(base); err == nil {
