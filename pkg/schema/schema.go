@@ -117,6 +117,7 @@ func newAt(base string) (*Validator, error) {
 	}
 	v.compiler.DefaultDraft(jsonschema.Draft2020)
 	v.compiler.AssertFormat()
+	v.compiler.UseRegexpEngine(compileRegexp)
 	files, err := fs.Glob(schemas.FS, "*.schema.json")
 	if err != nil {
 		return nil, err
