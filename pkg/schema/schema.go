@@ -96,12 +96,20 @@ type Validator struct {
 	mu       sync.Mutex
 	base     string
 	compiler *jsonschema.Compiler
-	compiled map[string]*jsonschema.Schema
+	compiled map[string]compiled
+	mirrors  map[*jsonschema.Schema]*fastNode
 	raw      map[string]any // file name -> parsed schema, for field names and descriptions
 	kinds    map[string]string
 	printer  *message.Printer
 
 	noShortcut bool // for the test that compares the shortcut with the library's own path
+	noFast     bool // for the test that compares the fast path with the library
+}
+
+// compiled is a schema and its fast path.
+type compiled struct {
+	schema *jsonschema.Schema
+	fast   *fastNode
 }
 
 // New reads the embedded schemas; nothing is compiled yet. Each kind's
@@ -113,7 +121,8 @@ func newAt(base string) (*Validator, error) {
 	v := &Validator{
 		base:     base,
 		compiler: jsonschema.NewCompiler(),
-		compiled: map[string]*jsonschema.Schema{},
+		compiled: map[string]compiled{},
+		mirrors:  map[*jsonschema.Schema]*fastNode{},
 		raw:      map[string]any{},
 		kinds:    map[string]string{},
 		printer:  message.NewPrinter(language.English),
@@ -158,21 +167,25 @@ func (v *Validator) Kinds() []string {
 	return slices.Sorted(maps.Keys(v.kinds))
 }
 
-func (v *Validator) schema(file string) (*jsonschema.Schema, error) {
+func (v *Validator) schema(file string) (compiled, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if s, ok := v.compiled[file]; ok {
-		return s, nil
+	if c, ok := v.compiled[file]; ok {
+		return c, nil
 	}
 	s, err := v.compiler.Compile(v.base + file)
 	if err != nil {
-		return nil, fmt.Errorf("compile schema %s: %w", file, err)
+		return compiled{}, fmt.Errorf("compile schema %s: %w", file, err)
 	}
 	if !v.noShortcut {
 		shortcut(s, map[*jsonschema.Schema]bool{})
 	}
-	v.compiled[file] = s
-	return s, nil
+	c := compiled{schema: s}
+	if !v.noFast {
+		c.fast = mirror(s, v.mirrors)
+	}
+	v.compiled[file] = c
+	return c, nil
 }
 
 // Validate checks one document against the schema of its kind.
@@ -213,8 +226,11 @@ func (v *Validator) ValidateValue(file string, d *load.Document, value any) (dia
 	return v.check(s, d, value), nil
 }
 
-func (v *Validator) check(s *jsonschema.Schema, d *load.Document, value any) diag.List {
-	err := s.Validate(value)
+func (v *Validator) check(c compiled, d *load.Document, value any) diag.List {
+	if c.fast != nil && c.fast.check(value, 0) == valid {
+		return nil
+	}
+	err := c.schema.Validate(value)
 	if err == nil {
 		return nil
 	}
