@@ -234,16 +234,18 @@ const CodeNumericID = "AIMS-Y002"
 // means clause 7.4. Other YAML tools still read a number, hence the warning.
 func NormalizeIDs(d *load.Document) diag.List {
 	var out diag.List
+	var buf []byte
 	for _, r := range refsOf(d.Kind) {
 		if r.to != toRequirement && r.to != toControl && r.to != toScope {
 			continue
 		}
-		set(d.Value, "", r.segs, func(ptr string, v any) (any, bool) {
+		buf = set(d.Value, buf[:0], r.segs, func(rawPtr []byte, v any) (any, bool) {
 			switch v.(type) {
 			case int64, float64:
 			default:
 				return nil, false
 			}
+			ptr := string(rawPtr)
 			raw, ok := d.Raw(ptr)
 			if !ok {
 				return nil, false
@@ -256,39 +258,41 @@ func NormalizeIDs(d *load.Document) diag.List {
 }
 
 // set is walk with the power to replace a value: fn returns the new value
-// and whether to replace.
-func set(v any, ptr string, segs []string, fn func(ptr string, v any) (any, bool)) {
+// and whether to replace. Pointers are appended to ptr, a buffer reused
+// from call to call (fn gets a string of it only when a value is a
+// number); it returns the buffer.
+func set(v any, ptr []byte, segs []string, fn func(ptr []byte, v any) (any, bool)) []byte {
 	if len(segs) == 0 {
-		return
+		return ptr
 	}
-	seg, last := segs[0], len(segs) == 1
+	seg, last, n := segs[0], len(segs) == 1, len(ptr)
 	if seg == "*" {
 		list, _ := v.([]any)
 		for i := range list {
-			p := ptr + "/" + strconv.Itoa(i)
+			ptr = strconv.AppendInt(append(ptr[:n], '/'), int64(i), 10)
 			if last {
-				if nv, ok := fn(p, list[i]); ok {
+				if nv, ok := fn(ptr, list[i]); ok {
 					list[i] = nv
 				}
 				continue
 			}
-			set(list[i], p, segs[1:], fn)
+			ptr = set(list[i], ptr, segs[1:], fn)
 		}
-		return
+		return ptr
 	}
 	m, _ := v.(map[string]any)
 	child, ok := m[seg]
 	if !ok {
-		return
+		return ptr
 	}
-	p := ptr + "/" + seg
+	ptr = append(append(ptr[:n], '/'), seg...)
 	if last {
-		if nv, ok := fn(p, child); ok {
+		if nv, ok := fn(ptr, child); ok {
 			m[seg] = nv
 		}
-		return
+		return ptr
 	}
-	set(child, p, segs[1:], fn)
+	return set(child, ptr, segs[1:], fn)
 }
 
 // walk checks every value matching the pattern segments below v, with
