@@ -261,6 +261,7 @@ type analyzer struct {
 	bySystem map[[2]string][]*aims.Evidence
 	byName   *systemIndex            // records by the AI systems they name, built on first use
 	todo     map[*load.Document]bool // hasTODO per document, walked once
+	find     finder                  // reused by the rules that look up field paths
 	reasons  map[string][]string
 	systems  []System
 	who      *people

@@ -61,6 +61,43 @@ var pastDates = []pastDate{
 	{Kind: "Nonconformity", Path: "corrective_actions/*/completed"},
 }
 
+// datesByKind lists, per kind, the entries of pastDates that apply to it
+// in their order, with their paths split once; anyKind those for a kind
+// with none of its own.
+var datesByKind, anyKind = func() (map[string][]pastDateOf, []pastDateOf) {
+	m := map[string][]pastDateOf{}
+	for _, own := range pastDates {
+		if own.Kind == "" || m[own.Kind] != nil {
+			continue
+		}
+		for _, pd := range pastDates {
+			if pd.Kind == "" || pd.Kind == own.Kind {
+				m[own.Kind] = append(m[own.Kind], pastDateOf{pd, splitPath(pd.Path)})
+			}
+		}
+	}
+	var all []pastDateOf
+	for _, pd := range pastDates {
+		if pd.Kind == "" {
+			all = append(all, pastDateOf{pd, splitPath(pd.Path)})
+		}
+	}
+	return m, all
+}()
+
+// pastDatesOf is what pastDates asks of a document of kind k.
+func pastDatesOf(k string) []pastDateOf {
+	if l, ok := datesByKind[k]; ok {
+		return l
+	}
+	return anyKind
+}
+
+type pastDateOf struct {
+	pastDate
+	path fieldPath
+}
+
 // checkDates reports every date in pastDates that lies after today, and
 // every result file measured after today. It runs last, so each finding
 // counts against the requirements its document supports.
@@ -70,18 +107,20 @@ func (a *analyzer) checkDates() {
 		if m.Doc == nil {
 			continue
 		}
-		for _, pd := range pastDates {
-			if pd.Kind != "" && pd.Kind != m.Kind || pd.If != nil && !pd.If(d) {
+		for _, pd := range pastDatesOf(m.Kind) {
+			if pd.If != nil && !pd.If(d) {
 				continue
 			}
-			walkPath(m.Doc.Value, strings.Split(pd.Path, "/"), nil, func(ptr []any, v any) {
+			a.find.find(m.Doc.Value, pd.path)
+			for i, v := range a.find.hits {
 				s, ok := v.(string)
 				if !ok || !a.after(s) {
-					return
+					continue
 				}
+				ptr := a.find.ptr(pd.path, i)
 				a.reportAgainst(dateRule.Future, a.supportedReqs(m.Kind, m.ID), valueAt(m.Doc, ptr...),
 					"%s %s: %s %s is after today (%s)", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), s, a.now.Format("2006-01-02"))
-			})
+			}
 		}
 	}
 	for _, e := range a.m.Evidence {
@@ -91,27 +130,6 @@ func (a *analyzer) checkDates() {
 		}
 		a.reportAgainst(dateRule.Future, a.supportedReqs("Evidence", e.ID), valueAt(r.Doc, "measured"),
 			"result of evidence %s: measured %s is after today (%s)", e.ID, r.Measured, a.now.Format("2006-01-02"))
-	}
-}
-
-// walkPath calls f with the pointer and value of every node at path below v.
-func walkPath(v any, path []string, ptr []any, f func(ptr []any, v any)) {
-	if len(path) == 0 {
-		f(ptr, v)
-		return
-	}
-	switch v := v.(type) {
-	case map[string]any:
-		if x, ok := v[path[0]]; ok {
-			walkPath(x, path[1:], append(ptr[:len(ptr):len(ptr)], path[0]), f)
-		}
-	case []any:
-		if path[0] != "*" {
-			return
-		}
-		for i, x := range v {
-			walkPath(x, path[1:], append(ptr[:len(ptr):len(ptr)], i), f)
-		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -288,13 +289,15 @@ func (a *analyzer) expiry(e *aims.Evidence) expiration {
 		since = " from the last commit"
 	}
 	if e.ReviewIntervalDays > 0 {
-		cands = append(cands, expiration{at: collected.AddDate(0, 0, e.ReviewIntervalDays+1), basis: "review interval", display: fmt.Sprintf("review every %d days", e.ReviewIntervalDays) + since, ptr: "collected"})
+		cands = append(cands, expiration{at: collected.AddDate(0, 0, e.ReviewIntervalDays+1), basis: "review interval", display: "review every " + strconv.Itoa(e.ReviewIntervalDays) + " days" + since, ptr: "collected"})
 	}
 	// A record kept for good needs a reason that says something; a
 	// placeholder reason (AIMS-G090) leaves it to the maximum age.
 	if !e.NeverExpires || !says(e.NeverExpiresReason) {
 		age, what := a.maxAgeFor(e.Type)
-		cands = append(cands, expiration{at: collected.AddDate(0, 0, age+1), basis: fmt.Sprintf("maximum age of %d days%s", age, what), display: fmt.Sprintf("maximum age %d days", age) + since, ptr: "collected"})
+		// Concatenated, not formatted: this runs for every Evidence.
+		days := strconv.Itoa(age)
+		cands = append(cands, expiration{at: collected.AddDate(0, 0, age+1), basis: "maximum age of " + days + " days" + what, display: "maximum age " + days + " days" + since, ptr: "collected"})
 	}
 	if len(cands) == 0 {
 		return expiration{display: "never expires", known: true, never: true, fromGit: fromGit}

@@ -80,6 +80,21 @@ func says(s string) bool {
 	return n >= 4
 }
 
+// narrativesOf lists, per kind, its entries of narratives in their order,
+// with their paths split once.
+var narrativesOf = func() map[string][]narrativeOf {
+	m := map[string][]narrativeOf{}
+	for _, nf := range narratives {
+		m[nf.Kind] = append(m[nf.Kind], narrativeOf{nf, splitPath(nf.Path)})
+	}
+	return m
+}()
+
+type narrativeOf struct {
+	narrative
+	path fieldPath
+}
+
 // checkNarratives reports every placeholder in a field that carries a
 // control.
 func (a *analyzer) checkNarratives() {
@@ -88,15 +103,14 @@ func (a *analyzer) checkNarratives() {
 		if m.Doc == nil {
 			continue
 		}
-		for _, nf := range narratives {
-			if nf.Kind != m.Kind {
-				continue
-			}
-			walkPath(m.Doc.Value, strings.Split(nf.Path, "/"), nil, func(ptr []any, v any) {
+		for _, nf := range narrativesOf[m.Kind] {
+			a.find.find(m.Doc.Value, nf.path)
+			for i, v := range a.find.hits {
 				s, ok := v.(string)
 				if !ok || says(s) {
-					return
+					continue
 				}
+				ptr := a.find.ptr(nf.path, i)
 				refs := nf.Refs
 				if nf.RefKey != "" {
 					refs = nil
@@ -106,7 +120,7 @@ func (a *analyzer) checkNarratives() {
 				}
 				a.reportAgainst(narrativeRule.Placeholder, refs, valueAt(m.Doc, ptr...),
 					"%s %s: %s is a placeholder (%q), not a description", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), strings.TrimSpace(s))
-			})
+			}
 		}
 	}
 }

@@ -118,11 +118,11 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 	}
 
 	c := checker{byID: byID, cat: cat, out: &out}
+	var buf []byte
 	for _, d := range docs {
-		for _, r := range append(slices.Clip(common), refs[d.Kind]...) {
-			walk(d.Value, "", strings.Split(r.path, "/"), func(ptr string, v any) {
-				c.check(d, ptr, v, r)
-			})
+		for i := range refsOf(d.Kind) {
+			r := &refsOf(d.Kind)[i]
+			buf = c.walk(d, r, d.Value, buf[:0], r.segs)
 		}
 		switch d.Kind {
 		case "Evidence":
@@ -150,14 +150,19 @@ type checker struct {
 	out  *diag.List
 }
 
-func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
+// check judges one reference. ptr is the value's JSON pointer in a buffer
+// the walk reuses: it becomes a string only when there is something to
+// report, since most references are fine (building every pointer was a
+// third of this stage).
+func (c *checker) check(d *load.Document, rawPtr []byte, v any, r *compiledRef) {
 	id, ok := v.(string)
 	if !ok || id == "" {
 		return // the schema reports wrong types
 	}
+	ptr := func() string { return string(rawPtr) }
 	// Where to report is looked up only when there is something to report:
 	// most references are fine, and the lookup was 2 % of a warm run.
-	pos := func() diag.Pos { return d.ValueAt(ptr) }
+	pos := func() diag.Pos { return d.ValueAt(ptr()) }
 	switch r.to {
 	case toRequirement, toControl, toScope:
 		e, ok := c.cat.Lookup(id)
@@ -179,15 +184,15 @@ func (c *checker) check(d *load.Document, ptr string, v any, r ref) {
 	}
 	target, ok := c.byID[id]
 	if !ok {
-		msg := fmt.Sprintf("%s refers to unknown id %q", load.FieldName(ptr), id)
-		if s := diag.Suggest(id, c.candidates(r)); s != "" {
+		msg := fmt.Sprintf("%s refers to unknown id %q", load.FieldName(ptr()), id)
+		if s := diag.Suggest(id, c.candidates(r.ref)); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		c.out.Add(pos(), diag.Error, CodeUnknownRef, "%s", msg)
 		return
 	}
 	if r.to != toAny && !slices.Contains(r.kinds, target.Kind) {
-		c.out.Add(pos(), diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr), strings.Join(r.kinds, " or "), id, target.Kind)
+		c.out.Add(pos(), diag.Error, CodeWrongKind, "%s must name a %s, but %q is a %s", load.FieldName(ptr()), strings.Join(r.kinds, " or "), id, target.Kind)
 	}
 }
 
@@ -229,16 +234,18 @@ const CodeNumericID = "AIMS-Y002"
 // means clause 7.4. Other YAML tools still read a number, hence the warning.
 func NormalizeIDs(d *load.Document) diag.List {
 	var out diag.List
-	for _, r := range refs[d.Kind] {
+	var buf []byte
+	for _, r := range refsOf(d.Kind) {
 		if r.to != toRequirement && r.to != toControl && r.to != toScope {
 			continue
 		}
-		set(d.Value, "", strings.Split(r.path, "/"), func(ptr string, v any) (any, bool) {
+		buf = set(d.Value, buf[:0], r.segs, func(rawPtr []byte, v any) (any, bool) {
 			switch v.(type) {
 			case int64, float64:
 			default:
 				return nil, false
 			}
+			ptr := string(rawPtr)
 			raw, ok := d.Raw(ptr)
 			if !ok {
 				return nil, false
@@ -251,57 +258,62 @@ func NormalizeIDs(d *load.Document) diag.List {
 }
 
 // set is walk with the power to replace a value: fn returns the new value
-// and whether to replace.
-func set(v any, ptr string, segs []string, fn func(ptr string, v any) (any, bool)) {
+// and whether to replace. Pointers are appended to ptr, a buffer reused
+// from call to call (fn gets a string of it only when a value is a
+// number); it returns the buffer.
+func set(v any, ptr []byte, segs []string, fn func(ptr []byte, v any) (any, bool)) []byte {
 	if len(segs) == 0 {
-		return
+		return ptr
 	}
-	seg, last := segs[0], len(segs) == 1
+	seg, last, n := segs[0], len(segs) == 1, len(ptr)
 	if seg == "*" {
 		list, _ := v.([]any)
 		for i := range list {
-			p := ptr + "/" + strconv.Itoa(i)
+			ptr = strconv.AppendInt(append(ptr[:n], '/'), int64(i), 10)
 			if last {
-				if nv, ok := fn(p, list[i]); ok {
+				if nv, ok := fn(ptr, list[i]); ok {
 					list[i] = nv
 				}
 				continue
 			}
-			set(list[i], p, segs[1:], fn)
+			ptr = set(list[i], ptr, segs[1:], fn)
 		}
-		return
+		return ptr
 	}
 	m, _ := v.(map[string]any)
 	child, ok := m[seg]
 	if !ok {
-		return
+		return ptr
 	}
-	p := ptr + "/" + seg
+	ptr = append(append(ptr[:n], '/'), seg...)
 	if last {
-		if nv, ok := fn(p, child); ok {
+		if nv, ok := fn(ptr, child); ok {
 			m[seg] = nv
 		}
-		return
+		return ptr
 	}
-	set(child, p, segs[1:], fn)
+	return set(child, ptr, segs[1:], fn)
 }
 
-// walk calls fn for every value matching the pattern segments below v.
-func walk(v any, ptr string, segs []string, fn func(ptr string, v any)) {
+// walk checks every value matching the pattern segments below v, with
+// its pointer appended to ptr; it returns the buffer for the next walk.
+func (c *checker) walk(d *load.Document, r *compiledRef, v any, ptr []byte, segs []string) []byte {
 	if len(segs) == 0 {
-		fn(ptr, v)
-		return
+		c.check(d, ptr, v, r)
+		return ptr
 	}
-	seg := segs[0]
+	seg, n := segs[0], len(ptr)
 	if seg == "*" {
 		list, _ := v.([]any)
 		for i, item := range list {
-			walk(item, ptr+"/"+strconv.Itoa(i), segs[1:], fn)
+			ptr = strconv.AppendInt(append(ptr[:n], '/'), int64(i), 10)
+			ptr = c.walk(d, r, item, ptr, segs[1:])
 		}
-		return
+		return ptr
 	}
 	m, _ := v.(map[string]any)
 	if child, ok := m[seg]; ok {
-		walk(child, ptr+"/"+seg, segs[1:], fn)
+		ptr = c.walk(d, r, child, append(append(ptr[:n], '/'), seg...), segs[1:])
 	}
+	return ptr
 }

@@ -1,5 +1,7 @@
 package link
 
+import "strings"
+
 // target says what a reference may point at.
 type target int
 
@@ -55,4 +57,37 @@ var refs = map[string][]ref{
 	"ManagementReview": {person("chair"), person("attendees/*"), person("actions/*/owner"), kind("minutes", "Evidence")},
 	"Nonconformity": {kind("audit", "Audit"), requirement("requirements/*"), kind("systems/*", "AISystem"),
 		person("corrective_actions/*/owner"), person("effectiveness/reviewed_by")},
+}
+
+// compiledRef is a ref with its path split once.
+type compiledRef struct {
+	ref
+	segs []string
+}
+
+// byKind holds, per kind, the common references and the kind's own, split
+// once instead of once per document; commonOnly serves kinds without any.
+var byKind, commonOnly = func() (map[string][]compiledRef, []compiledRef) {
+	compile := func(rs ...[]ref) []compiledRef {
+		var out []compiledRef
+		for _, l := range rs {
+			for _, r := range l {
+				out = append(out, compiledRef{ref: r, segs: strings.Split(r.path, "/")})
+			}
+		}
+		return out
+	}
+	m := map[string][]compiledRef{}
+	for k, rs := range refs {
+		m[k] = compile(common, rs)
+	}
+	return m, compile(common)
+}()
+
+// refsOf is every reference a document of kind k may carry.
+func refsOf(k string) []compiledRef {
+	if rs, ok := byKind[k]; ok {
+		return rs
+	}
+	return commonOnly
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,10 +96,20 @@ type Validator struct {
 	mu       sync.Mutex
 	base     string
 	compiler *jsonschema.Compiler
-	compiled map[string]*jsonschema.Schema
+	compiled map[string]compiled
+	mirrors  map[*jsonschema.Schema]*fastNode
 	raw      map[string]any // file name -> parsed schema, for field names and descriptions
 	kinds    map[string]string
 	printer  *message.Printer
+
+	noShortcut bool // for the test that compares the shortcut with the library's own path
+	noFast     bool // for the test that compares the fast path with the library
+}
+
+// compiled is a schema and its fast path.
+type compiled struct {
+	schema *jsonschema.Schema
+	fast   *fastNode
 }
 
 // New reads the embedded schemas; nothing is compiled yet. Each kind's
@@ -110,13 +121,15 @@ func newAt(base string) (*Validator, error) {
 	v := &Validator{
 		base:     base,
 		compiler: jsonschema.NewCompiler(),
-		compiled: map[string]*jsonschema.Schema{},
+		compiled: map[string]compiled{},
+		mirrors:  map[*jsonschema.Schema]*fastNode{},
 		raw:      map[string]any{},
 		kinds:    map[string]string{},
 		printer:  message.NewPrinter(language.English),
 	}
 	v.compiler.DefaultDraft(jsonschema.Draft2020)
 	v.compiler.AssertFormat()
+	v.compiler.UseRegexpEngine(compileRegexp)
 	files, err := fs.Glob(schemas.FS, "*.schema.json")
 	if err != nil {
 		return nil, err
@@ -154,18 +167,25 @@ func (v *Validator) Kinds() []string {
 	return slices.Sorted(maps.Keys(v.kinds))
 }
 
-func (v *Validator) schema(file string) (*jsonschema.Schema, error) {
+func (v *Validator) schema(file string) (compiled, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if s, ok := v.compiled[file]; ok {
-		return s, nil
+	if c, ok := v.compiled[file]; ok {
+		return c, nil
 	}
 	s, err := v.compiler.Compile(v.base + file)
 	if err != nil {
-		return nil, fmt.Errorf("compile schema %s: %w", file, err)
+		return compiled{}, fmt.Errorf("compile schema %s: %w", file, err)
 	}
-	v.compiled[file] = s
-	return s, nil
+	if !v.noShortcut {
+		shortcut(s, map[*jsonschema.Schema]bool{})
+	}
+	c := compiled{schema: s}
+	if !v.noFast {
+		c.fast = mirror(s, v.mirrors)
+	}
+	v.compiled[file] = c
+	return c, nil
 }
 
 // Validate checks one document against the schema of its kind.
@@ -206,8 +226,11 @@ func (v *Validator) ValidateValue(file string, d *load.Document, value any) (dia
 	return v.check(s, d, value), nil
 }
 
-func (v *Validator) check(s *jsonschema.Schema, d *load.Document, value any) diag.List {
-	err := s.Validate(value)
+func (v *Validator) check(c compiled, d *load.Document, value any) diag.List {
+	if c.fast != nil && c.fast.check(value, 0) == valid {
+		return nil
+	}
+	err := c.schema.Validate(value)
 	if err == nil {
 		return nil
 	}
@@ -442,4 +465,91 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// shortcut points every property, item and additional-properties schema
+// that is only a $ref (with annotations such as a description) straight at
+// the schema it refers to. Most fields of our schemas are such a $ref to
+// common.schema.json, and the validator spends a second pass through its
+// machinery (scope, evaluation state, cycle check) on each: a fifth of
+// validating a document. What is checked is the same; the error tree only
+// loses the "$ref" level that collect steps through. Members of allOf,
+// anyOf and oneOf keep their $ref, since alternatives looks at their kinds.
+// It must run before the schema is used: it writes only nodes that no
+// validation has reached yet (shared ones were rewritten by the first
+// compilation that reached them, and are then only read).
+func shortcut(s *jsonschema.Schema, seen map[*jsonschema.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	direct := func(x *jsonschema.Schema) *jsonschema.Schema {
+		for x != nil && x.Ref != nil && refOnly(x) {
+			x = x.Ref
+		}
+		return x
+	}
+	for name, p := range s.Properties {
+		if t := direct(p); t != p {
+			s.Properties[name] = t
+		}
+		shortcut(s.Properties[name], seen)
+	}
+	if a, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
+		if t := direct(a); t != a {
+			s.AdditionalProperties = t
+		}
+		shortcut(a, seen)
+	}
+	if t := direct(s.Items2020); t != s.Items2020 {
+		s.Items2020 = t
+	}
+	shortcut(s.Items2020, seen)
+	if it, ok := s.Items.(*jsonschema.Schema); ok {
+		if t := direct(it); t != it {
+			s.Items = t
+		}
+		shortcut(it, seen)
+	}
+	for i, p := range s.PrefixItems {
+		if t := direct(p); t != p {
+			s.PrefixItems[i] = t
+		}
+		shortcut(s.PrefixItems[i], seen)
+	}
+	for _, l := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, x := range l {
+			shortcut(x, seen)
+		}
+	}
+	for _, x := range []*jsonschema.Schema{s.Ref, s.Not, s.If, s.Then, s.Else, s.Contains, s.PropertyNames} {
+		shortcut(x, seen)
+	}
+	for _, x := range s.DependentSchemas {
+		shortcut(x, seen)
+	}
+	for _, x := range s.PatternProperties {
+		shortcut(x, seen)
+	}
+}
+
+// annotations are the fields of a compiled schema that do not validate.
+var annotations = map[string]bool{
+	"DraftVersion": true, "Location": true, "Ref": true, "Title": true, "Description": true,
+	"Default": true, "Comment": true, "ReadOnly": true, "WriteOnly": true, "Examples": true, "Deprecated": true,
+}
+
+// refOnly reports whether s validates nothing but its $ref: every exported
+// field but the annotations is zero. A field a later version of the library
+// adds counts as validating until listed above.
+func refOnly(s *jsonschema.Schema) bool {
+	v := reflect.ValueOf(s).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.IsExported() && !annotations[f.Name] && !v.Field(i).IsZero() {
+			return false
+		}
+	}
+	return true
 }
