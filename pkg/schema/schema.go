@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -349,12 +350,70 @@ func (v *Validator) leaf(e *jsonschema.ValidationError, d *load.Document) diag.L
 		}
 	case *kind.MinItems:
 		out.Add(d.At(ptr), diag.Error, CodeValue, "%s needs at least %d item%s", field, k.Want, plural(k.Want))
+	case *kind.PropertyNames:
+		// jsonschema/v6 keeps a slice of its working location here, which
+		// later siblings overwrite: the depth is right, the names may not
+		// be. The map is the one at that depth that holds the key.
+		ptr = keyOwner(d, ptr, len(loc), k.Property)
+		key := ptr + "/" + escape(k.Property)
+		msg := fmt.Sprintf("%s: %q is not a valid key", load.FieldName(ptr), k.Property)
+		if ptr == "" {
+			msg = fmt.Sprintf("%q is not a valid key", k.Property)
+		}
+		if desc := v.descriptionAt(e.SchemaURL); desc != "" {
+			msg += " (" + strings.TrimSuffix(desc, ".") + ")"
+		}
+		out.Add(d.At(key), diag.Error, CodeValue, "%s", msg)
 	case *kind.UniqueItems:
 		out.Add(d.At(ptr), diag.Error, CodeValue, "%s: items %d and %d are the same", field, k.Duplicates[0], k.Duplicates[1])
 	default:
 		out.Add(d.ValueAt(ptr), diag.Error, CodeValue, "%s: %s", field, e.ErrorKind.LocalizedString(v.printer))
 	}
 	return out
+}
+
+// keyOwner is the pointer of the mapping at depth that holds key: claimed
+// when it does, else the first such mapping in the file (the one nearest
+// its start), else claimed.
+func keyOwner(d *load.Document, claimed string, depth int, key string) string {
+	var found []string
+	var walk func(v any, ptr string, level int)
+	walk = func(v any, ptr string, level int) {
+		switch c := v.(type) {
+		case map[string]any:
+			if level == depth {
+				if _, ok := c[key]; ok {
+					found = append(found, ptr)
+				}
+				return
+			}
+			for k, x := range c {
+				walk(x, ptr+"/"+escape(k), level+1)
+			}
+		case []any:
+			for i, x := range c {
+				walk(x, ptr+"/"+strconv.Itoa(i), level+1)
+			}
+		}
+	}
+	walk(d.Value, "", 0)
+	if len(found) == 0 || slices.Contains(found, claimed) {
+		return claimed
+	}
+	first := func(a, b string) int {
+		pa, pb := d.At(a+"/"+escape(key)), d.At(b+"/"+escape(key))
+		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col), strings.Compare(a, b))
+	}
+	return slices.MinFunc(found, first)
+}
+
+// descriptionAt is the description of the subschema at url itself (not of
+// one around it), or "".
+func (v *Validator) descriptionAt(url string) string {
+	file, frag, _ := strings.Cut(strings.TrimPrefix(url, v.base), "#")
+	m, _ := lookup(v.raw[file], frag).(map[string]any)
+	desc, _ := m["description"].(string)
+	return desc
 }
 
 // fieldsAt lists the properties allowed where an additionalProperties error

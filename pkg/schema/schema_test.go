@@ -176,3 +176,34 @@ func TestEmbeddedSchemasPassMetaschema(t *testing.T) {
 		t.Error(`{"type": 5} compiled under checkedBase: the metaschema check is off`)
 	}
 }
+
+// A key that fails propertyNames is reported at the key, every run. The
+// library hands back a location that later siblings overwrite, so the
+// position used to depend on map order: an unknown rule id under `rules:`
+// was reported at ten different lines over fifty runs.
+func TestBadKeyIsReportedAtTheKeyEveryRun(t *testing.T) {
+	src := `apiVersion: aims/v1
+kind: Manifest
+title: t
+owner: o
+organization:
+  name: Acme
+settings:
+  evidence_max_age_days: 365
+rules:
+  AIMS-G024:
+    severity: info
+    reason: A reason long enough to count.
+  AIMS-BOGUS:
+    severity: info
+    reason: A reason long enough to count.
+documents:
+  include: ["**"]
+`
+	want := []string{`x.yaml:13:3: error: rules: "AIMS-BOGUS" is not a valid key (A rule id such as AIMS-G024; aims rules lists them) [AIMS-S005]`}
+	for range 30 {
+		if diff := cmp.Diff(want, validate(t, src)); diff != "" {
+			t.Fatalf("(-want +got):\n%s", diff)
+		}
+	}
+}
