@@ -260,6 +260,7 @@ type analyzer struct {
 	blocking map[string]bool // requirements hit by errors on high-risk systems
 	bySystem map[[2]string][]*aims.Evidence
 	byName   *systemIndex            // records by the AI systems they name, built on first use
+	owned    map[string][]aims.Doc   // documents by owner, see ownedBy
 	todo     map[*load.Document]bool // hasTODO per document, walked once
 	find     finder                  // reused by the rules that look up field paths
 	reasons  map[string][]string

@@ -103,17 +103,35 @@ func (a *analyzer) checkAuditors() {
 	}
 }
 
+// ownedBy lists the documents person owns directly or through a role,
+// audits left out (an audit's own record is not the area it audits), in
+// file order. One scan per person, not per audit: a large AIMS has
+// thousands of audits and tens of thousands of documents.
+func (a *analyzer) ownedBy(person string) []aims.Doc {
+	if docs, ok := a.owned[person]; ok {
+		return docs
+	}
+	p := a.people()
+	var docs []aims.Doc
+	for _, doc := range a.m.All {
+		if m := doc.Header(); m.Kind != "Audit" && m.ID != "" && p.same(person, m.Owner) {
+			docs = append(docs, doc)
+		}
+	}
+	if a.owned == nil {
+		a.owned = map[string][]aims.Doc{}
+	}
+	a.owned[person] = docs
+	return docs
+}
+
 // ownedInScope lists the documents person owns (directly or through a
 // role) that support a requirement inside scope, and those requirements.
 func (a *analyzer) ownedInScope(person string, scope []string) (docs, clauses []string) {
-	p := a.people()
 	const most = 3
 	seen := map[string]bool{}
-	for _, doc := range a.m.All {
+	for _, doc := range a.ownedBy(person) {
 		m := doc.Header()
-		if m.Kind == "Audit" || m.ID == "" || !p.same(person, m.Owner) {
-			continue // an audit's own record is not the area it audits
-		}
 		hit := false
 		for _, id := range a.refsOf(&diag.Rule{}, doc) {
 			if slices.ContainsFunc(scope, func(s string) bool { return id == s || strings.HasPrefix(id, s+".") }) {
