@@ -194,15 +194,18 @@ func (d *deriver) item(e catalog.Entry, sys string, named map[string][]string, c
 	for _, mp := range d.cw.From(e.ID) {
 		_, local := catalog.SplitQID(mp.To)
 		r := d.byReq[local]
-		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note, Evidence: []Support{}}
+		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note}
 		if sys == "" {
+			// Sized once: a requirement may hold thousands of pieces of
+			// evidence, and growing by appends copied them over and over.
+			mr.Evidence = make([]Support, 0, countValid(r.Evidence))
 			for _, s := range r.Evidence {
 				if s.Valid {
 					mr.Evidence = append(mr.Evidence, s)
 				}
 			}
 		} else {
-			mr.Evidence = append(mr.Evidence, d.systemEvidence(r, sys, named)...)
+			mr.Evidence = d.systemEvidence(r, sys, named) // a new slice, never nil
 			for _, s := range mr.Evidence {
 				if !slices.Contains(it.Evidence, s) {
 					it.Evidence = append(it.Evidence, s)
@@ -249,6 +252,17 @@ func (d *deriver) item(e catalog.Entry, sys string, named map[string][]string, c
 		it.Status = Missing
 	}
 	return it
+}
+
+// countValid counts the evidence that counts.
+func countValid(ev []Support) int {
+	n := 0
+	for _, s := range ev {
+		if s.Valid {
+			n++
+		}
+	}
+	return n
 }
 
 // systems lists every AI system with the EU AI Act articles that apply to
