@@ -128,8 +128,20 @@ func Render(w io.Writer, format string, in *Input, opts Options) error {
 	if err != nil {
 		return err
 	}
+	v := build(in, opts)
+	// A report goes out whole or not at all. Into a caller's buffer it is
+	// rendered in place, cut back on failure: the HTML of a large AIMS is
+	// tens of MB, and a second buffer copied and grew all of it again.
+	if buf, ok := w.(*bytes.Buffer); ok {
+		n := buf.Len()
+		if err := f.render(buf, f.files, srcs, v); err != nil {
+			buf.Truncate(n)
+			return err
+		}
+		return nil
+	}
 	var buf bytes.Buffer
-	if err := f.render(&buf, f.files, srcs, build(in, opts)); err != nil {
+	if err := f.render(&buf, f.files, srcs, v); err != nil {
 		return err
 	}
 	_, err = w.Write(buf.Bytes())
