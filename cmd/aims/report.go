@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -121,18 +122,35 @@ func runReport(opts *ReportOptions) error {
 	}
 	in := &report.Input{Model: ws.Model, Catalog: ws.Catalog, Gap: res, Findings: all, AsOf: res.AsOf, Tool: toolVersion(),
 		Source: report.SourceOf(ws.Source, dirty), Documents: report.DocumentsOf(control)}
-	var buf bytes.Buffer
-	if err := report.Render(&buf, format, in, report.Options{TemplateDir: opts.TemplateDir, LinkBase: report.LinkBase(from, ws.Root)}); err != nil {
-		return err
-	}
+	ropts := report.Options{TemplateDir: opts.TemplateDir, LinkBase: report.LinkBase(from, ws.Root)}
 	if toStdout {
-		_, err = opts.Out.Write(buf.Bytes())
-	} else if err = file.Write(opts.Output, buf.Bytes()); err == nil && !opts.Quiet {
-		fmt.Fprintf(opts.Out, "wrote %s: readiness %.1f%%, %d requirements block certification\n",
-			opts.Output, res.Summary.Score, res.Summary.Blocking)
-	}
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+		// Whole or nothing on standard output too: render, then write.
+		var buf bytes.Buffer
+		if err := report.Render(&buf, format, in, ropts); err != nil {
+			return err
+		}
+		if _, err := opts.Out.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	} else {
+		// Streamed to a temporary file renamed into place: a failed render
+		// leaves the old report, and a report of tens of MB is never held
+		// in memory.
+		var rerr error
+		err := file.WriteFrom(opts.Output, func(w io.Writer) error {
+			rerr = report.Render(w, format, in, ropts)
+			return rerr
+		})
+		if rerr != nil {
+			return rerr
+		}
+		if err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		if !opts.Quiet {
+			fmt.Fprintf(opts.Out, "wrote %s: readiness %.1f%%, %d requirements block certification\n",
+				opts.Output, res.Summary.Score, res.Summary.Blocking)
+		}
 	}
 	if n := all.Count(diag.Error); n > 0 {
 		fmt.Fprintf(opts.ErrOut, "aims: the report lists %d error(s) in the AIMS; aims check shows them\n", n)

@@ -1,10 +1,12 @@
 package file
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +20,17 @@ import (
 // special file for a plain one. An existing file keeps its permissions; a new
 // one gets 0666 less the umask, like any file the user creates.
 func Write(name string, data []byte) error {
+	return WriteFrom(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFrom is Write for content produced piece by piece: write gets a
+// buffered writer onto the temporary file, and an error from it leaves
+// name as it was. A large report streams to disk this way instead of
+// being held, grown and copied in memory first.
+func WriteFrom(name string, write func(io.Writer) error) error {
 	perm := fs.FileMode(0o666) // the kernel applies the umask
 	keep := false
 	switch st, err := os.Lstat(name); {
@@ -32,7 +45,11 @@ func Write(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, werr := tmp.Write(data)
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	werr := write(bw)
+	if werr == nil {
+		werr = bw.Flush()
+	}
 	if werr == nil && keep {
 		// The umask may have narrowed perm at creation; an existing file's
 		// mode is the user's choice, so restore it exactly.

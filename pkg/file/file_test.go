@@ -1,6 +1,8 @@
 package file
 
 import (
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -99,4 +101,42 @@ func mode(t *testing.T, name string) fs.FileMode {
 		t.Fatal(err)
 	}
 	return st.Mode().Perm()
+}
+
+// A report streams through WriteFrom: what it writes in many pieces lands
+// whole, and a failure part-way leaves the old file and no temporary one.
+func TestWriteFromStreamsOrKeepsTheOldFile(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "report.html")
+	if err := Write(name, []byte("old report")); err != nil {
+		t.Fatal(err)
+	}
+	piece := strings.Repeat("x", 1000)
+	var want strings.Builder
+	err := WriteFrom(name, func(w io.Writer) error {
+		for range 1000 { // more than the writer buffers at once
+			if _, err := io.WriteString(w, piece); err != nil {
+				return err
+			}
+			want.WriteString(piece)
+		}
+		return nil
+	})
+	if got, rerr := os.ReadFile(name); err != nil || rerr != nil || string(got) != want.String() {
+		t.Fatalf("WriteFrom = %v; the file holds %d bytes (%v), want %d", err, len(got), rerr, want.Len())
+	}
+	boom := errors.New("template failed")
+	err = WriteFrom(name, func(w io.Writer) error {
+		io.WriteString(w, strings.Repeat("half", 1<<17))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("WriteFrom with a failing writer = %v, want its error", err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != want.String() {
+		t.Errorf("a failed WriteFrom changed the file to %d bytes", len(got))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("temporary files left behind: %v", ents)
+	}
 }

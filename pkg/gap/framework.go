@@ -135,6 +135,8 @@ type deriver struct {
 	// it names (built on first use by an AI system's view), so that a
 	// system's view does not rank every piece of evidence of the AIMS.
 	bySystem map[string]systemEvidence
+	// valid caches validEvidence by requirement id.
+	valid map[string][]Support
 }
 
 // systemEvidence holds indexes into a requirement's Evidence: what names
@@ -194,15 +196,11 @@ func (d *deriver) item(e catalog.Entry, sys string, named map[string][]string, c
 	for _, mp := range d.cw.From(e.ID) {
 		_, local := catalog.SplitQID(mp.To)
 		r := d.byReq[local]
-		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note, Evidence: []Support{}}
+		mr := MappedRequirement{ID: mp.To, Title: r.Title, Status: cmp.Or(r.Status, Missing), Type: mp.Type, Source: mp.Source, Note: mp.Note}
 		if sys == "" {
-			for _, s := range r.Evidence {
-				if s.Valid {
-					mr.Evidence = append(mr.Evidence, s)
-				}
-			}
+			mr.Evidence = d.validEvidence(r)
 		} else {
-			mr.Evidence = append(mr.Evidence, d.systemEvidence(r, sys, named)...)
+			mr.Evidence = d.systemEvidence(r, sys, named) // a new slice, never nil
 			for _, s := range mr.Evidence {
 				if !slices.Contains(it.Evidence, s) {
 					it.Evidence = append(it.Evidence, s)
@@ -249,6 +247,32 @@ func (d *deriver) item(e catalog.Entry, sys string, named map[string][]string, c
 		it.Status = Missing
 	}
 	return it
+}
+
+// validEvidence is r's evidence that counts, never nil. It is worked out
+// once per requirement and shared by every item mapped to it (full, so an
+// append copies): a requirement may hold thousands of pieces of evidence.
+func (d *deriver) validEvidence(r Requirement) []Support {
+	if ev, ok := d.valid[r.ID]; ok {
+		return ev
+	}
+	n := 0
+	for _, s := range r.Evidence {
+		if s.Valid {
+			n++
+		}
+	}
+	ev := make([]Support, 0, n)
+	for _, s := range r.Evidence {
+		if s.Valid {
+			ev = append(ev, s)
+		}
+	}
+	if d.valid == nil {
+		d.valid = map[string][]Support{}
+	}
+	d.valid[r.ID] = ev
+	return ev
 }
 
 // systems lists every AI system with the EU AI Act articles that apply to

@@ -80,7 +80,7 @@ type format struct {
 	// files are the templates the format reads, the first being the entry
 	// point.
 	files  []string
-	render func(buf *bytes.Buffer, names, srcs []string, v *view) error
+	render func(w io.Writer, names, srcs []string, v *view) error
 }
 
 var formats = registry.New("format",
@@ -115,7 +115,9 @@ func LinkBase(from, root string) string {
 	return filepath.ToSlash(root)
 }
 
-// Render writes the report in format md or html.
+// Render writes the report in format md or html. If rendering fails, a
+// *bytes.Buffer is left as it was and any other writer may hold part of the
+// report: write a file through file.WriteFrom, which then keeps the old one.
 func Render(w io.Writer, format string, in *Input, opts Options) error {
 	f, err := formats.Get(format)
 	if err != nil {
@@ -128,26 +130,33 @@ func Render(w io.Writer, format string, in *Input, opts Options) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := f.render(&buf, f.files, srcs, build(in, opts)); err != nil {
-		return err
+	v := build(in, opts)
+	// The report streams to w as it renders: the HTML of a large AIMS is
+	// tens of MB, and holding it in a buffer grown (and copied) by doubling
+	// cost more than writing it. A caller's buffer is cut back on failure.
+	if buf, ok := w.(*bytes.Buffer); ok {
+		n := buf.Len()
+		if err := f.render(buf, f.files, srcs, v); err != nil {
+			buf.Truncate(n)
+			return err
+		}
+		return nil
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return f.render(w, f.files, srcs, v)
 }
 
-func renderMarkdown(buf *bytes.Buffer, names, srcs []string, v *view) error {
+func renderMarkdown(w io.Writer, names, srcs []string, v *view) error {
 	t := texttemplate.New(names[0]).Funcs(mdFuncs)
 	if _, err := t.Parse(srcs[0]); err != nil {
 		return fmt.Errorf("template %s: %w", names[0], err)
 	}
-	if err := t.Execute(buf, v); err != nil {
+	if err := t.Execute(w, v); err != nil {
 		return fmt.Errorf("template %s: %w", names[0], err)
 	}
 	return nil
 }
 
-func renderHTML(buf *bytes.Buffer, names, srcs []string, v *view) error {
+func renderHTML(w io.Writer, names, srcs []string, v *view) error {
 	t := htmltemplate.New(names[0]).Funcs(htmlFuncs)
 	if _, err := t.Parse(srcs[0]); err != nil {
 		return fmt.Errorf("template %s: %w", names[0], err)
@@ -157,7 +166,7 @@ func renderHTML(buf *bytes.Buffer, names, srcs []string, v *view) error {
 	if _, err := t.New(names[1]).Parse(srcs[1]); err != nil {
 		return fmt.Errorf("template %s: %w", names[1], err)
 	}
-	if err := t.ExecuteTemplate(buf, names[0], v); err != nil {
+	if err := t.ExecuteTemplate(w, names[0], v); err != nil {
 		return fmt.Errorf("template %s: %w", names[0], err)
 	}
 	return nil

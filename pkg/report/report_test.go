@@ -300,6 +300,18 @@ func TestTemplateDir(t *testing.T) {
 	if err := Render(&bytes.Buffer{}, "md", in, Options{TemplateDir: dir}); err == nil || !strings.Contains(err.Error(), "report.md.tmpl") {
 		t.Errorf("a broken template: err = %v, want one naming the template", err)
 	}
+	// A template that fails half-way leaves no half report behind, also
+	// when rendered straight into the caller's buffer.
+	if err := os.WriteFile(filepath.Join(dir, "report.md.tmpl"), []byte("# {{md .Org}}\n{{.Nope}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buf := bytes.NewBufferString("kept\n")
+	if err := Render(buf, "md", in, Options{TemplateDir: dir}); err == nil {
+		t.Errorf("a template failing half-way is not an error")
+	}
+	if got := buf.String(); got != "kept\n" {
+		t.Errorf("a template failing half-way left %q in the buffer, want only what was there before", got)
+	}
 }
 
 func TestCoverSource(t *testing.T) {

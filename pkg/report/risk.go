@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"strings"
 
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/gap"
@@ -66,6 +67,7 @@ type riskRow struct {
 	DescHTML     template.HTML
 	Consequences string
 	Systems      []string
+	SystemsText  string // Systems, comma-separated
 	Source       string
 	Likelihood   int
 	Impact       int
@@ -84,7 +86,7 @@ type treatmentRow struct {
 	ID         string
 	Option     string
 	Controls   []link
-	Plan       string
+	Plan       string // "—" when there is none, like Due
 	Owner      string
 	Due        string
 	Overdue    bool
@@ -151,6 +153,7 @@ func (b *builder) risks() riskView {
 		for _, s := range r.Systems {
 			row.Systems = append(row.Systems, b.name(s))
 		}
+		row.SystemsText = strings.Join(row.Systems, ", ")
 		verdict, _ := b.in.Gap.Risk(r.ID)
 		row.Above = verdict.Above
 		row.Residual = "not evaluated"
@@ -188,6 +191,7 @@ func (b *builder) risks() riskView {
 			if verdict.Accepted {
 				tr.Acceptance = fmt.Sprintf("accepted by %s on %s", b.who(verdict.AcceptedBy), verdict.AcceptedOn)
 			}
+			tr.Plan, tr.Due = orDash(tr.Plan), orDash(tr.Due)
 			v.Treatments = append(v.Treatments, tr)
 		}
 	}

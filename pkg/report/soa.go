@@ -44,6 +44,7 @@ type evidenceRef struct {
 	Link  link
 	Fresh string // current, expiring, grace, stale, undated
 	Label string
+	Icon  string // of Fresh
 }
 
 // implementation categories in the order the chart shows them.
@@ -146,5 +147,5 @@ func (b *builder) evidenceRef(id string) evidenceRef {
 		return evidenceRef{Link: link{Text: id}, Fresh: "unknown", Label: "unknown id"}
 	}
 	f := b.freshness(e)
-	return evidenceRef{Link: b.evidenceLink(e), Fresh: f.State, Label: f.Label}
+	return evidenceRef{Link: b.evidenceLink(e), Fresh: f.State, Label: f.Label, Icon: icon(f.State)}
 }

@@ -35,13 +35,13 @@ type systemView struct {
 type checkView struct {
 	Name   string
 	Met    bool
-	Detail string
+	Detail string // "—" when there is none
 }
 
 type resultView struct {
 	Type      string
 	Metric    string
-	Group     string
+	Group     string // "—" for the whole population
 	Value     string
 	Threshold string // "≤ 0.05"
 	Breached  bool
@@ -78,7 +78,7 @@ func (b *builder) systems() []systemView {
 			if c.Met {
 				sv.ChecksMet++
 			}
-			sv.Checks = append(sv.Checks, checkView{Name: checkTitle(c.Name), Met: c.Met, Detail: c.Detail})
+			sv.Checks = append(sv.Checks, checkView{Name: checkTitle(c.Name), Met: c.Met, Detail: orDash(c.Detail)})
 		}
 		for _, r := range s.Results {
 			sv.Results = append(sv.Results, b.result(r))
@@ -106,6 +106,7 @@ func (b *builder) result(r gap.MetricCheck) resultView {
 	if r.Attribute != "" && r.Group != "" {
 		rv.Group = r.Attribute + " = " + r.Group
 	}
+	rv.Group = orDash(rv.Group)
 	op := "≤"
 	if r.Direction == "at_least" {
 		op = "≥"

@@ -56,6 +56,7 @@ type builder struct {
 	m      *aims.Model
 	opts   Options
 	status map[string]gap.Requirement
+	hrefs  map[string]string // href by file: the same files are linked over and over
 }
 
 func build(in *Input, opts Options) *view {
@@ -144,7 +145,15 @@ func (b *builder) href(file string) string {
 	if b.opts.LinkBase == "" || b.opts.LinkBase == "." {
 		return file
 	}
-	return path.Join(b.opts.LinkBase, file)
+	h, ok := b.hrefs[file]
+	if !ok {
+		h = path.Join(b.opts.LinkBase, file)
+		if b.hrefs == nil {
+			b.hrefs = map[string]string{}
+		}
+		b.hrefs[file] = h
+	}
+	return h
 }
 
 // lineLink links a line of a YAML file: GitHub and GitLab scroll to #L12,
