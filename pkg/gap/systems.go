@@ -345,28 +345,17 @@ func (a *analyzer) systemIndex() *systemIndex {
 		x.impacts[ia.System] = append(x.impacts[ia.System], ia)
 	}
 	for _, n := range a.m.Nonconformities {
-		for _, s := range uniq(n.Systems) {
+		for _, s := range n.Systems { // a repeated id lists it twice: its users only ask whether any matches
 			x.nonconformities[s] = append(x.nonconformities[s], n)
 		}
 	}
 	for _, r := range a.m.Risks {
-		for _, s := range uniq(r.Systems) {
+		for _, s := range r.Systems {
 			x.risks[s] = append(x.risks[s], r)
 		}
 	}
 	a.byName = x
 	return x
-}
-
-// uniq is ids without repeats, in their order.
-func uniq(ids []string) []string {
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func (a *analyzer) tierImpactAssessment(c *sysCtx, req string) {
