@@ -105,6 +105,9 @@ func runCheck(opts *CheckOptions) error {
 	}
 	all := append(slices.Clone(ws.Diags), res.Findings...)
 	all.Sort()
+	if profPoint != nil {
+		profPoint(ws, res)
+	}
 	if len(opts.Files) > 0 {
 		all = ws.OnlyFiles(all, files)
 	}

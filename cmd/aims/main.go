@@ -59,8 +59,17 @@ func main() {
 	default:
 		gcFrom(gcFloor)
 	}
-	os.Exit(run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr}))
+	code := run(os.Args[1:], Streams{os.Stdin, os.Stdout, os.Stderr})
+	if atExit != nil {
+		atExit()
+	}
+	os.Exit(code)
 }
+
+// atExit, when set (by the aimsprof build), runs before the process exits.
+var atExit func()
+
+var profPoint func(...any)
 
 // gcFrom runs no collection until the process holds floor bytes, then
 // collects at gcPercent, with no memory limit: the first collection, forced

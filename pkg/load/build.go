@@ -172,8 +172,16 @@ func (r *fileResult) add(doc *Document, diags diag.List) bool {
 }
 
 func convertEvents(p string, index int, log []event, doc, values int, b *budget, fileValues *int) (*Document, diag.List) {
-	c := &converter{file: p, pos: make(map[string]span, values), raw: map[string]string{}, budget: b, nodes: *fileValues}
-	v, ok := c.event(log, doc, "", diag.Pos{}, 0)
+	c := &converter{file: p, raw: map[string]string{}, budget: b, nodes: *fileValues}
+	bufs := convertBufs.Get().(*convertBuf)
+	c.ptr, c.pos = bufs.ptr[:0], bufs.pos[:0]
+	defer func() {
+		if cap(c.pos) <= maxPooledPositions {
+			bufs.ptr, bufs.pos = c.ptr, c.pos
+			convertBufs.Put(bufs)
+		}
+	}()
+	v, ok := c.event(log, doc, 0, diag.Pos{}, 0)
 	b.run.Add(int64(c.nodes - *fileValues))
 	*fileValues = c.nodes
 	if !ok {
@@ -182,6 +190,16 @@ func convertEvents(p string, index int, log []event, doc, values int, b *budget,
 	root := &log[doc+1]
 	return c.document(p, index, v, c.atEvent(root), eventKindName(root))
 }
+
+// convertBuf is a converter's pointer and positions buffers, reused by the
+// next document on the same worker: they grow to a document's size once.
+type convertBuf struct{ ptr, pos []byte }
+
+var convertBufs = sync.Pool{New: func() any { return new(convertBuf) }}
+
+// maxPooledPositions keeps the buffer of an unusually large document from
+// being held for the rest of the run.
+const maxPooledPositions = 1 << 20
 
 func eventKindName(e *event) string {
 	switch e.kind {
@@ -198,8 +216,9 @@ func (c *converter) atEvent(e *event) diag.Pos {
 }
 
 // event converts the subtree at log[i] into a JSON-model value, recording
-// positions under ptr; key is where its key is, for a mapping member.
-func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth int) (any, bool) {
+// positions under the pointer c.ptr[:plen]; key is where its key is, for a
+// mapping member.
+func (c *converter) event(log []event, i int, plen int, key diag.Pos, depth int) (any, bool) {
 	e := &log[i]
 	c.nodes++
 	if c.nodes > c.budget.lim.FileValues {
@@ -217,18 +236,19 @@ func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth in
 	}
 	switch e.kind {
 	case yamlscan.DocumentStart:
-		return c.event(log, i+1, ptr, key, depth)
+		return c.event(log, i+1, plen, key, depth)
 	case yamlscan.Alias:
 		// The value is where the anchor is, as yaml.v3 placed it.
-		return c.event(log, e.ref, ptr, key, depth+1)
+		return c.event(log, e.ref, plen, key, depth+1)
 	}
-	c.pos[ptr] = newSpan(key, c.atEvent(e))
+	c.addPos(c.ptr[:plen], key.Line, key.Col, e.line, e.col)
 
 	switch e.kind {
 	case yamlscan.SequenceStart:
 		out := make([]any, 0, e.count)
 		for j := i + 1; log[j].kind != yamlscan.SequenceEnd; j = log[j].next {
-			v, ok := c.event(log, j, ptr+"/"+strconv.Itoa(len(out)), diag.Pos{}, depth+1)
+			c.ptr = strconv.AppendInt(append(c.ptr[:plen], '/'), int64(len(out)), 10)
+			v, ok := c.event(log, j, len(c.ptr), diag.Pos{}, depth+1)
 			if !ok {
 				return nil, false
 			}
@@ -237,7 +257,7 @@ func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth in
 		return out, true
 	case yamlscan.MappingStart:
 		out := make(map[string]any, e.count/2)
-		if !c.eventMapping(log, i, ptr, depth, out, false) {
+		if !c.eventMapping(log, i, plen, depth, out, false) {
 			return nil, false
 		}
 		return out, true
@@ -246,7 +266,7 @@ func (c *converter) event(log []event, i int, ptr string, key diag.Pos, depth in
 		if e.number {
 			// "7.4" in a list of clause ids is a float to YAML; keep what the
 			// user wrote so it can be read back as the id it was meant to be.
-			c.raw[ptr] = e.value
+			c.raw[string(c.ptr[:plen])] = e.value
 		}
 		return e.val, true
 	}
@@ -270,7 +290,7 @@ func (c *converter) note(e *event) {
 // eventMapping fills out from the mapping at log[i]. Explicit keys win over
 // merged ones ("<<"), as in YAML's merge-key convention; merged keys never
 // overwrite.
-func (c *converter) eventMapping(log []event, i int, ptr string, depth int, out map[string]any, merging bool) bool {
+func (c *converter) eventMapping(log []event, i int, plen int, depth int, out map[string]any, merging bool) bool {
 	// Merges nest like values do: a mapping that merges itself
 	// (a: &a {<<: *a}) would otherwise recurse until the stack overflows.
 	if depth > MaxDepth {
@@ -301,7 +321,8 @@ func (c *converter) eventMapping(log []event, i int, ptr string, depth int, out 
 		if !merging {
 			at = c.atEvent(ke)
 		}
-		val, ok := c.event(log, v, ptr+"/"+escape(key), at, depth+1)
+		c.ptr = appendEscaped(append(c.ptr[:plen], '/'), key)
+		val, ok := c.event(log, v, len(c.ptr), at, depth+1)
 		if !ok {
 			return false
 		}
@@ -327,7 +348,7 @@ func (c *converter) eventMapping(log []event, i int, ptr string, depth int, out 
 				continue
 			}
 			c.nodes += log[s].count
-			if !c.eventMapping(log, s, ptr, depth+1, out, true) {
+			if !c.eventMapping(log, s, plen, depth+1, out, true) {
 				return false
 			}
 		}

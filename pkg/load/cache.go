@@ -76,14 +76,7 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	e.String(d.Body)
 	e.Int(int64(d.BodyLine))
 	e.Pos(d.start, d.File)
-	pos := &cache.Encoder{}
-	pos.Uint(uint64(len(d.positions())))
-	for ptr, sp := range d.positions() {
-		pos.String(ptr)
-		pos.Pos(sp.key(d.File), d.File)
-		pos.Pos(sp.val(d.File), d.File)
-	}
-	e.Bytes(pos.B) // a section of its own, decoded when first needed
+	e.Bytes(d.posEnc) // a section of its own, decoded when first needed
 	e.Uint(uint64(len(d.raw)))
 	for ptr, s := range d.raw {
 		e.String(ptr)
@@ -131,8 +124,8 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.Body = dec.String()
 	d.BodyLine = dec.IntN()
 	d.start = dec.Pos(p)
-	d.posBytes = dec.Bytes()
-	if !validPositions(d.posBytes, p) {
+	d.posEnc = dec.Bytes()
+	if !validPositions(d.posEnc, p) {
 		return nil
 	}
 	n := dec.Small()

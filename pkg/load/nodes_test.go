@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -53,15 +55,26 @@ func convertDoc(p string, index int, n *yaml.Node, lineOffset int, b *budget, fi
 	if lineOffset != 0 {
 		shift(n, lineOffset, map[*yaml.Node]bool{})
 	}
-	c := &converter{file: p, pos: map[string]span{}, raw: map[string]string{}, budget: b, nodes: *fileValues}
+	c := &nodeConverter{&converter{file: p, raw: map[string]string{}, budget: b, nodes: *fileValues}, map[string]span{}}
 	v, ok := c.convert(n, "", 0)
 	b.run.Add(int64(c.nodes - *fileValues))
 	*fileValues = c.nodes
 	if !ok {
 		return nil, c.diags
 	}
+	for _, ptr := range slices.Sorted(maps.Keys(c.pos)) {
+		sp := c.pos[ptr]
+		c.addPos([]byte(ptr), int(sp.keyLine), int(sp.keyCol), int(sp.valLine), int(sp.valCol))
+	}
 	root := n.Content[0]
 	return c.document(p, index, v, diag.Pos{File: p, Line: root.Line, Col: root.Column}, kindName(root))
+}
+
+// nodeConverter converts yaml.v3 nodes, collecting positions in a map
+// (a node's key and value positions are recorded at different times).
+type nodeConverter struct {
+	*converter
+	pos map[string]span
 }
 
 func shift(n *yaml.Node, by int, seen map[*yaml.Node]bool) {
@@ -85,12 +98,12 @@ func kindName(n *yaml.Node) string {
 	return "value"
 }
 
-func (c *converter) at(n *yaml.Node) diag.Pos {
+func (c *nodeConverter) at(n *yaml.Node) diag.Pos {
 	return diag.Pos{File: c.file, Line: n.Line, Col: n.Column}
 }
 
 // convert turns n into a JSON-model value, recording positions under ptr.
-func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
+func (c *nodeConverter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 	c.nodes++
 	if c.nodes > c.budget.lim.FileValues {
 		c.diags.Add(c.at(n), diag.Error, CodeStructure, "the file expands to more than %d values (alias bomb?); the rest of it is not read", c.budget.lim.FileValues)
@@ -149,7 +162,7 @@ func (c *converter) convert(n *yaml.Node, ptr string, depth int) (any, bool) {
 
 // mapping fills out from n. Explicit keys win over merged ones ("<<"), as in
 // YAML's merge-key convention; merged keys never overwrite.
-func (c *converter) mapping(n *yaml.Node, ptr string, depth int, out map[string]any, merging bool) bool {
+func (c *nodeConverter) mapping(n *yaml.Node, ptr string, depth int, out map[string]any, merging bool) bool {
 	// Merges nest like values do: a mapping that merges itself
 	// (a: &a {<<: *a}) would otherwise recurse until the stack overflows.
 	if depth > MaxDepth {
@@ -209,7 +222,7 @@ func (c *converter) mapping(n *yaml.Node, ptr string, depth int, out map[string]
 	return true
 }
 
-func (c *converter) scalar(n *yaml.Node) any {
+func (c *nodeConverter) scalar(n *yaml.Node) any {
 	switch n.ShortTag() {
 	case "!!null":
 		return nil

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -86,12 +87,71 @@ func position(file string, line, col int32) diag.Pos {
 }
 
 type converter struct {
-	file   string
-	pos    map[string]span
+	file string
+	// ptr is the JSON pointer of the value being converted: the walk
+	// appends a token on the way down and cuts back to its own length, so
+	// pointers are built without allocating one string per value.
+	ptr []byte
+	// pos holds each value's pointer and positions, npos of them, encoded
+	// as Document.posEnc keeps them: a map from pointer strings to spans
+	// was a third of the memory a run of 10,000 documents held, and most
+	// documents never have a position asked for.
+	pos    []byte
+	npos   int
 	raw    map[string]string // source text of numbers, by pointer
 	diags  diag.List
 	nodes  int // values of the file so far, after alias expansion
 	budget *budget
+}
+
+// addPos records the positions of the value at pointer ptr: its key's
+// (zero for a list item or the document) and its own.
+func (c *converter) addPos(ptr []byte, keyLine, keyCol, valLine, valCol int) {
+	c.pos = appendPositions(c.pos, ptr, keyLine, keyCol, valLine, valCol)
+	c.npos++
+}
+
+// appendPositions encodes one entry of a positions section: the pointer,
+// then the key's and the value's positions as cache.Encoder.Pos writes a
+// position in the document's own file (0 for none).
+func appendPositions(b, ptr []byte, keyLine, keyCol, valLine, valCol int) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ptr)))
+	b = append(b, ptr...)
+	for _, p := range [2][2]int{{keyLine, keyCol}, {valLine, valCol}} {
+		if p[0] == 0 {
+			b = append(b, 0)
+			continue
+		}
+		b = append(b, 1)
+		b = binary.AppendVarint(b, int64(p[0]))
+		b = binary.AppendVarint(b, int64(p[1]))
+	}
+	return b
+}
+
+// positionsSection is the encoded positions of a document: the number of
+// entries, then the entries.
+func (c *converter) positionsSection() []byte {
+	b := make([]byte, 0, binary.MaxVarintLen64+len(c.pos))
+	return append(binary.AppendUvarint(b, uint64(c.npos)), c.pos...)
+}
+
+// appendEscaped appends key as a JSON pointer token (RFC 6901).
+func appendEscaped(b []byte, key string) []byte {
+	if !strings.ContainsAny(key, "~/") {
+		return append(b, key...)
+	}
+	for i := 0; i < len(key); i++ {
+		switch key[i] {
+		case '~':
+			b = append(b, "~0"...)
+		case '/':
+			b = append(b, "~1"...)
+		default:
+			b = append(b, key[i])
+		}
+	}
+	return b
 }
 
 // yaml11Bools are strings in YAML 1.2 (yaml.v3) but booleans to YAML 1.1

@@ -1,0 +1,43 @@
+//go:build aimsprof
+
+package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+// Built with -tags aimsprof, aims writes a CPU profile to $AIMS_CPUPROFILE
+// and, at exit after a collection, a heap profile of what was still live
+// to $AIMS_HEAPPROFILE: the profiles behind README "Performance", taken
+// from the process exactly as a user runs it (a test binary has another
+// build id, so its cache is always cold).
+func init() {
+	var stop []func()
+	if p := os.Getenv("AIMS_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			stop = append(stop, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if p := os.Getenv("AIMS_HEAPPROFILE"); p != "" {
+		runtime.MemProfileRate = 4096
+		profPoint = func(keep ...any) {
+			runtime.GC()
+			runtime.GC()
+			f, err := os.Create(p)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			pprof.Lookup("heap").WriteTo(f, 0)
+			runtime.KeepAlive(keep)
+		}
+	}
+	atExit = func() {
+		for _, s := range stop {
+			s()
+		}
+	}
+}
