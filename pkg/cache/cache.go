@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"maps"
 	"os"
@@ -56,7 +57,26 @@ func NewKey(parts ...[]byte) Key {
 func (k Key) String() string { return hex.EncodeToString(k[:]) }
 
 // magic starts every entry: the format, so a different one is a miss.
-const magic = "aims-cache 1\n"
+const magic = "aims-cache 2\n"
+
+// An entry is magic, its key, the CRC-32C of its payload, and the payload.
+// The checksum is there to catch a corrupt or truncated entry; it is not a
+// defence against someone who can write the user's own cache folder (an
+// entry is decoded by bounds-checked code either way). SHA-256 here was 5 %
+// of a warm pre-commit run; CRC-32C, computed by the CPU's own instruction
+// where there is one, costs a tenth of that.
+const (
+	entryHead = len(magic) + len(Key{}) + crcSize
+	crcSize   = 4
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func entrySum(payload []byte) [crcSize]byte {
+	var b [crcSize]byte
+	binary.LittleEndian.PutUint32(b[:], crc32.Checksum(payload, castagnoli))
+	return b
+}
 
 // Store is a cache folder: packs of entries and an index of where each
 // entry is. One file per entry would be simpler, but creating ten thousand
@@ -208,21 +228,21 @@ func (s *Store) pack(name string) *pack {
 	return p
 }
 
-// verify checks an entry's header, key and digest and returns its payload.
+// verify checks an entry's header, key and checksum and returns its
+// payload.
 func verify(b []byte, k Key) ([]byte, bool) {
-	head := len(magic) + 2*sha256.Size
-	if len(b) < head || string(b[:len(magic)]) != magic {
+	if len(b) < entryHead || string(b[:len(magic)]) != magic {
 		return nil, false
 	}
 	b = b[len(magic):]
-	if !bytes.Equal(b[:sha256.Size], k[:]) {
+	if !bytes.Equal(b[:len(k)], k[:]) {
 		return nil, false // another key's entry
 	}
-	sum := sha256.Sum256(b[2*sha256.Size:])
-	if !bytes.Equal(b[sha256.Size:2*sha256.Size], sum[:]) {
+	payload := b[len(k)+crcSize:]
+	if sum := entrySum(payload); !bytes.Equal(b[len(k):len(k)+crcSize], sum[:]) {
 		return nil, false
 	}
-	return b[2*sha256.Size:], true
+	return payload, true
 }
 
 // Put keeps payload under k, for Flush to write.
@@ -230,7 +250,7 @@ func (s *Store) Put(k Key, payload []byte) {
 	if s == nil {
 		return
 	}
-	sum := sha256.Sum256(payload)
+	sum := entrySum(payload)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.added[k]; ok {

@@ -108,7 +108,7 @@ func TestCacheSameAsParsing(t *testing.T) {
 // result is the same. (pkg/cache tests foreign entries and every byte.)
 func TestCacheEntryNotTrusted(t *testing.T) {
 	want := loadCached(t, cacheFixture, "", Limits{})
-	magic := []byte("aims-cache 1\n")
+	magic := []byte("aims-cache 2\n")
 	for name, spoil := range map[string]func(pack, index string){
 		"last byte of every entry flipped": func(pack, _ string) {
 			b, _ := os.ReadFile(pack)
