@@ -259,10 +259,9 @@ type analyzer struct {
 	states   []EvidenceState
 	blocking map[string]bool // requirements hit by errors on high-risk systems
 	bySystem map[[2]string][]*aims.Evidence
-	byName   *systemIndex            // records by the AI systems they name, built on first use
-	owned    map[string][]aims.Doc   // documents by owner, see ownedBy
-	todo     map[*load.Document]bool // hasTODO per document, walked once
-	find     finder                  // reused by the rules that look up field paths
+	byName   *systemIndex          // records by the AI systems they name, built on first use
+	owned    map[string][]aims.Doc // documents by owner, see ownedBy
+	find     finder                // reused by the rules that look up field paths
 	reasons  map[string][]string
 	systems  []System
 	who      *people
@@ -419,37 +418,10 @@ func (a *analyzer) daysSince(s string) (int, bool) {
 
 func (a *analyzer) monthsAgo(n int) time.Time { return a.now.AddDate(0, -n, 0) }
 
-// hasTODO reports whether a document still holds template placeholders.
-// Several rules ask about the same document; it is walked once.
+// hasTODO reports whether a document still holds template placeholders,
+// in a value or in its Markdown body.
 func (a *analyzer) hasTODO(d *load.Document) bool {
-	if d == nil {
-		return false
-	}
-	if v, ok := a.todo[d]; ok {
-		return v
-	}
-	if a.todo == nil {
-		a.todo = map[*load.Document]bool{}
-	}
-	v := containsTODO(d.Value) || strings.Contains(d.Body, "TODO")
-	a.todo[d] = v
-	return v
-}
-
-func containsTODO(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return strings.Contains(v, "TODO")
-	case []any:
-		return slices.ContainsFunc(v, containsTODO)
-	case map[string]any:
-		for _, x := range v {
-			if containsTODO(x) {
-				return true
-			}
-		}
-	}
-	return false
+	return d != nil && (d.HasTODO() || strings.Contains(d.Body, load.Placeholder))
 }
 
 func pos(d *load.Document, ptr ...any) diag.Pos {

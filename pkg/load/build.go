@@ -263,6 +263,7 @@ func (c *converter) event(log []event, i int, plen int, key diag.Pos, depth int)
 		return out, true
 	case yamlscan.Scalar:
 		c.note(e)
+		c.noteScalar(e.val)
 		if e.number {
 			// "7.4" in a list of clause ids is a float to YAML; keep what the
 			// user wrote so it can be read back as the id it was meant to be.

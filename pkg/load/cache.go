@@ -23,7 +23,7 @@ func fileKey(p string, data []byte, params []byte) cache.Key {
 // fileSalt and statSalt are the first parts of those keys, hashed once per
 // run rather than once per file (the build's salt is most of a key's bytes).
 var (
-	fileSalt = salted("load 3")
+	fileSalt = salted("load 4")
 	statSalt = salted("load stat 2")
 )
 
@@ -77,6 +77,7 @@ func encodeDoc(e *cache.Encoder, d *Document) bool {
 	e.Int(int64(d.BodyLine))
 	e.Pos(d.start, d.File)
 	e.Bytes(d.posEnc) // a section of its own, decoded when first needed
+	e.Bool(d.todo)
 	e.Uint(uint64(len(d.raw)))
 	for ptr, s := range d.raw {
 		e.String(ptr)
@@ -128,6 +129,7 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	if !validPositions(d.posEnc, p) {
 		return nil
 	}
+	d.todo = dec.Bool()
 	n := dec.Small()
 	d.raw = make(map[string]string, n)
 	for range n {

@@ -30,6 +30,7 @@ type Document struct {
 	posMap  map[string]span
 	posOnce sync.Once
 	raw     map[string]string
+	todo    bool // see HasTODO
 	start   diag.Pos
 	key     cache.Key // of the file's bytes and this document's index, when loaded with a cache
 }
@@ -52,6 +53,15 @@ func (d *Document) Raw(ptr string) (string, bool) {
 	s, ok := d.raw[ptr]
 	return s, ok
 }
+
+// Placeholder is the text templates and `aims new` leave where a person
+// still has to write something.
+const Placeholder = "TODO"
+
+// HasTODO reports whether a value of the document (not its Markdown body)
+// holds Placeholder. It is worked out while the document is read and kept
+// in the cache, so rules that ask it of every document walk no values.
+func (d *Document) HasTODO() bool { return d.todo }
 
 // Start is where the document begins (its first key).
 func (d *Document) Start() diag.Pos { return d.start }

@@ -386,7 +386,7 @@ func (c *converter) document(p string, index int, v any, start diag.Pos, kind st
 		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kind)
 		return nil, c.diags
 	}
-	d := &Document{File: p, Index: index, Value: m, posEnc: c.positionsSection(), raw: c.raw, start: start}
+	d := &Document{File: p, Index: index, Value: m, posEnc: c.positionsSection(), raw: c.raw, start: start, todo: c.todo}
 	d.APIVersion, _ = m["apiVersion"].(string)
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)

@@ -148,6 +148,7 @@ func (c *nodeConverter) convert(n *yaml.Node, ptr string, depth int) (any, bool)
 		return out, true
 	case yaml.ScalarNode:
 		v := c.scalar(n)
+		c.noteScalar(v)
 		switch v.(type) {
 		case int64, float64:
 			// "7.4" in a list of clause ids is a float to YAML; keep what the

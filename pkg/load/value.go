@@ -98,6 +98,7 @@ type converter struct {
 	// documents never have a position asked for.
 	pos    []byte
 	npos   int
+	todo   bool              // a value holds TODO (Document.HasTODO)
 	raw    map[string]string // source text of numbers, by pointer
 	diags  diag.List
 	nodes  int // values of the file so far, after alias expansion
@@ -109,6 +110,13 @@ type converter struct {
 func (c *converter) addPos(ptr []byte, keyLine, keyCol, valLine, valCol int) {
 	c.pos = appendPositions(c.pos, ptr, keyLine, keyCol, valLine, valCol)
 	c.npos++
+}
+
+// noteScalar records what the document needs to know of a scalar value.
+func (c *converter) noteScalar(v any) {
+	if s, ok := v.(string); ok && !c.todo && strings.Contains(s, Placeholder) {
+		c.todo = true
+	}
 }
 
 // appendPositions encodes one entry of a positions section: the pointer,

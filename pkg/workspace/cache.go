@@ -108,7 +108,7 @@ func (w *Workspace) identityKey(p string, kind ...[]byte) (cache.Key, bool) {
 // linked as evidence are read on every run, and parsing them was 6 % of a
 // warm pre-commit run.
 func (w *Workspace) readData(fsys fs.FS, p string) (*load.Document, diag.List) {
-	k, keyed := w.identityKey(p, []byte("data 1"), cache.Salt())
+	k, keyed := w.identityKey(p, []byte("data 2"), cache.Salt())
 	if keyed {
 		if b, ok := w.cache.Get(k); ok {
 			if d, diags, ok := load.DecodeData(p, b); ok {
