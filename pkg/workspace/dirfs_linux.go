@@ -25,7 +25,11 @@ import (
 type dirFDs struct {
 	mu  sync.Mutex // the walk lists one folder at a time; nothing else uses fds
 	fds map[string]int
-	buf []byte
+	// listed holds the folders whose descriptor has been read to its end:
+	// only those are rewound before they are listed again (one lseek
+	// saved per folder of a walk).
+	listed map[string]bool
+	buf    []byte
 }
 
 // fastReadDir lists folder name like os.Root's ReadDir (sorted, each entry
@@ -39,6 +43,7 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 			return nil, false
 		}
 		d.fd.fds = map[string]int{".": root}
+		d.fd.listed = map[string]bool{}
 	}
 	if len(d.fd.fds) >= maxDirs {
 		// Closed only here, under the lock, before any is used: a
@@ -47,6 +52,7 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 			if dir != "." {
 				unix.Close(fd)
 				delete(d.fd.fds, dir)
+				delete(d.fd.listed, dir)
 			}
 		}
 	}
@@ -54,9 +60,12 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, err := unix.Seek(fd, 0, 0); err != nil { // listed before
-		return nil, false
+	if d.fd.listed[name] {
+		if _, err := unix.Seek(fd, 0, 0); err != nil {
+			return nil, false
+		}
 	}
+	d.fd.listed[name] = true // from here on: a failed read leaves the offset anywhere
 	if d.fd.buf == nil {
 		d.fd.buf = make([]byte, 32<<10)
 	}
