@@ -98,12 +98,29 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		exclude = opts.Exclude
 	}
 	disc := discovery{include: include, exclude: exclude, kinds: opts.Kinds}
-	type candidate struct {
-		name string
-		size int64
-		info fs.FileInfo
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	var candidates []candidate
+	// What a parse depends on besides the file: the same for every file
+	// but whether it is included.
+	paramsOf := map[bool][]byte{false: keyParams(lim, false), true: keyParams(lim, true)}
+	// Files are read (or their cached parse decoded) by workers while the
+	// walk goes on, so the walk's system calls and the reading overlap.
+	var files []*loading
+	work := make(chan *loading, 256)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for f := range work {
+				f.read(fsys, opts, lim, disc, paramsOf)
+			}
+		})
+	}
+	// Files are admitted in path order while the run's byte budget lasts,
+	// before any is read: memory never holds more than the budget.
+	var bytesIn int64
+	full := false
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." || !FileProblem(err) {
@@ -139,7 +156,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			return nil
 		}
 		set.Files = append(set.Files, p)
-		if document {
+		if document && !full {
 			info, err := d.Info()
 			if err != nil {
 				if !FileProblem(err) {
@@ -148,80 +165,28 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary, "cannot read: %v", unwrapPath(err))
 				return nil
 			}
-			candidates = append(candidates, candidate{p, info.Size(), info})
+			bytesIn += min(info.Size(), int64(lim.FileBytes)+1)
+			if bytesIn > int64(lim.RunBytes) {
+				set.Diags.Add(diag.Pos{File: p}, diag.Error, CodeBinary,
+					"the AIMS holds more than %d MiB of documents in all; this file and the rest are not read", lim.RunBytes>>20)
+				full = true
+				return nil
+			}
+			f := &loading{name: p, size: info.Size(), info: info}
+			files = append(files, f)
+			work <- f
 		}
 		return nil
 	})
+	close(work)
+	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("read AIMS: %w", err)
 	}
-
-	// Admit files in path order while the run's byte budget lasts, before
-	// reading any: memory never holds more than the budget.
-	var bytesIn int64
-	for i, c := range candidates {
-		bytesIn += min(c.size, int64(lim.FileBytes)+1)
-		if bytesIn > int64(lim.RunBytes) {
-			set.Diags.Add(diag.Pos{File: c.name}, diag.Error, CodeBinary,
-				"the AIMS holds more than %d MiB of documents in all; this file and the rest are not read", lim.RunBytes>>20)
-			candidates = candidates[:i]
-			break
-		}
+	errs := make([]error, len(files))
+	for i, f := range files {
+		errs[i] = f.err
 	}
-
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	files := make([]*prepared, len(candidates))
-	errs := make([]error, len(candidates))
-	keys := make([]cache.Key, len(candidates))
-	cached := make([]fileResult, len(candidates))
-	hit := make([]bool, len(candidates))
-	// What a parse depends on besides the file: the same for every file
-	// but whether it is included.
-	paramsOf := map[bool][]byte{false: keyParams(lim, false), true: keyParams(lim, true)}
-	parallel(len(candidates), workers, func(i int) {
-		c := candidates[i]
-		p := c.name
-		var params []byte
-		var sk cache.Key
-		if opts.Cache != nil {
-			params = paramsOf[disc.place(p) == placeIncluded]
-			if id, ok := cache.Identity(c.info, opts.Start); ok && opts.Disk != "" {
-				sk = statKey(opts.Disk, p, id, params)
-				if k, ok := opts.Cache.Get(sk); ok && len(k) == len(keys[i]) {
-					copy(keys[i][:], k)
-					if b, ok := opts.Cache.Get(keys[i]); ok {
-						cached[i], hit[i] = decodeResult(p, b)
-					}
-					if hit[i] {
-						files[i] = &prepared{name: p, size: int(c.size), done: true}
-						return
-					}
-				}
-			}
-		}
-		data, r, err := readBytes(fsys, p, c.size, lim)
-		if r != nil || err != nil {
-			files[i], errs[i], keys[i] = r, err, cache.Key{}
-			return
-		}
-		if opts.Cache != nil {
-			keys[i] = fileKey(p, data, params)
-			if sk != (cache.Key{}) {
-				opts.Cache.Put(sk, keys[i][:])
-			}
-			if b, ok := opts.Cache.Get(keys[i]); ok {
-				cached[i], hit[i] = decodeResult(p, b)
-			}
-			if hit[i] {
-				files[i] = &prepared{name: p, size: len(data), done: true}
-				return
-			}
-		}
-		files[i] = prepare(p, data, lim)
-	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -232,13 +197,14 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	b := &budget{lim: lim, run: &expanded}
 	results := make([]fileResult, len(files))
 	parallel(len(files), workers, func(i int) {
-		f := files[i]
+		l := files[i]
+		f := l.file
 		var r fileResult
 		switch {
-		case hit[i]:
+		case l.hit:
 			// Parsed by an earlier run within the same limits; its values
 			// still count against this run's budget.
-			r = cached[i]
+			r = l.cached
 			expanded.Add(int64(r.values))
 		default:
 			if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
@@ -248,15 +214,15 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			// A parse that ran out of the run's budget depends on the
 			// other files and is not cached; the counter only grows, so a
 			// run within budget after this file was within it throughout.
-			if opts.Cache != nil && keys[i] != (cache.Key{}) && !b.over() {
+			if opts.Cache != nil && l.key != (cache.Key{}) && !b.over() {
 				if enc, ok := encodeResult(f.name, r); ok {
-					opts.Cache.Put(keys[i], enc)
+					opts.Cache.Put(l.key, enc)
 				}
 			}
 		}
-		if keys[i] != (cache.Key{}) {
+		if l.key != (cache.Key{}) {
 			for j, d := range append(slices.Clone(r.docs), undeclaredDocs(r.undeclared)...) {
-				d.key = cache.NewKey(keys[i][:], []byte(strconv.Itoa(j)))
+				d.key = cache.NewKey(l.key[:], []byte(strconv.Itoa(j)))
 			}
 		}
 		results[i] = disc.resolve(f.name, r)
@@ -264,10 +230,11 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	if expanded.Load() > int64(lim.RunValues) {
 		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
 			"the AIMS holds more than %d values in all, aliases expanded; only %s was read", lim.RunValues, ManifestFile)
-		for i, f := range files {
+		for i, l := range files {
+			f := l.file
 			switch {
-			case f.name == ManifestFile && hit[i]:
-				results[i] = disc.resolve(f.name, cached[i])
+			case f.name == ManifestFile && l.hit:
+				results[i] = disc.resolve(f.name, l.cached)
 			case f.name == ManifestFile:
 				var fresh atomic.Int64 // its result must not depend on which worker ran out first
 				results[i] = disc.resolve(f.name, f.parse(&budget{lim: lim, run: &fresh}))
@@ -277,13 +244,70 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		}
 	}
 	for i, r := range results {
-		if hit[i] {
+		if files[i].hit {
 			set.Cached++
 		}
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diags = append(set.Diags, r.diags...)
 	}
 	return set, nil
+}
+
+// loading is a document file on its way in: found by the walk, then read
+// (or its parse taken from the cache) by a worker.
+type loading struct {
+	name string
+	size int64
+	info fs.FileInfo
+
+	file   *prepared
+	err    error
+	key    cache.Key // of the file's content, when cached
+	cached fileResult
+	hit    bool // cached is the file's parse
+}
+
+// read reads the file, or takes its parse from the cache when its
+// identity on disk or its content is known there.
+func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, paramsOf map[bool][]byte) {
+	p := l.name
+	var params []byte
+	var sk cache.Key
+	if opts.Cache != nil {
+		params = paramsOf[disc.place(p) == placeIncluded]
+		if id, ok := cache.Identity(l.info, opts.Start); ok && opts.Disk != "" {
+			sk = statKey(opts.Disk, p, id, params)
+			if k, ok := opts.Cache.Get(sk); ok && len(k) == len(l.key) {
+				copy(l.key[:], k)
+				if b, ok := opts.Cache.Get(l.key); ok {
+					l.cached, l.hit = decodeResult(p, b)
+				}
+				if l.hit {
+					l.file = &prepared{name: p, size: int(l.size), done: true}
+					return
+				}
+			}
+		}
+	}
+	data, r, err := readBytes(fsys, p, l.size, lim)
+	if r != nil || err != nil {
+		l.file, l.err, l.key = r, err, cache.Key{}
+		return
+	}
+	if opts.Cache != nil {
+		l.key = fileKey(p, data, params)
+		if sk != (cache.Key{}) {
+			opts.Cache.Put(sk, l.key[:])
+		}
+		if b, ok := opts.Cache.Get(l.key); ok {
+			l.cached, l.hit = decodeResult(p, b)
+		}
+		if l.hit {
+			l.file = &prepared{name: p, size: len(data), done: true}
+			return
+		}
+	}
+	l.file = prepare(p, data, lim)
 }
 
 // parallel runs f(0..n-1) on up to workers goroutines.
