@@ -66,10 +66,13 @@ func main() {
 	os.Exit(code)
 }
 
-// atExit, when set (by the aimsprof build), runs before the process exits.
-var atExit func()
-
-var profPoint func(...any)
+// atExit, when set (by the aimsprof build), runs before the process exits;
+// profPoint, when set, is called by check once everything it reports on is
+// in memory, with what it holds, so a heap profile shows the run's peak.
+var (
+	atExit    func()
+	profPoint func(keep ...any)
+)
 
 // gcFrom runs no collection until the process holds floor bytes, then
 // collects at gcPercent, with no memory limit: the first collection, forced
