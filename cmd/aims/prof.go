@@ -23,15 +23,27 @@ func init() {
 	}
 	if p := os.Getenv("AIMS_HEAPPROFILE"); p != "" {
 		runtime.MemProfileRate = 4096
-		profPoint = func(keep ...any) {
-			runtime.GC()
-			runtime.GC()
+		written := false
+		write := func() {
 			f, err := os.Create(p)
 			if err != nil {
 				return
 			}
 			defer f.Close()
 			pprof.Lookup("heap").WriteTo(f, 0)
+			written = true
+		}
+		// Commands without a profPoint write what they allocated at exit.
+		stop = append(stop, func() {
+			if !written {
+				runtime.GC()
+				write()
+			}
+		})
+		profPoint = func(keep ...any) {
+			runtime.GC()
+			runtime.GC()
+			write()
 			runtime.KeepAlive(keep)
 		}
 	}
