@@ -201,12 +201,19 @@ func (m *linkMemo) list(ls []link) htmltemplate.HTML {
 	if len(ls) == 0 {
 		return "—"
 	}
-	var b strings.Builder
+	hs := make([]htmltemplate.HTML, len(ls))
+	n := 2 * (len(ls) - 1)
 	for i, l := range ls {
+		hs[i] = m.html(l)
+		n += len(hs[i])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, h := range hs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(string(m.html(l)))
+		b.WriteString(string(h))
 	}
 	return htmltemplate.HTML(b.String())
 }
