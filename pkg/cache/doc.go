@@ -13,7 +13,7 @@
 // number of packs the cache keeps only what the latest run used.
 //
 // An entry is never trusted: it is read only when its header names this
-// format and its own key and its SHA-256 digest matches its bytes, and it is
+// format and its own key and its CRC-32C checksum matches its bytes, and it is
 // decoded by bounds-checked code into plain values (strings, numbers, maps,
 // lists, positions), never into code or types chosen by the entry. Anything
 // else (a corrupt, truncated, foreign or older entry) is a miss, and the
