@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -168,14 +169,18 @@ func indexes(b, sep []byte) []int {
 	}
 }
 
-// countingFS counts the files opened through it.
+// countingFS counts the files opened through it (Load's workers open them
+// concurrently).
 type countingFS struct {
 	fs.FS
+	mu     *sync.Mutex
 	opened map[string]int
 }
 
 func (c countingFS) Open(p string) (fs.File, error) {
+	c.mu.Lock()
 	c.opened[p]++
+	c.mu.Unlock()
 	return c.FS.Open(p)
 }
 
@@ -195,7 +200,7 @@ func TestCacheSkipsUnchangedFilesOnDisk(t *testing.T) {
 	cacheDir := t.TempDir()
 	run := func(start time.Time) (*Set, map[string]int) {
 		store := cache.Open(cacheDir)
-		fsys := countingFS{os.DirFS(dir), map[string]int{}}
+		fsys := countingFS{os.DirFS(dir), &sync.Mutex{}, map[string]int{}}
 		set, err := Load(fsys, Options{Cache: store, Disk: dir, Start: start, Kinds: []string{"Risk", "Policy"}})
 		if err != nil {
 			t.Fatal(err)

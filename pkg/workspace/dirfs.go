@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -41,7 +42,8 @@ type dirFS struct {
 	// joined anew) was a tenth of the walk.
 	listed sync.Map // folder -> []fs.DirEntry
 
-	fd dirFDs // Linux: folders listed through descriptors (dirfs_linux.go)
+	fd  dirFDs // Linux: folders listed through descriptors (dirfs_linux.go)
+	ofd dirFDs // and files opened through descriptors of their own
 }
 
 // maxDirs bounds the folders kept open at once (each holds a descriptor).
@@ -138,6 +140,9 @@ func (d *dirFS) split(name string) (*os.Root, string, bool) {
 }
 
 func (d *dirFS) Open(name string) (fs.File, error) {
+	if f, ok := d.fastOpen(name); ok {
+		return f, nil
+	}
 	if r, base, ok := d.split(name); ok {
 		if f, err := r.Open(base); err == nil {
 			return f, nil
@@ -147,6 +152,13 @@ func (d *dirFS) Open(name string) (fs.File, error) {
 }
 
 func (d *dirFS) ReadFile(name string) ([]byte, error) {
+	if f, ok := d.fastOpen(name); ok {
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err == nil {
+			return b, nil
+		}
+	}
 	if r, base, ok := d.split(name); ok {
 		if b, err := fs.ReadFile(r.FS(), base); err == nil {
 			return b, nil

@@ -10,3 +10,5 @@ type dirFDs struct{}
 func (d *dirFS) fastReadDir(string) ([]fs.DirEntry, bool) { return nil, false }
 
 func (d *dirFS) closeFDs() {}
+
+func (d *dirFS) fastOpen(string) (fs.File, bool) { return nil, false }
