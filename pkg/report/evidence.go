@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	htmltemplate "html/template"
 	"slices"
 	"strings"
 
@@ -137,4 +138,83 @@ func (b *builder) evidence() evidenceView {
 		v.Rows = append(v.Rows, r)
 	}
 	return v
+}
+
+// evidenceRows writes the rows of the evidence index, each as the row
+// template in TestEvidenceRowsAreTheTemplates writes it through
+// html/template (that test holds the two to the same bytes on both
+// examples and under a fuzzer). The index has a row per piece of evidence,
+// 6,500 at 10,000 documents, and through the template each of a row's
+// fourteen values cost an escaper call made by reflection: a fifth of the
+// rendering. Every value goes through writeEscapedHTML, html/template's
+// escaping for text and for quoted attribute values alike.
+func (m *linkMemo) evidenceRows(rows []evidenceRow) htmltemplate.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 900)
+	esc := func(s string) { writeEscapedHTML(&b, s) }
+	muted := func(s string) {
+		b.WriteString(`<br><span class="muted">`)
+		esc(s)
+		b.WriteString(`</span>`)
+	}
+	for _, r := range rows {
+		b.WriteString("\n<tr id=\"")
+		esc(r.Anchor)
+		b.WriteString(`"><th scope="row"><span class="rid">`)
+		esc(r.ID)
+		b.WriteString(`</span> `)
+		b.WriteString(string(m.html(r.Link)))
+		if len(r.Systems) > 0 {
+			muted(r.SystemsText)
+		}
+		b.WriteString(`</th><td>`)
+		esc(r.Type)
+		b.WriteString(`</td><td>`)
+		esc(r.SatisfiesText)
+		b.WriteString(`</td><td>`)
+		esc(r.Owner)
+		b.WriteString(`</td><td class="nowrap">`)
+		esc(r.Collected)
+		b.WriteString(`</td><td class="nowrap">`)
+		if r.Never != "" {
+			b.WriteString(`never expires`)
+			muted(r.Never)
+		} else {
+			esc(r.Expires)
+			if r.Basis != "" {
+				muted(r.Basis)
+			}
+		}
+		b.WriteString(`</td><td><span class="fresh fr-`)
+		esc(r.Fresh)
+		b.WriteString(`"><span aria-hidden="true">`)
+		esc(r.FreshIcon)
+		b.WriteString(`</span> `)
+		esc(r.FreshLabel)
+		b.WriteString(`</span></td><td>`)
+		if r.Counts {
+			b.WriteString(`<span aria-hidden="true">✓</span> yes`)
+		} else {
+			b.WriteString(`<strong class="bad-text"><span aria-hidden="true">✗</span> no</strong>`)
+		}
+		if r.Note != "" {
+			muted(r.Note)
+		}
+		b.WriteString(`</td><td>`)
+		switch {
+		case r.SHA256 != "":
+			b.WriteString(`<code class="digest">`)
+			esc(r.SHA256)
+			b.WriteString(`</code>`)
+			if r.Declared {
+				b.WriteString(`<br><span class="muted">declared</span>`)
+			}
+		case r.Unverified:
+			b.WriteString(`<strong class="bad-text">unverified URL</strong>`)
+		default:
+			b.WriteString(`—`)
+		}
+		b.WriteString(`</td></tr>`)
+	}
+	return htmltemplate.HTML(b.String())
 }

@@ -194,7 +194,7 @@ func newLinkMemo() *linkMemo { return &linkMemo{done: map[link]htmltemplate.HTML
 // funcs are linkHTML, one link, and linksHTML, a list of them joined by
 // commas or a dash for none (one call for a list instead of one per link).
 func (m *linkMemo) funcs() htmltemplate.FuncMap {
-	return htmltemplate.FuncMap{"linkHTML": m.html, "linksHTML": m.list}
+	return htmltemplate.FuncMap{"linkHTML": m.html, "linksHTML": m.list, "evidenceRowsHTML": m.evidenceRows}
 }
 
 func (m *linkMemo) list(ls []link) htmltemplate.HTML {
