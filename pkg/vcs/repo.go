@@ -199,6 +199,24 @@ func (r *Repo) Shallow() (bool, error) {
 	return len(hs) > 0, nil
 }
 
+// Boundary lists the commits at the boundary of a shallow clone, sorted
+// (none for a full repository): with the commit, all a walk of history
+// depends on.
+func (r *Repo) Boundary() ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	hs, err := r.st.Shallow()
+	if err != nil {
+		return nil, fmt.Errorf("read shallow boundary: %w", err)
+	}
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.String()
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 // Resolve turns a revision such as "HEAD", a branch, a tag, a full or short
 // hash, "HEAD~3" or "v1^" into the commit it names.
 func (r *Repo) Resolve(rev string) (Commit, error) {

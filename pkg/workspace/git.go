@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/load"
 	"github.com/aims-dev/aims/pkg/vcs"
 )
@@ -25,11 +26,12 @@ type Source struct {
 	Shallow   bool       // a shallow clone: history is incomplete
 	Prefix    string     // the AIMS root inside the repository ("" = repository root)
 
-	repo *vcs.Repo
-	once sync.Once
-	ran  atomic.Bool // History has run; err is final
-	prov vcs.Provenance
-	err  error
+	repo  *vcs.Repo
+	cache *cache.Store // keeps History's walk by commit (nil: none)
+	once  sync.Once
+	ran   atomic.Bool // History has run; err is final
+	prov  vcs.Provenance
+	err   error
 
 	dirtyOnce sync.Once
 	dirty     bool
@@ -77,7 +79,22 @@ func (s *Source) History() (vcs.Provenance, error) {
 		if s.Commit.Hash == "" {
 			return // a repository without commits: no history yet
 		}
+		k, keyed := provenanceKey(s.repo, s.Commit.Hash, s.Prefix)
+		keyed = keyed && s.cache != nil
+		if keyed {
+			if b, ok := s.cache.Get(k); ok {
+				if p, ok := decodeProvenance(b); ok {
+					s.prov = p
+					return
+				}
+			}
+		}
 		s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
+		if keyed && s.err == nil {
+			if b, ok := encodeProvenance(s.prov); ok {
+				s.cache.Put(k, b)
+			}
+		}
 	})
 	s.ran.Store(true)
 	return s.prov, s.err
@@ -166,6 +183,7 @@ func OpenAt(dir, rev string, opts ...Option) (*Workspace, error) {
 			repo.Close()
 			return nil, err
 		}
+		src.cache = w.cache
 		w.Source = src
 		return w, nil
 	}
@@ -212,6 +230,7 @@ func OpenAt(dir, rev string, opts ...Option) (*Workspace, error) {
 		return nil, err
 	}
 	w.Root = filepath.Join(repo.Root(), filepath.FromSlash(prefix))
+	src.cache = w.cache
 	w.Source = src
 	return w, nil
 }
