@@ -79,18 +79,17 @@ func (s *Source) History() (vcs.Provenance, error) {
 		if s.Commit.Hash == "" {
 			return // a repository without commits: no history yet
 		}
-		k, keyed := provenanceKey(s.repo, s.Commit.Hash, s.Prefix)
-		keyed = keyed && s.cache != nil
-		if keyed {
-			if b, ok := s.cache.Get(k); ok {
-				if p, ok := decodeProvenance(b); ok {
-					s.prov = p
-					return
-				}
-			}
+		if s.cache == nil {
+			s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
+			return
+		}
+		p, k, ok := cachedProvenance(s.cache, s.repo, s.Commit.Hash, s.Prefix)
+		if ok {
+			s.prov = p
+			return
 		}
 		s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
-		if keyed && s.err == nil {
+		if s.err == nil && k != (cache.Key{}) {
 			if b, ok := encodeProvenance(s.prov); ok {
 				s.cache.Put(k, b)
 			}

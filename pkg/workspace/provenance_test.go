@@ -134,4 +134,52 @@ func TestProvenanceCached(t *testing.T) {
 	if _, err := w.Source.History(); err == nil {
 		t.Error("a walk without the cache succeeded with a commit missing: the test proves nothing")
 	}
+
+	// The next commits change files: their walk is the kept one extended,
+	// which needs only the new commits and the one before them (a walk
+	// would fail on the deleted objects). The expected walk is the kept
+	// one with the new commits in front, as git log would list them.
+	var added []vcs.Commit
+	for i, name := range []string{"aims/policy.md", "aims/people.yaml"} {
+		f.write(name, "changed "+name+"\n")
+		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+			t.Fatal(err)
+		}
+		sig := &object.Signature{Name: "Cy", Email: "cy@example.com", When: when.Add(time.Duration(i) * time.Hour).In(zones[1])}
+		h, err := wt.Commit("later "+name, &git.CommitOptions{Author: sig, Committer: sig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// git keeps the offset, not the zone's name.
+		_, offset := sig.When.Zone()
+		at := sig.When.In(time.FixedZone("", offset))
+		added = append(added, vcs.Commit{Hash: h.String(), Author: "Cy", Email: "cy@example.com", When: at, Committed: at, Subject: "later " + name})
+	}
+	next := vcs.Provenance{Files: map[string]vcs.History{}}
+	for file, h := range want.Files {
+		next.Files[file] = h
+	}
+	next.Files["policy.md"] = vcs.History{Commits: append([]vcs.Commit{added[0]}, want.Files["policy.md"].Commits...)}
+	next.Files["people.yaml"] = vcs.History{Commits: append([]vcs.Commit{added[1]}, want.Files["people.yaml"].Commits...)}
+	sameProvenance(t, next, walk(cache.Open(dir)))
+
+	// A commit that adds a file cannot be extended to: the file's history
+	// before it was added is not in the kept walk. The run walks, and here
+	// fails on the deleted objects rather than answer from the cache.
+	f.write("aims/new.md", "new\n")
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Cy", Email: "cy@example.com", When: when.Add(5 * time.Hour)}
+	if _, err := wt.Commit("add a file", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := OpenAt(root, "", WithCache(cache.Open(dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	if _, err := w2.Source.History(); err == nil {
+		t.Error("a commit adding a file was answered from the kept walk; it must be walked")
+	}
 }
