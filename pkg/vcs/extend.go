@@ -2,6 +2,8 @@ package vcs
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -13,8 +15,9 @@ import (
 // walk started there would (the walk reproduces git's per file, see
 // Provenance). So a walk kept for an ancestor is extended to a descendant
 // along a chain of single-parent commits by comparing each commit's tree
-// with its parent's, as long as no commit adds a file: a file's history
-// before it was added reaches back past the kept walk's files.
+// with its parent's. A file a commit adds has no history in the kept walk:
+// its history at the parent (empty, unless it existed once before) is
+// walked for it alone.
 
 // Chain lists commit (a full hash) and its ancestors along first parents,
 // newest first: each listed commit but the last has exactly one parent and
@@ -58,7 +61,7 @@ func (r *Repo) Chain(commit string, max int, found func(string) bool) ([]string,
 // Extend computes the walk at chain[0] from base, the walk at the last
 // commit of chain, where chain is what Chain listed (newest first), for
 // files under prefix. It reports false, and the caller walks instead, when
-// a commit on the way adds a file under prefix.
+// the chain does not lead from base's commit.
 func (r *Repo) Extend(base Provenance, prefix string, chain []string) (Provenance, bool, error) {
 	prefix, err := cleanPrefix(prefix)
 	if err != nil {
@@ -95,10 +98,28 @@ func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash)
 		return Provenance{}, false, err
 	}
 	rel := make([]string, len(w.files))
+	var added []string // full paths, in w.files order
 	for i, name := range w.files {
 		rel[i] = strings.TrimPrefix(name[len(prefix):], "/")
 		if _, ok := prev.Files[rel[i]]; !ok {
-			return Provenance{}, false, nil // added on the way
+			added = append(added, name)
+		}
+	}
+	older := map[string]History{} // the added files' histories at parent
+	incomplete := prev.Incomplete
+	if len(added) > 0 {
+		root, files := trie(added)
+		aw, err := r.walkFrom(parent, root, files)
+		if err != nil {
+			return Provenance{}, false, err
+		}
+		incomplete = incomplete || aw.incomplete
+		for i, name := range files {
+			h := History{Commits: make([]Commit, len(aw.shown[i]))}
+			for j, c := range aw.shown[i] {
+				h.Commits[j] = *c
+			}
+			older[strings.TrimPrefix(name[len(prefix):], "/")] = h
 		}
 	}
 	w.words = (len(w.files) + 63) / 64
@@ -109,10 +130,13 @@ func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash)
 	if err := w.diff(w.root, c.tree, pc.tree, all, shown); err != nil {
 		return Provenance{}, false, err
 	}
-	next := Provenance{Files: make(map[string]History, len(w.files)), Incomplete: prev.Incomplete}
+	next := Provenance{Files: make(map[string]History, len(w.files)), Incomplete: incomplete}
 	var info *Commit
 	for i, f := range rel {
-		h := prev.Files[f]
+		h, ok := prev.Files[f]
+		if !ok {
+			h = older[f]
+		}
 		if shown.anyIn(i, i+1) {
 			if info == nil {
 				if c.obj == nil {
@@ -128,4 +152,42 @@ func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash)
 		next.Files[f] = h
 	}
 	return next, true, nil
+}
+
+// trie is the path trie of files (full slash paths) as universe builds
+// it, files numbered depth first so that each directory covers a
+// contiguous range; it returns the files in that order.
+func trie(files []string) (*pnode, []string) {
+	top := &pnode{kids: map[string]*pnode{}}
+	for _, f := range files {
+		n := top
+		parts := strings.Split(f, "/")
+		for _, part := range parts[:len(parts)-1] {
+			kid, ok := n.kids[part]
+			if !ok {
+				kid = &pnode{kids: map[string]*pnode{}}
+				n.kids[part] = kid
+			}
+			n = kid
+		}
+		n.kids[parts[len(parts)-1]] = &pnode{file: true}
+	}
+	var order []string
+	var number func(n *pnode, dir string)
+	number = func(n *pnode, dir string) {
+		n.lo = len(order)
+		for _, name := range slices.Sorted(maps.Keys(n.kids)) {
+			kid := n.kids[name]
+			p := strings.TrimPrefix(dir+"/"+name, "/")
+			if kid.file {
+				kid.lo, kid.hi = len(order), len(order)+1
+				order = append(order, p)
+				continue
+			}
+			number(kid, p)
+		}
+		n.hi = len(order)
+	}
+	number(top, "")
+	return top, order
 }

@@ -52,9 +52,34 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 	if err != nil {
 		return Provenance{}, err
 	}
+	root, files, err := r.universe(start.TreeHash, prefix)
+	if err != nil {
+		return Provenance{}, err
+	}
+	w, err := r.walkFrom(start.Hash, root, files)
+	if err != nil {
+		return Provenance{}, err
+	}
+
+	p := Provenance{Files: make(map[string]History, len(w.files)), Incomplete: w.incomplete}
+	for i, name := range w.files {
+		cs := w.shown[i]
+		h := History{Commits: make([]Commit, len(cs))}
+		for j, c := range cs {
+			h.Commits[j] = *c
+		}
+		p.Files[strings.TrimPrefix(name[len(prefix):], "/")] = h
+	}
+	return p, nil
+}
+
+// walkFrom runs the walk from commit start for the files of the trie root
+// (numbered as files lists them), with the shallow boundary and the
+// commit-graph as Provenance reads them. Called with r.mu held.
+func (r *Repo) walkFrom(start plumbing.Hash, root *pnode, files []string) (*walk, error) {
 	shallow, err := r.st.Shallow()
 	if err != nil {
-		return Provenance{}, fmt.Errorf("read shallow boundary: %w", err)
+		return nil, fmt.Errorf("read shallow boundary: %w", err)
 	}
 	w := &walk{
 		r:       r,
@@ -76,26 +101,13 @@ func (r *Repo) Provenance(rev, prefix string) (Provenance, error) {
 			}
 		}
 	}
-	w.root, w.files, err = r.universe(start.TreeHash, prefix)
-	if err != nil {
-		return Provenance{}, err
-	}
+	w.root, w.files = root, files
 	w.words = (len(w.files) + 63) / 64
 	w.shown = make([][]*Commit, len(w.files))
 	if err := w.run(start); err != nil {
-		return Provenance{}, err
+		return nil, err
 	}
-
-	p := Provenance{Files: make(map[string]History, len(w.files)), Incomplete: w.incomplete}
-	for i, name := range w.files {
-		cs := w.shown[i]
-		h := History{Commits: make([]Commit, len(cs))}
-		for j, c := range cs {
-			h.Commits[j] = *c
-		}
-		p.Files[strings.TrimPrefix(name[len(prefix):], "/")] = h
-	}
-	return p, nil
+	return w, nil
 }
 
 // pnode is a directory or file of the traced paths. Files are numbered in
@@ -221,7 +233,7 @@ type walk struct {
 	incomplete bool
 }
 
-func (w *walk) run(start *object.Commit) error {
+func (w *walk) run(start plumbing.Hash) error {
 	all := w.newSet()
 	for i := range w.files {
 		all.set(i)
@@ -229,7 +241,7 @@ func (w *walk) run(start *object.Commit) error {
 	if all.empty() {
 		return nil
 	}
-	c, err := w.commit(start.Hash)
+	c, err := w.commit(start)
 	if err != nil {
 		return err
 	}

@@ -163,9 +163,10 @@ func TestProvenanceCached(t *testing.T) {
 	next.Files["people.yaml"] = vcs.History{Commits: append([]vcs.Commit{added[1]}, want.Files["people.yaml"].Commits...)}
 	sameProvenance(t, next, walk(cache.Open(dir)))
 
-	// A commit that adds a file cannot be extended to: the file's history
-	// before it was added is not in the kept walk. The run walks, and here
-	// fails on the deleted objects rather than answer from the cache.
+	// A commit that adds a file: the file's history before it was added is
+	// not in the kept walk, and is walked for it alone from the kept
+	// commit, here failing on the deleted objects rather than answering
+	// from the cache.
 	f.write("aims/new.md", "new\n")
 	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
 		t.Fatal(err)
@@ -180,6 +181,6 @@ func TestProvenanceCached(t *testing.T) {
 	}
 	defer w2.Close()
 	if _, err := w2.Source.History(); err == nil {
-		t.Error("a commit adding a file was answered from the kept walk; it must be walked")
+		t.Error("a commit adding a file was answered from the kept walk alone; its older history must be walked")
 	}
 }
