@@ -124,6 +124,15 @@ func (d *dirFS) dir(name string) *os.Root {
 	return r
 }
 
+// splitName splits a valid fs path into its folder ("." at the top) and
+// its last element.
+func splitName(name string) (folder, base string) {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[:i], name[i+1:]
+	}
+	return ".", name
+}
+
 // split gives the root of name's folder and name's last element; false when
 // the top root must answer (the root itself, an invalid path, a folder that
 // is a link).
@@ -131,10 +140,7 @@ func (d *dirFS) split(name string) (*os.Root, string, bool) {
 	if name == "." || !fs.ValidPath(name) {
 		return nil, "", false
 	}
-	folder, base := ".", name
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		folder, base = name[:i], name[i+1:]
-	}
+	folder, base := splitName(name)
 	r := d.dir(folder)
 	return r, base, r != nil
 }
@@ -188,10 +194,7 @@ func (d *dirFS) listedEntry(name string) (fs.DirEntry, bool) {
 	if name == "." || !fs.ValidPath(name) {
 		return nil, false
 	}
-	folder, base := ".", name
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		folder, base = name[:i], name[i+1:]
-	}
+	folder, base := splitName(name)
 	v, ok := d.listed.Load(folder)
 	if !ok {
 		return nil, false

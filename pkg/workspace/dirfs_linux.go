@@ -145,10 +145,7 @@ func (d *dirFS) fastOpen(name string) (fs.File, bool) {
 	if name == "." || !fs.ValidPath(name) {
 		return nil, false
 	}
-	folder, base := ".", name
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		folder, base = name[:i], name[i+1:]
-	}
+	folder, base := splitName(name)
 	// Descriptors of their own, not the walk's: a worker opening a file
 	// must not wait while the walk lists a folder.
 	fd, err := -1, error(nil)
