@@ -9,20 +9,21 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// A file's history at a commit with one parent is that commit, if it
-// changed the file, followed by the file's history at the parent: git's
-// walk for the file pops the commit, and then holds only the parent, as a
-// walk started there would (the walk reproduces git's per file, see
-// Provenance). So a walk kept for an ancestor is extended to a descendant
-// along a chain of single-parent commits by comparing each commit's tree
-// with its parent's. A file a commit adds has no history in the kept walk:
-// its history at the parent (empty, unless it existed once before) is
-// walked for it alone.
+// A file's history at a commit is, when the file is identical in the
+// commit and its first parent, the file's history at that parent: git's
+// walk for the file goes on to the first parent it is identical to and
+// holds only that one, as a walk started there would (the walk reproduces
+// git's per file, see Provenance). With one parent and a changed file, it
+// is the commit followed by the history at the parent. So a walk kept for
+// an ancestor is extended to a descendant along first parents by comparing
+// each commit's tree with its first parent's; a file with no history in
+// the kept walk (added), or changed by a merge from its first parent, is
+// walked alone from the commit.
 
 // Chain lists commit (a full hash) and its ancestors along first parents,
-// newest first: each listed commit but the last has exactly one parent and
-// is not the boundary of a shallow clone. At most max are listed, and the
-// list ends at the first ancestor for which found reports true (nil: none
+// newest first: each listed commit but the last has a parent and is not
+// the boundary of a shallow clone. At most max are listed, and the list
+// ends at the first ancestor for which found reports true (nil: none
 // does): no commit older than that is read.
 func (r *Repo) Chain(commit string, max int, found func(string) bool) ([]string, error) {
 	r.mu.Lock()
@@ -46,7 +47,7 @@ func (r *Repo) Chain(commit string, max int, found func(string) bool) ([]string,
 		if err != nil {
 			return nil, err
 		}
-		if len(c.parents) != 1 {
+		if len(c.parents) == 0 {
 			break
 		}
 		h = c.parents[0]
@@ -60,8 +61,7 @@ func (r *Repo) Chain(commit string, max int, found func(string) bool) ([]string,
 
 // Extend computes the walk at chain[0] from base, the walk at the last
 // commit of chain, where chain is what Chain listed (newest first), for
-// files under prefix. It reports false, and the caller walks instead, when
-// the chain does not lead from base's commit.
+// files under prefix.
 func (r *Repo) Extend(base Provenance, prefix string, chain []string) (Provenance, bool, error) {
 	prefix, err := cleanPrefix(prefix)
 	if err != nil {
@@ -79,15 +79,20 @@ func (r *Repo) Extend(base Provenance, prefix string, chain []string) (Provenanc
 	return p, true, nil
 }
 
-// step extends prev, the walk at parent, to child, whose only parent it is.
+// step extends prev, the walk at parent, to child, whose first parent it
+// is. A file identical in child and parent takes its history from prev:
+// git's walk for it goes to the first parent it is identical to, and from
+// there on is the walk at the parent. So does a file a single-parent child
+// changes, behind child. Any other file (one a single-parent child adds,
+// one a merge changes from its first parent) is walked alone from child.
 func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash) (Provenance, bool, error) {
 	w := &walk{r: r, commits: map[plumbing.Hash]*wcommit{}}
 	c, err := w.commit(child)
 	if err != nil {
 		return Provenance{}, false, err
 	}
-	if len(c.parents) != 1 || c.parents[0] != parent {
-		return Provenance{}, false, fmt.Errorf("commit %s: not the only child of %s", child, parent)
+	if len(c.parents) == 0 || c.parents[0] != parent {
+		return Provenance{}, false, fmt.Errorf("commit %s: %s is not its first parent", child, parent)
 	}
 	pc, err := w.commit(parent)
 	if err != nil {
@@ -97,19 +102,28 @@ func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash)
 	if err != nil {
 		return Provenance{}, false, err
 	}
+	w.words = (len(w.files) + 63) / 64
+	all, changed := w.newSet(), w.newSet()
+	for i := range w.files {
+		all.set(i)
+	}
+	if err := w.diff(w.root, c.tree, pc.tree, all, changed); err != nil {
+		return Provenance{}, false, err
+	}
 	rel := make([]string, len(w.files))
-	var added []string // full paths, in w.files order
+	var alone []string // full paths walked from child, in w.files order
 	for i, name := range w.files {
 		rel[i] = strings.TrimPrefix(name[len(prefix):], "/")
-		if _, ok := prev.Files[rel[i]]; !ok {
-			added = append(added, name)
+		_, kept := prev.Files[rel[i]]
+		if !kept || len(c.parents) > 1 && changed.anyIn(i, i+1) {
+			alone = append(alone, name)
 		}
 	}
-	older := map[string]History{} // the added files' histories at parent
+	walked := map[string]History{}
 	incomplete := prev.Incomplete
-	if len(added) > 0 {
-		root, files := trie(added)
-		aw, err := r.walkFrom(parent, root, files)
+	if len(alone) > 0 {
+		root, files := trie(alone)
+		aw, err := r.walkFrom(child, root, files)
 		if err != nil {
 			return Provenance{}, false, err
 		}
@@ -119,25 +133,18 @@ func (r *Repo) step(prev Provenance, prefix string, child, parent plumbing.Hash)
 			for j, c := range aw.shown[i] {
 				h.Commits[j] = *c
 			}
-			older[strings.TrimPrefix(name[len(prefix):], "/")] = h
+			walked[strings.TrimPrefix(name[len(prefix):], "/")] = h
 		}
-	}
-	w.words = (len(w.files) + 63) / 64
-	all, shown := w.newSet(), w.newSet()
-	for i := range w.files {
-		all.set(i)
-	}
-	if err := w.diff(w.root, c.tree, pc.tree, all, shown); err != nil {
-		return Provenance{}, false, err
 	}
 	next := Provenance{Files: make(map[string]History, len(w.files)), Incomplete: incomplete}
 	var info *Commit
 	for i, f := range rel {
-		h, ok := prev.Files[f]
-		if !ok {
-			h = older[f]
+		if h, ok := walked[f]; ok {
+			next.Files[f] = h
+			continue
 		}
-		if shown.anyIn(i, i+1) {
+		h := prev.Files[f]
+		if changed.anyIn(i, i+1) { // a single-parent child that changed f
 			if info == nil {
 				if c.obj == nil {
 					if c.obj, err = w.decodeCommit(child); err != nil {

@@ -24,11 +24,11 @@ func details(p Provenance) map[string][]string {
 	return out
 }
 
-// A walk extended along a chain of single-parent commits is the walk at
-// the chain's newest commit, for every commit of random histories (merges,
+// A walk extended along first parents is the walk at the chain's newest
+// commit, for every commit of random histories (merges resolved every way,
 // clock skew, ties; files deleted and added again, a path that flips
 // between file and folder), chains of one to three steps, both prefixes,
-// chains that add files included.
+// chains that add files or cross merges included.
 func TestExtendIsTheWalk(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -51,7 +51,14 @@ func TestExtendIsTheWalk(t *testing.T) {
 				t.Fatal(err)
 			}
 			slices.Sort(commits)
-			extended, adding := 0, 0
+			extended, adding, merging := 0, 0, 0
+			isMerge := func(h string) bool {
+				c, err := (&walk{r: r, commits: map[plumbing.Hash]*wcommit{}}).commit(plumbing.NewHash(h))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(c.parents) > 1
+			}
 			walks := map[[2]string]Provenance{}
 			walk := func(c, prefix string) Provenance {
 				t.Helper()
@@ -82,6 +89,9 @@ func TestExtendIsTheWalk(t *testing.T) {
 							t.Fatalf("Extend(%s, %d back) = %v, %v", c[:7], n-1, ok, err)
 						}
 						extended++
+						if slices.ContainsFunc(chain[:n-1], isMerge) {
+							merging++
+						}
 						want := walk(c, prefix)
 						for f := range want.Files {
 							if _, ok := base.Files[f]; !ok {
@@ -98,9 +108,9 @@ func TestExtendIsTheWalk(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d extensions, %d adding files", extended, adding)
-			if extended < 150 || adding < 30 {
-				t.Fatalf("%d extensions, %d adding files: the histories no longer test both", extended, adding)
+			t.Logf("%d extensions, %d adding files, %d across merges", extended, adding, merging)
+			if extended < 150 || adding < 30 || merging < 30 {
+				t.Fatalf("%d extensions, %d adding files, %d across merges: the histories no longer test all three", extended, adding, merging)
 			}
 		})
 	}

@@ -38,9 +38,8 @@ const maxExtend = 64
 
 // cachedProvenance is the walk from commit taken from the cache: kept for
 // the commit itself, or for an ancestor up to maxExtend commits back along
-// single-parent commits and extended from there (see vcs.Repo.Extend); the
-// walk is then kept for commit too. False when neither is there, or a
-// commit on the way adds a file.
+// first parents and extended from there (see vcs.Repo.Extend); the walk is
+// then kept for commit too. False when neither is there.
 func cachedProvenance(store *cache.Store, repo *vcs.Repo, commit, prefix string) (vcs.Provenance, cache.Key, bool) {
 	keyOf, ok := provenanceKeys(repo, prefix)
 	if !ok {
