@@ -67,13 +67,14 @@ func (h History) Last() (Commit, bool) {
 // concurrent use; they serialise access because go-git's packfile readers
 // are not.
 type Repo struct {
-	mu    sync.Mutex
-	root  string
-	dot   billy.Filesystem // the git directory
-	st    *filesystem.Storage
-	repo  *git.Repository
-	trees *treeCache
-	packs *packs
+	mu      sync.Mutex
+	root    string
+	dot     billy.Filesystem // the git directory
+	objects string           // its objects folder, absolute
+	st      *filesystem.Storage
+	repo    *git.Repository
+	trees   *treeCache
+	packs   *packs
 }
 
 // Open finds the repository containing dir by walking up the directory tree,
@@ -106,7 +107,7 @@ func Open(dir string) (*Repo, error) {
 		}
 		return nil, fmt.Errorf("open repository %s: %w", root, err)
 	}
-	r := &Repo{root: root, dot: dot, st: st, repo: repo, trees: newTreeCache()}
+	r := &Repo{root: root, dot: dot, objects: objects, st: st, repo: repo, trees: newTreeCache()}
 	r.packs = newPacks(objects, r.looseObject)
 	return r, nil
 }
