@@ -24,7 +24,8 @@ import (
 // newest first: each listed commit but the last has a parent and is not
 // the boundary of a shallow clone. At most max are listed, and the list
 // ends at the first ancestor for which found reports true (nil: none
-// does): no commit older than that is read.
+// does): no commit older than that is read. found runs with the
+// repository locked and must not call its methods.
 func (r *Repo) Chain(commit string, max int, found func(string) bool) ([]string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
