@@ -40,7 +40,8 @@ bench:
 # there as a seed once fixed.
 FUZZTIME ?= 60s
 FUZZ_TARGETS = FuzzLoad:./pkg/load FuzzFrontMatter:./pkg/load FuzzValidate:./pkg/schema \
-	FuzzPrintable:./pkg/diag FuzzMarkdownText:./pkg/report FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace
+	FuzzPrintable:./pkg/diag FuzzMarkdownText:./pkg/report FuzzLinkHTML:./pkg/report FuzzEvidenceRows:./pkg/report \
+	FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; echo "$$name ($$pkg)"; \

@@ -34,7 +34,7 @@ func FuzzValidate(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.Count(src, "\n") + 1
+		lines := yamlLines(src)
 		for _, d := range set.Docs {
 			l, err := v.Validate(d)
 			if err != nil {
@@ -47,4 +47,19 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// yamlLines counts the lines of src as YAML does, and so as positions
+// name them: a lone carriage return, NEL, LS and PS each end a line too
+// ("kind: Manifest\r0:" is two lines), CR LF is one break.
+func yamlLines(src string) int {
+	src = strings.ReplaceAll(src, "\r\n", "\n")
+	n := 1
+	for _, r := range src {
+		switch r {
+		case '\n', '\r', '\u0085', '\u2028', '\u2029':
+			n++
+		}
+	}
+	return n
 }
