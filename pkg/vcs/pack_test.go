@@ -185,35 +185,17 @@ func looseObjects(t *testing.T, dir string) int {
 // offset alone would hand the second pack the first one's objects.
 func everyObject(t *testing.T, dir string) {
 	t.Helper()
-	r := openRepo(t, dir)
-	if err := r.packs.load(); err != nil {
-		t.Fatal(err)
-	}
 	read := 0
-	for _, p := range r.packs.list {
-		it, err := p.idx.Entries()
+	eachPacked(t, dir, func(r *Repo, p *pack, e *idxfile.Entry) {
+		typ, data, err := r.packs.at(p, int64(e.Offset))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s at %d: %v", e.Hash, e.Offset, err)
 		}
-		for {
-			e, err := it.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			typ, data, err := r.packs.at(p, int64(e.Offset))
-			if err != nil {
-				t.Fatalf("%s at %d: %v", e.Hash, e.Offset, err)
-			}
-			if got := plumbing.ComputeHash(typ, data); got != e.Hash {
-				t.Fatalf("%s: the object at offset %d of %s hashes to %s", e.Hash, e.Offset, p.name, got)
-			}
-			read++
+		if got := plumbing.ComputeHash(typ, data); got != e.Hash {
+			t.Fatalf("%s: the object at offset %d of %s hashes to %s", e.Hash, e.Offset, p.name, got)
 		}
-		_ = it.Close()
-	}
+		read++
+	})
 	if read == 0 {
 		t.Fatal("no packed objects")
 	}
@@ -223,11 +205,25 @@ func everyObject(t *testing.T, dir string) {
 // (whole object, offset delta, hash delta).
 func packKinds(t *testing.T, dir string) map[byte]int {
 	t.Helper()
+	kinds := map[byte]int{}
+	eachPacked(t, dir, func(_ *Repo, p *pack, e *idxfile.Entry) {
+		typ, _, err := p.header(int64(e.Offset))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds[typ]++
+	})
+	return kinds
+}
+
+// eachPacked calls f for every entry of every pack index of the repository
+// at dir, opened once.
+func eachPacked(t *testing.T, dir string, f func(*Repo, *pack, *idxfile.Entry)) {
+	t.Helper()
 	r := openRepo(t, dir)
 	if err := r.packs.load(); err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[byte]int{}
 	for _, p := range r.packs.list {
 		it, err := p.idx.Entries()
 		if err != nil {
@@ -241,15 +237,10 @@ func packKinds(t *testing.T, dir string) map[byte]int {
 			if err != nil {
 				t.Fatal(err)
 			}
-			typ, _, err := p.header(int64(e.Offset))
-			if err != nil {
-				t.Fatal(err)
-			}
-			kinds[typ]++
+			f(r, p, e)
 		}
 		_ = it.Close()
 	}
-	return kinds
 }
 
 // applyDelta must build what go-git builds from a valid delta and refuse,
