@@ -69,6 +69,7 @@ func yaml_parser_reuse(parser *yaml_parser_t) {
 		indents:            parser.indents[:0],
 		simple_keys:        parser.simple_keys[:0],
 		simple_keys_by_tok: parser.simple_keys_by_tok,
+		interned:           parser.interned,
 		states:             parser.states[:0],
 		marks:              parser.marks[:0],
 		tag_directives:     parser.tag_directives[:0],

@@ -637,6 +637,9 @@ type yaml_parser_t struct {
 	// trailing breaks, whitespace), reused from one scalar to the next: a
 	// scalar's token gets a copy of exactly its text (see own).
 	scalar_bufs [4][]byte
+	// [aims] interned holds the short scalar texts read, for own to
+	// share; it is kept when the parser is reused.
+	interned map[string][]byte
 
 	// Dumper stuff
 
