@@ -39,7 +39,7 @@ bench:
 # fuzzer finds is written to the package's testdata/fuzz/<Target>/: keep it
 # there as a seed once fixed.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = FuzzLoad:./pkg/load FuzzFrontMatter:./pkg/load FuzzValidate:./pkg/schema \
+FUZZ_TARGETS = FuzzLoad:./pkg/load FuzzFrontMatter:./pkg/load FuzzPositionsSection:./pkg/load FuzzValidate:./pkg/schema \
 	FuzzPrintable:./pkg/diag FuzzMarkdownText:./pkg/report FuzzLinkHTML:./pkg/report FuzzEvidenceRows:./pkg/report \
 	FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace
 fuzz:

@@ -156,12 +156,25 @@ func cleanFindings(t *testing.T) map[string][]string {
 }
 
 // check runs what `aims check --as-of` runs and returns every finding.
+// It runs twice, as check does (workspace.Lean: each document's values cut
+// down to the fields read after its own checks) and with whole documents,
+// and fails unless both find the same, so every fixture also holds the
+// projections (link.Fields, gap.Fields) to what the rules read.
 func check(fsys fs.FS, asOf string) (diag.List, error) {
-	ws, err := workspace.Open(fsys)
-	if err != nil {
-		return nil, err
+	var runs [2]diag.List
+	for i, opts := range [][]workspace.Option{{workspace.Lean()}, nil} {
+		ws, err := workspace.Open(fsys, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if runs[i], err = checkWorkspace(ws, asOf); err != nil {
+			return nil, err
+		}
 	}
-	return checkWorkspace(ws, asOf)
+	if lean, whole := listFindings(runs[0]), listFindings(runs[1]); lean != whole {
+		return nil, fmt.Errorf("findings with lean documents differ from those with whole documents:\n%s", cmp.Diff(whole, lean))
+	}
+	return runs[0], nil
 }
 
 // checkGit commits fsys to a new git repository on date and checks its

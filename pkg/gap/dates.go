@@ -111,7 +111,7 @@ func (a *analyzer) checkDates() {
 			if pd.If != nil && !pd.If(d) {
 				continue
 			}
-			a.find.find(m.Doc.Value, pd.path)
+			a.find.find(m.Doc.Root(), pd.path)
 			for i, v := range a.find.hits {
 				s, ok := v.(string)
 				if !ok || !a.after(s) {

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/load"
 )
 
 // narrativeRule are the rules about the prose that carries a control; each
@@ -104,7 +105,7 @@ func (a *analyzer) checkNarratives() {
 			continue
 		}
 		for _, nf := range narrativesOf[m.Kind] {
-			a.find.find(m.Doc.Value, nf.path)
+			a.find.find(m.Doc.Root(), nf.path)
 			for i, v := range a.find.hits {
 				s, ok := v.(string)
 				if !ok || says(s) {
@@ -114,7 +115,7 @@ func (a *analyzer) checkNarratives() {
 				refs := nf.Refs
 				if nf.RefKey != "" {
 					refs = nil
-					if id, ok := sibling(m.Doc.Value, ptr, nf.RefKey); ok {
+					if id, ok := sibling(m.Doc.Root(), ptr, nf.RefKey); ok {
 						refs = []string{id}
 					}
 				}
@@ -130,8 +131,7 @@ func sibling(v any, ptr []any, key string) (string, bool) {
 	for _, p := range ptr[:len(ptr)-1] {
 		switch p := p.(type) {
 		case string:
-			m, _ := v.(map[string]any)
-			v = m[p]
+			v, _ = load.Get(v, p)
 		case int:
 			l, _ := v.([]any)
 			if p >= len(l) {
@@ -140,7 +140,7 @@ func sibling(v any, ptr []any, key string) (string, bool) {
 			v = l[p]
 		}
 	}
-	m, _ := v.(map[string]any)
-	s, ok := m[key].(string)
+	x, _ := load.Get(v, key)
+	s, ok := x.(string)
 	return s, ok
 }

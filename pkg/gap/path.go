@@ -1,6 +1,11 @@
 package gap
 
-import "strings"
+import (
+	"path"
+	"strings"
+
+	"github.com/aims-dev/aims/pkg/load"
+)
 
 // fieldPath is a field path of a rule table (pastDates, narratives) split
 // once: keys, and "*" for every element of a list.
@@ -37,8 +42,8 @@ func (f *finder) walk(v any, segs []string) {
 		return
 	}
 	switch v := v.(type) {
-	case map[string]any:
-		x, ok := v[segs[0]]
+	case map[string]any, load.Fields:
+		x, ok := load.Get(v, segs[0])
 		switch {
 		case !ok:
 		case segs[0] == "*":
@@ -73,6 +78,26 @@ func (f *finder) ptr(p fieldPath, i int) []any {
 		}
 		if s == "*" {
 			k++
+		}
+	}
+	return out
+}
+
+// Fields are the fields the analysis reads from the values of a document
+// of kind k, rather than from its typed struct (field paths as
+// load.NewProjection takes them): the dates that record something done
+// and the narratives that carry a control, with the key beside a
+// narrative that names its requirement. A caller may drop the rest of a
+// document's values (load.Document.Project) before Analyze.
+func Fields(k string) []string {
+	var out []string
+	for _, pd := range pastDatesOf(k) {
+		out = append(out, pd.Path)
+	}
+	for _, nf := range narrativesOf[k] {
+		out = append(out, nf.Path)
+		if nf.RefKey != "" {
+			out = append(out, path.Join(path.Dir(nf.Path), nf.RefKey))
 		}
 	}
 	return out

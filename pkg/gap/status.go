@@ -110,7 +110,7 @@ func (a *analyzer) result(prior diag.List) *Result {
 	rows := a.soaRows()
 	for _, e := range a.cat.Requirements() {
 		r := Requirement{ID: e.ID, Kind: e.Kind, Title: e.Title, Parent: e.Parent, Phase: e.Phase, Documented: e.Documented,
-			Evidence: slices.Clone(a.support[e.ID]), Reasons: []string{}}
+			Evidence: slices.Clip(a.support[e.ID]), Reasons: []string{}} // the analysis is done with support
 		if r.Evidence == nil {
 			r.Evidence = []Support{}
 		}

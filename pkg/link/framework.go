@@ -29,7 +29,8 @@ var unmapped = []string{"iso27701", "iso23894", "iso42005"}
 // checkFrameworks reports every framework the Manifest d lists that is not
 // in the catalog's registry, at its value, with a did-you-mean.
 func checkFrameworks(d *load.Document, out *diag.List) {
-	list, _ := d.Value["frameworks"].([]any)
+	v, _ := load.Get(d.Root(), "frameworks")
+	list, _ := v.([]any)
 	known := catalog.Frameworks()
 	for i, v := range list {
 		name, ok := v.(string)

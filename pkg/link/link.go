@@ -122,15 +122,17 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 	for _, d := range docs {
 		for i := range refsOf(d.Kind) {
 			r := &refsOf(d.Kind)[i]
-			buf = c.walk(d, r, d.Value, buf[:0], r.segs)
+			buf = c.walk(d, r, d.Root(), buf[:0], r.segs)
 		}
 		switch d.Kind {
 		case "Evidence":
-			if p, ok := d.Value["path"].(string); ok {
+			v, _ := load.Get(d.Root(), "path")
+			if p, ok := v.(string); ok {
 				checkPath(d, "/path", p, fsys, &out)
 			}
 		case "AISystem":
-			if t, ok := d.Value["risk_tier"].(string); ok && len(tiers) > 0 && !slices.Contains(tiers, t) {
+			v, _ := load.Get(d.Root(), "risk_tier")
+			if t, ok := v.(string); ok && len(tiers) > 0 && !slices.Contains(tiers, t) {
 				msg := fmt.Sprintf("risk tier %q is not defined", t)
 				if s := diag.Suggest(t, tiers); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -311,8 +313,7 @@ func (c *checker) walk(d *load.Document, r *compiledRef, v any, ptr []byte, segs
 		}
 		return ptr
 	}
-	m, _ := v.(map[string]any)
-	if child, ok := m[seg]; ok {
+	if child, ok := load.Get(v, seg); ok {
 		ptr = c.walk(d, r, child, append(append(ptr[:n], '/'), seg...), segs[1:])
 	}
 	return ptr

@@ -91,3 +91,23 @@ func refsOf(k string) []compiledRef {
 	}
 	return commonOnly
 }
+
+// Fields are the fields Check reads from the values of a document of kind
+// k (field paths as load.NewProjection takes them): every reference, and
+// what it checks beside them. A caller may drop the rest of a document's
+// values (load.Document.Project) before Check.
+func Fields(k string) []string {
+	var out []string
+	for _, r := range refsOf(k) {
+		out = append(out, r.path)
+	}
+	switch k {
+	case "Evidence":
+		out = append(out, "path")
+	case "AISystem":
+		out = append(out, "risk_tier")
+	case "Manifest":
+		out = append(out, "frameworks")
+	}
+	return out
+}

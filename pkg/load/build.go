@@ -174,10 +174,10 @@ func (r *fileResult) add(doc *Document, diags diag.List) bool {
 func convertEvents(p string, index int, log []event, doc, values int, b *budget, fileValues *int) (*Document, diag.List) {
 	c := &converter{file: p, raw: map[string]string{}, budget: b, nodes: *fileValues}
 	bufs := convertBufs.Get().(*convertBuf)
-	c.ptr, c.pos = bufs.ptr[:0], bufs.pos[:0]
+	c.ptr, c.pos = bufs.ptr[:0], posWriter{b: bufs.pos[:0], prev: bufs.prev[:0]}
 	defer func() {
-		if cap(c.pos) <= maxPooledPositions {
-			bufs.ptr, bufs.pos = c.ptr, c.pos
+		if cap(c.pos.b) <= maxPooledPositions {
+			bufs.ptr, bufs.pos, bufs.prev = c.ptr, c.pos.b, c.pos.prev
 			convertBufs.Put(bufs)
 		}
 	}()
@@ -193,7 +193,7 @@ func convertEvents(p string, index int, log []event, doc, values int, b *budget,
 
 // convertBuf is a converter's pointer and positions buffers, reused by the
 // next document on the same worker: they grow to a document's size once.
-type convertBuf struct{ ptr, pos []byte }
+type convertBuf struct{ ptr, pos, prev []byte }
 
 var convertBufs = sync.Pool{New: func() any { return new(convertBuf) }}
 

@@ -23,7 +23,7 @@ func fileKey(p string, data []byte, params []byte) cache.Key {
 // fileSalt and statSalt are the first parts of those keys, hashed once per
 // run rather than once per file (the build's salt is most of a key's bytes).
 var (
-	fileSalt = salted("load 4")
+	fileSalt = salted("load 5")
 	statSalt = salted("load stat 2")
 )
 
@@ -126,7 +126,7 @@ func decodeDoc(dec *cache.Decoder, p string) *Document {
 	d.BodyLine = dec.IntN()
 	d.start = dec.Pos(p)
 	d.posEnc = dec.Bytes()
-	if !validPositions(d.posEnc, p) {
+	if !validPositions(d.posEnc) {
 		return nil
 	}
 	d.todo = dec.Bool()
@@ -178,30 +178,12 @@ func DecodeData(p string, b []byte) (*Document, diag.List, bool) {
 }
 
 // decodePositions reads the positions section encodeDoc wrote.
-func decodePositions(b []byte, p string) (map[string]span, bool) {
-	dec := cache.NewDecoder(b)
-	n := dec.Small()
-	m := make(map[string]span, n)
-	for range n {
-		ptr := dec.String()
-		key := dec.Pos(p)
-		m[ptr] = newSpan(key, dec.Pos(p))
-	}
-	return m, dec.Done() == nil
+func decodePositions(b []byte) (map[string]span, bool) {
+	m := map[string]span{}
+	ok := eachPosition(b, func(ptr []byte, sp span) { m[string(ptr)] = sp })
+	return m, ok
 }
 
 // validPositions checks a positions section as decodePositions would read
 // it, without building it: an entry is used whole or not at all.
-func validPositions(b []byte, p string) bool {
-	if b == nil {
-		return false
-	}
-	dec := cache.NewDecoder(b)
-	n := dec.Small()
-	for range n {
-		dec.Bytes() // the pointer
-		dec.Pos(p)
-		dec.Pos(p)
-	}
-	return dec.Done() == nil
-}
+func validPositions(b []byte) bool { return eachPosition(b, nil) }

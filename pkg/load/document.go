@@ -30,7 +30,8 @@ type Document struct {
 	posMap  map[string]span
 	posOnce sync.Once
 	raw     map[string]string
-	todo    bool // see HasTODO
+	kept    Fields // what Project kept of Value
+	todo    bool   // see HasTODO
 	start   diag.Pos
 	key     cache.Key // of the file's bytes and this document's index, when loaded with a cache
 }
@@ -43,7 +44,7 @@ func (d *Document) CacheKey() (cache.Key, bool) { return d.key, d.key != cache.K
 // positions decodes the positions on first use (see posMap).
 func (d *Document) positions() map[string]span {
 	d.posOnce.Do(func() {
-		d.posMap, _ = decodePositions(d.posEnc, d.File)
+		d.posMap, _ = decodePositions(d.posEnc)
 	})
 	return d.posMap
 }

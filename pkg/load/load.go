@@ -32,7 +32,6 @@ const APIPrefix = "aims/"
 type Set struct {
 	FS    fs.FS       // the AIMS root, for checking evidence paths
 	Docs  []*Document // sorted by file, then index
-	Files []string    // every regular file under the root (slash paths), sorted
 	Diags diag.List
 	// Cached counts the files whose parse came from the cache.
 	Cached int
@@ -67,6 +66,20 @@ type Options struct {
 	// began; a file changed shortly before it is always read.
 	Disk  string
 	Start time.Time
+	// Each, when set, is called once for every document the set will
+	// hold, by the worker that parsed it, as soon as its file is parsed:
+	// what is derived there from a document's values (its schema
+	// diagnostics, its typed struct, the fields later stages read) can
+	// be kept while the values themselves are let go (Document.Project),
+	// so a run never holds the values of every document at once. Each
+	// must be safe for concurrent use. A document read again after the
+	// run ran out of its budget of values (only aims.yaml is) is passed
+	// to Each again.
+	Each func(*Document)
+	// Parsed, when set, is called each time a file is parsed rather than
+	// taken from the cache, from the worker that parsed it: what a run
+	// holds grows with what it parses (see cmd/aims, gc.go).
+	Parsed func()
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -105,8 +118,14 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	// What a parse depends on besides the file: the same for every file
 	// but whether it is included.
 	paramsOf := map[bool][]byte{false: keyParams(lim, false), true: keyParams(lim, true)}
-	// Files are read (or their cached parse decoded) by workers while the
-	// walk goes on, so the walk's system calls and the reading overlap.
+	// Aliases expand only while parsing; one counter for the whole run
+	// stops every worker once the AIMS as a whole expands too far.
+	var expanded atomic.Int64
+	b := &budget{lim: lim, run: &expanded}
+	// Files are read (or their cached parse decoded) and parsed by workers
+	// while the walk goes on, so the walk's system calls and the parsing
+	// overlap, and a file's bytes and values are let go as soon as it is
+	// parsed (Each).
 	var files []*loading
 	work := make(chan *loading, 256)
 	var wg sync.WaitGroup
@@ -114,6 +133,9 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		wg.Go(func() {
 			for f := range work {
 				f.read(fsys, opts, lim, disc, paramsOf)
+				if f.err == nil {
+					f.parse(opts, disc, b)
+				}
 			}
 		})
 	}
@@ -155,7 +177,6 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			}
 			return nil
 		}
-		set.Files = append(set.Files, p)
 		if document && !full {
 			info, err := d.Info()
 			if err != nil {
@@ -191,42 +212,10 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 		return nil, err
 	}
 
-	// Aliases expand only while parsing; one counter for the whole run
-	// stops every worker once the AIMS as a whole expands too far.
-	var expanded atomic.Int64
-	b := &budget{lim: lim, run: &expanded}
 	results := make([]fileResult, len(files))
-	parallel(len(files), workers, func(i int) {
-		l := files[i]
-		f := l.file
-		var r fileResult
-		switch {
-		case l.hit:
-			// Parsed by an earlier run within the same limits; its values
-			// still count against this run's budget.
-			r = l.cached
-			expanded.Add(int64(r.values))
-		default:
-			if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
-				f.done = true // neither declares nor looks like an AIMS document
-			}
-			r = f.parse(b)
-			// A parse that ran out of the run's budget depends on the
-			// other files and is not cached; the counter only grows, so a
-			// run within budget after this file was within it throughout.
-			if opts.Cache != nil && l.key != (cache.Key{}) && !b.over() {
-				if enc, ok := encodeResult(f.name, r); ok {
-					opts.Cache.Put(l.key, enc)
-				}
-			}
-		}
-		if l.key != (cache.Key{}) {
-			for j, d := range append(slices.Clone(r.docs), undeclaredDocs(r.undeclared)...) {
-				d.key = cache.NewKey(l.key[:], []byte(strconv.Itoa(j)))
-			}
-		}
-		results[i] = disc.resolve(f.name, r)
-	})
+	for i, l := range files {
+		results[i] = l.result
+	}
 	if expanded.Load() > int64(lim.RunValues) {
 		set.Diags.Add(diag.Pos{File: ManifestFile}, diag.Error, CodeStructure,
 			"the AIMS holds more than %d values in all, aliases expanded; only %s was read", lim.RunValues, ManifestFile)
@@ -238,6 +227,11 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			case f.name == ManifestFile:
 				var fresh atomic.Int64 // its result must not depend on which worker ran out first
 				results[i] = disc.resolve(f.name, f.parse(&budget{lim: lim, run: &fresh}))
+				if opts.Each != nil {
+					for _, d := range results[i].docs {
+						opts.Each(d)
+					}
+				}
 			default:
 				results[i] = fileResult{diags: onlyCode(results[i].diags, CodeBinary)}
 			}
@@ -264,7 +258,8 @@ type loading struct {
 	err    error
 	key    cache.Key // of the file's content, when cached
 	cached fileResult
-	hit    bool // cached is the file's parse
+	hit    bool       // cached is the file's parse
+	result fileResult // what the file holds, once parsed
 }
 
 // read reads the file, or takes its parse from the cache when its
@@ -310,22 +305,50 @@ func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, par
 	l.file = prepare(p, data, lim)
 }
 
-// parallel runs f(0..n-1) on up to workers goroutines.
-func parallel(n, workers int, f func(int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(workers, max(n, 1)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
+// parse parses the file read (or takes the parse read from the cache),
+// caches a new parse, and passes its documents to opts.Each.
+func (l *loading) parse(opts Options, disc discovery, b *budget) {
+	f := l.file
+	var r fileResult
+	switch {
+	case l.hit:
+		// Parsed by an earlier run within the same limits; its values
+		// still count against this run's budget.
+		r = l.cached
+		b.run.Add(int64(r.values))
+	default:
+		if worth := disc.worthParsing(f.name); worth != nil && !f.done && !worth(f.data) {
+			f.done = true // neither declares nor looks like an AIMS document
+		}
+		r = f.parse(b)
+		if opts.Parsed != nil && !f.done {
+			opts.Parsed()
+		}
+		// A parse that ran out of the run's budget depends on the
+		// other files and is not cached; the counter only grows, so a
+		// run within budget after this file was within it throughout.
+		if opts.Cache != nil && l.key != (cache.Key{}) && !b.over() {
+			if enc, ok := encodeResult(f.name, r); ok {
+				opts.Cache.Put(l.key, enc)
 			}
-		})
+		}
 	}
-	for i := range n {
-		next <- i
+	if l.key != (cache.Key{}) {
+		for j, d := range append(slices.Clone(r.docs), undeclaredDocs(r.undeclared)...) {
+			d.key = cache.NewKey(l.key[:], []byte(strconv.Itoa(j)))
+		}
 	}
-	close(next)
-	wg.Wait()
+	l.result = disc.resolve(f.name, r)
+	if f.name != ManifestFile {
+		// Parsed (aims.yaml may be parsed again, see Load): the
+		// file's bytes are not needed any more.
+		f.data = nil
+	}
+	if opts.Each != nil {
+		for _, d := range l.result.docs {
+			opts.Each(d)
+		}
+	}
 }
 
 func onlyCode(l diag.List, code string) diag.List {
@@ -410,7 +433,7 @@ func (c *converter) document(p string, index int, v any, start diag.Pos, kind st
 		c.diags.Add(start, diag.Error, CodeStructure, "a document must be a mapping of fields, not a %s", kind)
 		return nil, c.diags
 	}
-	d := &Document{File: p, Index: index, Value: m, posEnc: c.positionsSection(), raw: c.raw, start: start, todo: c.todo}
+	d := &Document{File: p, Index: index, Value: m, posEnc: c.pos.section(), raw: c.raw, start: start, todo: c.todo}
 	d.APIVersion, _ = m["apiVersion"].(string)
 	d.Kind, _ = m["kind"].(string)
 	d.ID, _ = m["id"].(string)

@@ -21,7 +21,29 @@ type config struct {
 	cache  *cache.Store
 	disk   string    // the absolute folder read, when it is one
 	start  time.Time // when the run began
+	lean   bool      // see Lean
+	parsed func()    // see OnParse
 }
+
+// OnParse calls f each time a file is parsed rather than taken from the
+// cache (load.Options.Parsed), from the worker that parsed it.
+func OnParse(f func()) Option {
+	return func(c *config) { c.parsed = f }
+}
+
+// Lean lets a command that reads the AIMS only through the model, the
+// diagnostics and the analysis (check, gaps, report, export) drop each
+// valid document's values once it is checked, keeping only the fields
+// that references and the analysis read afterwards (see checkDoc):
+// Set.Docs then hold those fields only. It has no effect on an AIMS read
+// from git, whose document control compares whole documents with their
+// history.
+func Lean() Option {
+	return func(c *config) { c.lean = true }
+}
+
+// whole undoes Lean (see OpenAt).
+func whole(c *config) { c.lean = false }
 
 // onDisk says the FS reads the folder dir, so files unchanged there since
 // an earlier run need not be read (see cache.Identity).
