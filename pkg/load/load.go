@@ -78,8 +78,12 @@ type Options struct {
 	Each func(*Document)
 	// Parsed, when set, is called each time a file is parsed rather than
 	// taken from the cache, from the worker that parsed it: what a run
-	// holds grows with what it parses (see cmd/aims, gc.go).
+	// holds grows with what it parses (see cmd/aims, gc.go). Found, when
+	// set, is called once the walk has listed the AIMS, while files are
+	// still being parsed, with the number of files it will read where
+	// documents live (outside documents.exclude).
 	Parsed func()
+	Found  func(files int)
 }
 
 // DefaultExclude keeps evidence files (test results, reports) out of the
@@ -125,13 +129,17 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	// Files are read (or their cached parse decoded) and parsed by workers
 	// while the walk goes on, so the walk's system calls and the parsing
 	// overlap, and a file's bytes and values are let go as soon as it is
-	// parsed (Each).
-	var files []*loading
-	work := make(chan *loading, 256)
+	// parsed (Each). The walk is never held up by the workers: it lists
+	// the AIMS long before they are done, and Found learns its size.
+	work := newQueue()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for f := range work {
+			for {
+				f, ok := work.pop()
+				if !ok {
+					return
+				}
 				f.read(fsys, opts, lim, disc, paramsOf)
 				if f.err == nil {
 					f.parse(opts, disc, b)
@@ -139,6 +147,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			}
 		})
 	}
+	found := 0
 	// Files are admitted in path order while the run's byte budget lasts,
 	// before any is read: memory never holds more than the budget.
 	var bytesIn int64
@@ -193,14 +202,19 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 				full = true
 				return nil
 			}
-			f := &loading{name: p, size: info.Size(), info: info}
-			files = append(files, f)
-			work <- f
+			work.push(&loading{name: p, size: info.Size(), info: info})
+			if disc.place(p) != placeExcluded {
+				found++
+			}
 		}
 		return nil
 	})
-	close(work)
+	work.close()
+	if err == nil && opts.Found != nil {
+		opts.Found(found)
+	}
 	wg.Wait()
+	files := work.items
 	if err != nil {
 		return nil, fmt.Errorf("read AIMS: %w", err)
 	}
@@ -260,6 +274,7 @@ type loading struct {
 	cached fileResult
 	hit    bool       // cached is the file's parse
 	result fileResult // what the file holds, once parsed
+	buf    []byte     // the file's bytes as read, from fileBuf
 }
 
 // read reads the file, or takes its parse from the cache when its
@@ -284,7 +299,7 @@ func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, par
 			}
 		}
 	}
-	data, r, err := readBytes(fsys, p, l.size, lim)
+	data, r, err := readBytes(fsys, p, l.size, lim, fileBuf(l.size))
 	if r != nil || err != nil {
 		l.file, l.err, l.key = r, err, cache.Key{}
 		return
@@ -299,10 +314,59 @@ func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, par
 		}
 		if l.hit {
 			l.file = &prepared{name: p, size: len(data), done: true}
+			releaseFileBuf(data)
 			return
 		}
 	}
 	l.file = prepare(p, data, lim)
+	if p != ManifestFile {
+		l.buf = data // released once parsed (aims.yaml may be parsed again)
+	}
+}
+
+// queue hands the files the walk finds to the workers, in the order found,
+// without ever blocking the walk.
+type queue struct {
+	mu    sync.Mutex
+	more  sync.Cond
+	items []*loading
+	next  int
+	done  bool
+}
+
+func newQueue() *queue {
+	q := &queue{}
+	q.more.L = &q.mu
+	return q
+}
+
+func (q *queue) push(l *loading) {
+	q.mu.Lock()
+	q.items = append(q.items, l)
+	q.mu.Unlock()
+	q.more.Signal()
+}
+
+// close says nothing more comes; items is then every file pushed.
+func (q *queue) close() {
+	q.mu.Lock()
+	q.done = true
+	q.mu.Unlock()
+	q.more.Broadcast()
+}
+
+// pop is the next file, waiting for one; false once closed and empty.
+func (q *queue) pop() (*loading, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.next == len(q.items) && !q.done {
+		q.more.Wait()
+	}
+	if q.next == len(q.items) {
+		return nil, false
+	}
+	q.next++
+	return q.items[q.next-1], true
 }
 
 // parse parses the file read (or takes the parse read from the cache),
@@ -343,6 +407,8 @@ func (l *loading) parse(opts Options, disc discovery, b *budget) {
 		// Parsed (aims.yaml may be parsed again, see Load): the
 		// file's bytes are not needed any more.
 		f.data = nil
+		releaseFileBuf(l.buf)
+		l.buf = nil
 	}
 	if opts.Each != nil {
 		for _, d := range l.result.docs {

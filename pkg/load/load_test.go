@@ -191,7 +191,7 @@ func TestReadAllWhateverTheSize(t *testing.T) {
 			"one byte":   func() io.Reader { return iotest.OneByteReader(strings.NewReader(text)) },
 			"data + EOF": func() io.Reader { return iotest.DataErrReader(strings.NewReader(text)) },
 		} {
-			got, err := readAll(r(), size)
+			got, err := readAll(r(), size, nil)
 			if err != nil || string(got) != text {
 				t.Errorf("size %d, %s: read %q, %v", size, name, got, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aims-dev/aims/pkg/diag"
@@ -41,7 +42,7 @@ func (f *prepared) refuse(pos diag.Pos, format string, args ...any) {
 // readFile reads p with the size limit. A problem the user can fix is a
 // diagnostic; a failure to read the storage is the error.
 func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
-	data, r, err := readBytes(fsys, p, 0, lim)
+	data, r, err := readBytes(fsys, p, 0, lim, nil)
 	if r != nil || err != nil {
 		return r, err
 	}
@@ -50,13 +51,14 @@ func readFile(fsys fs.FS, p string, lim Limits) (*prepared, error) {
 
 // readBytes reads p with the size limit: its bytes, or a file refused with
 // its diagnostic, or the error of a failure to read the storage. size is
-// what the walk saw (0: unknown), so the file is read into one buffer.
-func readBytes(fsys fs.FS, p string, size int64, lim Limits) ([]byte, *prepared, error) {
+// what the walk saw (0: unknown), so the file is read into one buffer:
+// buf, when it is large enough.
+func readBytes(fsys fs.FS, p string, size int64, lim Limits, buf []byte) ([]byte, *prepared, error) {
 	f, err := fsys.Open(p)
 	if err == nil {
 		defer f.Close()
 		var data []byte
-		data, err = readAll(io.LimitReader(f, int64(lim.FileBytes)+1), size)
+		data, err = readAll(io.LimitReader(f, int64(lim.FileBytes)+1), size, buf)
 		if err == nil {
 			return data, nil, nil
 		}
@@ -79,11 +81,14 @@ func readBytes(fsys fs.FS, p string, size int64, lim Limits) ([]byte, *prepared,
 // readAll is io.ReadAll into a buffer of the expected size, which
 // io.ReadAll grows from 512 bytes by copying (a fifth of the loader's
 // allocated bytes); a file that has grown since is still read whole.
-func readAll(r io.Reader, size int64) ([]byte, error) {
+func readAll(r io.Reader, size int64, buf []byte) ([]byte, error) {
 	if size <= 0 || size >= MaxFileBytes {
 		return io.ReadAll(r)
 	}
-	data := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	data := buf[:0]
+	if int64(cap(data)) < size+1 {
+		data = make([]byte, 0, size+1) // +1: EOF is seen without growing
+	}
 	for {
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
@@ -98,6 +103,47 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 			return append(data, rest...), err
 		}
 	}
+}
+
+// fileBufs recycles the buffers document files are read into: nothing
+// keeps a file's bytes once it is parsed (scalars are copied out of them,
+// a Markdown body too), and reading every file into a new buffer was a
+// tenth of what a check allocated.
+var fileBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledFile bounds the buffers kept for reuse.
+const maxPooledFile = 64 << 10
+
+// fileBuf is a buffer for a file of size bytes, from the pool when one
+// there is large enough.
+func fileBuf(size int64) []byte {
+	if size <= 0 || size+1 > maxPooledFile {
+		return nil
+	}
+	b := fileBufs.Get().(*[]byte)
+	if int64(cap(*b)) > size {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, max(size+1, 4<<10))
+}
+
+// poisonReleased makes releaseFileBuf overwrite what it takes back, so a
+// test finds anything that still reads a parsed file's bytes.
+var poisonReleased = false
+
+// releaseFileBuf gives back a buffer from fileBuf once nothing reads it.
+func releaseFileBuf(b []byte) {
+	if cap(b) == 0 || cap(b) > maxPooledFile {
+		return
+	}
+	if poisonReleased {
+		b = b[:cap(b)]
+		for i := range b {
+			b[i] = 0xff
+		}
+	}
+	b = b[:0]
+	fileBufs.Put(&b)
 }
 
 // prepare checks data as text and scans its YAML, without building a tree.

@@ -23,12 +23,15 @@ type config struct {
 	start  time.Time // when the run began
 	lean   bool      // see Lean
 	parsed func()    // see OnParse
+	found  func(int) // see OnParse
 }
 
-// OnParse calls f each time a file is parsed rather than taken from the
-// cache (load.Options.Parsed), from the worker that parsed it.
-func OnParse(f func()) Option {
-	return func(c *config) { c.parsed = f }
+// OnParse calls parsed each time a file is parsed rather than taken from
+// the cache, from the worker that parsed it, and found once the AIMS is
+// listed, with the number of files where documents live
+// (load.Options.Parsed and Found).
+func OnParse(parsed func(), found func(files int)) Option {
+	return func(c *config) { c.parsed, c.found = parsed, found }
 }
 
 // Lean lets a command that reads the AIMS only through the model, the

@@ -234,7 +234,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 		checked[d] = dc
 		mu.Unlock()
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start, Limits: c.limits, Each: each, Parsed: c.parsed})
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start, Limits: c.limits, Each: each, Parsed: c.parsed, Found: c.found})
 	if err != nil {
 		return nil, err
 	}
