@@ -52,6 +52,7 @@ the same bytes.`,
 }
 
 func runExportCycloneDX(opts *ExportOptions) error {
+	gc.fast() // it holds its output too: see gc.go
 	ws, err := opts.openWorkspace()
 	if err != nil {
 		return err

@@ -90,6 +90,7 @@ func runReport(opts *ReportOptions) error {
 	}
 	toStdout := opts.Output == "" || opts.Output == "-"
 
+	gc.fast() // it holds its output too: see gc.go
 	ws, err := opts.openWorkspace()
 	if err != nil {
 		return err

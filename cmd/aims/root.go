@@ -146,7 +146,7 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return workspace.OpenAt(dir, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean())
+	return workspace.OpenAt(dir, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean(), workspace.OnParse(gc.fileParsed, gc.found))
 }
 
 // errNoAIMSFiles means none of the files given is inside an AIMS: a
@@ -187,7 +187,7 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 	if err != nil {
 		return nil, nil, err
 	}
-	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean())
+	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean(), workspace.OnParse(gc.fileParsed, gc.found))
 	return ws, abs, err
 }
 
