@@ -203,12 +203,24 @@ func checkGit(t *testing.T, fsys fs.FS, date, asOf string, after []edit) (diag.L
 			return nil, err
 		}
 	}
-	ws, err := workspace.OpenAt(dir, "")
-	if err != nil {
-		return nil, err
+	// As check does (Lean: approved documents compared with their
+	// history by digest) and with whole documents: both must agree.
+	var runs [2]diag.List
+	for i, opts := range [][]workspace.Option{{workspace.Lean()}, nil} {
+		ws, err := workspace.OpenAt(dir, "", opts...)
+		if err != nil {
+			return nil, err
+		}
+		runs[i], err = checkWorkspace(ws, asOf)
+		ws.Close()
+		if err != nil {
+			return nil, err
+		}
 	}
-	defer ws.Close()
-	return checkWorkspace(ws, asOf)
+	if lean, whole := listFindings(runs[0]), listFindings(runs[1]); lean != whole {
+		return nil, fmt.Errorf("findings with lean documents differ from those with whole documents:\n%s", cmp.Diff(whole, lean))
+	}
+	return runs[0], nil
 }
 
 func checkWorkspace(ws *workspace.Workspace, asOf string) (diag.List, error) {

@@ -1,11 +1,14 @@
 package workspace
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"path"
-	"reflect"
+	"slices"
 	"sort"
 	"sync"
 
@@ -102,7 +105,7 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 	if err != nil {
 		return nil, err
 	}
-	v := &versions{src: w.Source, trees: map[string]fs.FS{}, cache: map[string]map[string]*load.Document{}}
+	v := &versions{src: w.Source, trees: map[string]fs.FS{}, cache: map[string]map[string]*load.Document{}, contents: w.contents}
 	out := map[aims.Doc]gap.ApprovalRecord{}
 	for _, doc := range w.Model.All {
 		m := doc.Header()
@@ -168,14 +171,14 @@ func (v *versions) approvalAt(commits []vcs.Commit, doc *load.Document) (at, cha
 		return -1, -1, failed
 	}
 	approvedVersion := docAt(at)
-	if sameContent(approvedVersion, doc) {
+	if v.sameContent(approvedVersion, doc) {
 		return at, -1, failed
 	}
 	// The oldest newer commit whose content differs changed it (again a
 	// run of the newest, unless an edit was reverted).
 	changed = sort.Search(at, func(i int) bool {
 		d := docAt(i)
-		return d != nil && sameContent(approvedVersion, d)
+		return d != nil && v.sameContent(approvedVersion, d)
 	})
 	return at, changed, failed
 }
@@ -222,6 +225,9 @@ type versions struct {
 	trees  map[string]fs.FS                     // hash -> its tree
 	cache  map[string]map[string]*load.Document // hash/file -> id -> doc
 	parsed int                                  // file versions read (BenchmarkApprovals reports it)
+	// contents are the digests of checked documents whose values were
+	// projected (Workspace.contents).
+	contents map[*load.Document][32]byte
 }
 
 func (v *versions) doc(c vcs.Commit, file, id string) (*load.Document, error) {
@@ -259,21 +265,82 @@ func (v *versions) doc(c vcs.Commit, file, id string) (*load.Document, error) {
 var approvalKeys = []string{"approved_by", "approved_on", "version", "status", "next_review"}
 
 func sameApproval(x, y *load.Document) bool {
-	return fmt.Sprint(x.Value["approved_by"]) == fmt.Sprint(y.Value["approved_by"]) &&
-		fmt.Sprint(x.Value["approved_on"]) == fmt.Sprint(y.Value["approved_on"])
+	field := func(d *load.Document, k string) string {
+		v, _ := load.Get(d.Root(), k) // kept by Lean: link and gap read both
+		return fmt.Sprint(v)
+	}
+	return field(x, "approved_by") == field(y, "approved_by") && field(x, "approved_on") == field(y, "approved_on")
 }
 
 // sameContent compares what an approval covers: every field but the
 // approval's own, and the Markdown body.
-func sameContent(x, y *load.Document) bool {
-	strip := func(d *load.Document) map[string]any {
-		m := maps.Clone(d.Value)
-		for _, k := range approvalKeys {
-			delete(m, k)
+func (v *versions) sameContent(x, y *load.Document) bool {
+	return x.Body == y.Body && v.contentOf(x) == v.contentOf(y)
+}
+
+// contentOf is the digest of what d's approval covers: kept when its
+// values were projected, else computed from them.
+func (v *versions) contentOf(d *load.Document) [32]byte {
+	if d.Value == nil {
+		if c, ok := v.contents[d]; ok {
+			return c
 		}
-		return m
 	}
-	return x.Body == y.Body && reflect.DeepEqual(strip(x), strip(y))
+	return contentDigest(d)
+}
+
+// approved reports whether d records an approval (who and when).
+func approved(d *load.Document) bool {
+	return d.Value["approved_by"] != nil && d.Value["approved_on"] != nil
+}
+
+// contentDigest is a SHA-256 of the document's values but the approval's
+// own fields (approvalKeys), map keys in order, each value with its type:
+// two documents have the same digest exactly when their values, the
+// approval's fields aside, are deeply equal.
+func contentDigest(d *load.Document) [32]byte {
+	m := maps.Clone(d.Value)
+	for _, k := range approvalKeys {
+		delete(m, k)
+	}
+	return sha256.Sum256(appendCanonical(nil, m))
+}
+
+// appendCanonical appends v with its type, map keys sorted, lengths
+// before contents, so that different values never share an encoding.
+func appendCanonical(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, 'n')
+	case bool:
+		if v {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	case int64:
+		return binary.AppendVarint(append(b, 'i'), v)
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(b, 'd'), math.Float64bits(v))
+	case string:
+		return append(binary.AppendUvarint(append(b, 's'), uint64(len(v))), v...)
+	case []any:
+		b = binary.AppendUvarint(append(b, 'l'), uint64(len(v)))
+		for _, x := range v {
+			b = appendCanonical(b, x)
+		}
+		return b
+	case map[string]any:
+		b = binary.AppendUvarint(append(b, 'm'), uint64(len(v)))
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			b = append(binary.AppendUvarint(b, uint64(len(k))), k...)
+			b = appendCanonical(b, v[k])
+		}
+		return b
+	default:
+		// Not a value the loader makes; its type and text still tell it apart.
+		s := fmt.Sprintf("%T:%#v", v, v)
+		return append(binary.AppendUvarint(append(b, '?'), uint64(len(s))), s...)
+	}
 }
 
 // approvalCache holds the approval records, computed on first use.

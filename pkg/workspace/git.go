@@ -158,7 +158,7 @@ func OpenAt(dir, rev string, opts ...Option) (*Workspace, error) {
 		return w, nil
 	}
 	src := &Source{Versioned: true, Rev: rev, repo: repo}
-	opts = append(opts, whole) // document control reads whole documents
+	opts = append(opts, versioned)
 	if src.Shallow, err = repo.Shallow(); err != nil {
 		repo.Close()
 		return nil, err

@@ -60,8 +60,11 @@ type Workspace struct {
 	Source *Source
 
 	approvalCache
-	guard *guardFS
-	dirs  *dirFS // the folder read, when it is one; closed by Close
+	// contents holds, for each approved document whose values were
+	// projected (Lean inside git), the digest of what its approval covers.
+	contents map[*load.Document][32]byte
+	guard    *guardFS
+	dirs     *dirFS // the folder read, when it is one; closed by Close
 	config
 }
 
@@ -229,7 +232,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	var mu sync.Mutex
 	checked := map[*load.Document]*docCheck{}
 	each := func(d *load.Document) {
-		dc := checkDoc(v, d, c.cache, lean)
+		dc := checkDoc(v, d, c.cache, lean, c.versioned)
 		mu.Lock()
 		checked[d] = dc
 		mu.Unlock()
@@ -243,6 +246,14 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	valid, invalid, diags, err := collect(set.Docs, checked)
 	if err != nil {
 		return nil, err
+	}
+	for d, dc := range checked {
+		if dc.content != nil {
+			if w.contents == nil {
+				w.contents = map[*load.Document][32]byte{}
+			}
+			w.contents[d] = *dc.content
+		}
 	}
 	w.Diags = append(w.Diags, diags...)
 	c.cache.Flush() // what this run parsed and validated, for the next
@@ -310,6 +321,7 @@ type docCheck struct {
 	normalized, schema diag.List
 	typed              aims.Doc
 	err                error
+	content            *[32]byte // contentDigest, kept when the values were projected inside git
 }
 
 // checkDoc checks one document as soon as it is parsed (load.Options.Each),
@@ -318,7 +330,7 @@ type docCheck struct {
 // the analysis read later: what else a run needs of it is in its typed
 // struct, and holding every document's values was a third of what a run
 // of 10,000 documents held. aims.yaml keeps its values.
-func checkDoc(v *schema.Validator, d *load.Document, store *cache.Store, lean map[string]*load.Projection) *docCheck {
+func checkDoc(v *schema.Validator, d *load.Document, store *cache.Store, lean map[string]*load.Projection, versioned bool) *docCheck {
 	dc := &docCheck{normalized: link.NormalizeIDs(d)}
 	dc.schema, dc.err = validate(v, d, store)
 	if dc.err != nil || dc.schema.Max() >= diag.Error {
@@ -326,6 +338,10 @@ func checkDoc(v *schema.Validator, d *load.Document, store *cache.Store, lean ma
 	}
 	dc.typed, dc.err = aims.DecodeDocument(d)
 	if p := lean[d.Kind]; p != nil && dc.err == nil && d.Kind != "Manifest" {
+		if versioned && approved(d) {
+			c := cachedContentDigest(d, store)
+			dc.content = &c
+		}
 		d.Project(p)
 	}
 	return dc
