@@ -25,15 +25,26 @@ func FuzzPipeline(f *testing.F) {
 	manifest := []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: Fuzz}\ndocuments: {include: [\"**\"]}\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{"aims.yaml": {Data: manifest}, "doc.yaml": {Data: data}}
-		w, err := Open(fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Tiers: w.Tiers})
-		for _, d := range append(w.Diags, res.Findings...) {
-			if d.Pos.File != "" && d.Pos.Line == 0 && d.Code != "AIMS-R006" {
-				t.Errorf("finding with a file but no line: %v", d)
+		// Whole documents, and cut down once checked as check runs (Lean):
+		// both must find the same.
+		var found [2]string
+		for i, opts := range [][]Option{nil, {Lean()}} {
+			w, err := Open(fsys, opts...)
+			if err != nil {
+				t.Fatal(err)
 			}
+			res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Tiers: w.Tiers})
+			all := append(w.Diags, res.Findings...)
+			all.Sort()
+			for _, d := range all {
+				if d.Pos.File != "" && d.Pos.Line == 0 && d.Code != "AIMS-R006" {
+					t.Errorf("finding with a file but no line: %v", d)
+				}
+				found[i] += d.String() + "\n"
+			}
+		}
+		if found[0] != found[1] {
+			t.Errorf("whole documents find\n%s\ncut down ones\n%s", found[0], found[1])
 		}
 	})
 }
