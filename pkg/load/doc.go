@@ -21,6 +21,11 @@
 // scan places syntax errors at the offending token, as yamllint and editors
 // do. With a cache (Options.Cache) a file whose bytes were parsed before is
 // not parsed again, and one unchanged on disk is not even read (cache.go).
+// Files are parsed by workers while the walk lists the rest, and each
+// document is handed to Options.Each as soon as its file is parsed, so a
+// caller can check it there and cut its values down to the fields it
+// still needs (Document.Project): a run then never holds every document's
+// values at once.
 // It does not validate schemas or resolve
 // references: that is package schema and package link.
 package load

@@ -9,7 +9,9 @@
 // stages that can only answer yes or no (does this file exist?) met.
 //
 // Each stage is a plain function in its own package; this package only wires
-// them together so commands and tests run the same pipeline, and answers
+// them together so commands and tests run the same pipeline (schema and
+// decode run per document as the loader parses it; with Lean, a document's
+// values are then cut down to what link and gap read later), and answers
 // questions about the workspace itself: where it was read from (Source,
 // Label), document control from git, which findings lie in given files. It
 // prints nothing and never exits.
