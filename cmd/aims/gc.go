@@ -13,7 +13,8 @@ import (
 // sets GOGC or GOMEMLIMIT. Measurements are in README, Performance.
 //
 // Fast, for a run answered mostly from the cache such as pre-commit after
-// an edit: no collection until the process holds fastFloor, then GOGC
+// an edit, and for report and export (fast): no collection until the
+// process holds fastFloor, then GOGC
 // fastPercent. A check is a short-lived process whose heap stays live
 // until it exits, so collecting on the way is wasted work: a warm run of
 // 10,000 documents allocates about 125 MB and finishes without a
@@ -22,11 +23,12 @@ import (
 // Budgeted, once a run has parsed leanAfter files (a first run, or one
 // without the cache): what it holds grows with the AIMS, so from
 // leanFloor on, after every collection, GOGC is set so that the heap may
-// grow to the run's budget of budgetPerFile per file parsed (less what
-// the process holds besides its heap), given what is live, and no less
-// than leanPercent. A fixed GOGC low enough for 10,000 documents (40)
-// collected half as often again as needed at 50,000, where the binary and
-// the runtime weigh less per document.
+// grow to the run's budget of budgetPerFile per file where documents live
+// (the AIMS's size once the walk has listed it, the files parsed until
+// then; less what the process holds besides its heap), given what is
+// live, and no less than leanPercent. A fixed GOGC low enough for 10,000
+// documents (40) collected half as often again as needed at 50,000, where
+// the binary and the runtime weigh less per document.
 const (
 	fastFloor   = 256 << 20
 	fastPercent = 200
@@ -34,7 +36,7 @@ const (
 	leanAfter     = 1000
 	leanFloor     = 64 << 20
 	leanPercent   = 35
-	budgetPerFile = 9 << 10  // the peak the process aims at, per file parsed
+	budgetPerFile = 9 << 10  // the peak the process aims at, per file where documents live
 	budgetFixed   = 20 << 20 // the binary's pages and the runtime's own memory, outside the heap
 )
 
