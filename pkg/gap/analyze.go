@@ -344,7 +344,21 @@ func (a *analyzer) report(r *diag.Rule, pos diag.Pos, format string, args ...any
 // reportSev records a finding with an explicit severity (for rules whose
 // severity depends on the case, such as stale evidence in its grace period).
 func (a *analyzer) reportSev(r *diag.Rule, sev diag.Severity, pos diag.Pos, format string, args ...any) {
+	if a.off(r) {
+		return // not worth formatting
+	}
 	a.emit(r, sev, pos, nil, fmt.Sprintf(format, args...))
+}
+
+// off reports whether aims.yaml switches rule r off: a check may then skip
+// the work of reporting (a position, a message) for what nobody sees.
+func (a *analyzer) off(r *diag.Rule) bool {
+	o, ok := a.override[r.ID]
+	if !ok {
+		return false
+	}
+	s, err := diag.ParseSeverity(o.Severity)
+	return err == nil && s == diag.Off
 }
 
 // reportAgainst records a finding of rule r that counts against reqs as

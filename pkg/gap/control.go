@@ -64,11 +64,14 @@ func (a *analyzer) checkControl() {
 		if !ok || rec.Hash == "" {
 			continue
 		}
-		if rec.ChangedIn != "" {
+		// Positions are looked up only for findings someone sees: a
+		// rule switched off (as the shipped example does for its
+		// history) made every approved document decode its positions.
+		if rec.ChangedIn != "" && !a.off(controlRule.ChangedAfterApproval) {
 			a.reportAgainst(controlRule.ChangedAfterApproval, a.refsOf(controlRule.ChangedAfterApproval, doc), pos(m.Doc, "approved_on"),
 				"%s %s changed after its approval on %s, recorded in commit %s of %s: %s changed it and it was not approved again", m.Kind, m.Name(), m.ApprovedOn, rec.Short, rec.Date, rec.ChangedIn)
 		}
-		if !p.known(m.ApprovedBy) {
+		if !p.known(m.ApprovedBy) || a.off(controlRule.ApprovalRecordedByOther) {
 			continue
 		}
 		emails := p.emails(m.ApprovedBy)
