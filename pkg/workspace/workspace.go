@@ -243,17 +243,9 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	}
 	w := &Workspace{FS: fsys, Set: set, Catalog: catalog.ISO42001(), guard: guard, config: c}
 	w.Diags = append(w.Diags, set.Diags...)
-	valid, invalid, diags, err := collect(set.Docs, checked)
+	valid, invalid, diags, err := collect(set.Docs, checked, &w.contents)
 	if err != nil {
 		return nil, err
-	}
-	for d, dc := range checked {
-		if dc.content != nil {
-			if w.contents == nil {
-				w.contents = map[*load.Document][32]byte{}
-			}
-			w.contents[d] = *dc.content
-		}
 	}
 	w.Diags = append(w.Diags, diags...)
 	c.cache.Flush() // what this run parsed and validated, for the next
@@ -329,7 +321,7 @@ type docCheck struct {
 // document's values are then cut down to the fields that references and
 // the analysis read later: what else a run needs of it is in its typed
 // struct, and holding every document's values was a third of what a run
-// of 10,000 documents held. aims.yaml keeps its values.
+// of 10,000 documents held.
 func checkDoc(v *schema.Validator, d *load.Document, store *cache.Store, lean map[string]*load.Projection, versioned bool) *docCheck {
 	dc := &docCheck{normalized: link.NormalizeIDs(d)}
 	dc.schema, dc.err = validate(v, d, store)
@@ -337,7 +329,7 @@ func checkDoc(v *schema.Validator, d *load.Document, store *cache.Store, lean ma
 		return dc
 	}
 	dc.typed, dc.err = aims.DecodeDocument(d)
-	if p := lean[d.Kind]; p != nil && dc.err == nil && d.Kind != "Manifest" {
+	if p := lean[d.Kind]; p != nil && dc.err == nil {
 		if versioned && approved(d) {
 			c := cachedContentDigest(d, store)
 			dc.content = &c
@@ -362,8 +354,8 @@ func projections(kinds []string) map[string]*load.Projection {
 
 // collect gathers the checks of the documents in load order: the
 // normalisation warnings first, then the schema diagnostics, and the typed
-// structs of the valid ones.
-func collect(docs []*load.Document, checked map[*load.Document]*docCheck) ([]aims.Doc, []*load.Document, diag.List, error) {
+// structs of the valid ones; it adds the approval digests kept to contents.
+func collect(docs []*load.Document, checked map[*load.Document]*docCheck, contents *map[*load.Document][32]byte) ([]aims.Doc, []*load.Document, diag.List, error) {
 	var valid []aims.Doc
 	var invalid []*load.Document
 	var normalized, schemaDiags diag.List
@@ -376,6 +368,12 @@ func collect(docs []*load.Document, checked map[*load.Document]*docCheck) ([]aim
 		normalized = append(normalized, dc.normalized...)
 		schemaDiags = append(schemaDiags, dc.schema...)
 		errs = append(errs, dc.err)
+		if dc.content != nil {
+			if *contents == nil {
+				*contents = map[*load.Document][32]byte{}
+			}
+			(*contents)[d] = *dc.content
+		}
 		if dc.typed != nil {
 			valid = append(valid, dc.typed)
 		} else {
