@@ -6,9 +6,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
-// Built with -tags aimsprof, aims writes a CPU profile to $AIMS_CPUPROFILE
+// Built with -tags aimsprof, aims writes a CPU profile to $AIMS_CPUPROFILE,
+// an execution trace (where the wall time goes, core by core) to $AIMS_TRACE
 // and, at exit after a collection, a heap profile of what was still live
 // to $AIMS_HEAPPROFILE: the profiles behind README "Performance", taken
 // from the process exactly as a user runs it (a test binary has another
@@ -19,6 +21,12 @@ func init() {
 		f, err := os.Create(p)
 		if err == nil && pprof.StartCPUProfile(f) == nil {
 			stop = append(stop, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if p := os.Getenv("AIMS_TRACE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil && trace.Start(f) == nil {
+			stop = append(stop, func() { trace.Stop(); f.Close() })
 		}
 	}
 	if p := os.Getenv("AIMS_HEAPPROFILE"); p != "" {
