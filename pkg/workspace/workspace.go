@@ -248,16 +248,26 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 		return nil, err
 	}
 	w.Diags = append(w.Diags, diags...)
-	c.cache.Flush() // what this run parsed and validated, for the next
 	w.Model = aims.Build(valid)
 	w.Model.Invalid = invalid
-	w.Diags = append(w.Diags, w.readResults(v, fsys)...)
 	w.Tiers = Tiers(w.Model.Manifest)
 	names := slices.Sorted(maps.Keys(w.Tiers))
 	// References are checked over all documents, valid or not: an id in a
 	// document with a schema error still exists, and reporting every
-	// reference to it as unknown would bury the real problem.
-	ldiags := link.Check(set.Docs, fsys, w.Catalog, names)
+	// reference to it as unknown would bury the real problem. They are
+	// checked on a core of their own while this run's cache entries are
+	// written and the result files read (neither changes what link reads):
+	// a run after the documents are loaded was one core's work alone.
+	var ldiags diag.List
+	linked := make(chan struct{})
+	go func() {
+		defer close(linked)
+		ldiags = link.Check(set.Docs, fsys, w.Catalog, names)
+	}()
+	c.cache.Flush() // what this run parsed and validated, for the next
+	results := w.readResults(v, fsys)
+	<-linked
+	w.Diags = append(w.Diags, results...)
 	if manifestBroken(set.Diags) {
 		// The manifest's own error says why there is no Manifest; a second,
 		// position-less one would only bury it.
