@@ -41,7 +41,7 @@ bench:
 FUZZTIME ?= 60s
 FUZZ_TARGETS = FuzzLoad:./pkg/load FuzzFrontMatter:./pkg/load FuzzPositionsSection:./pkg/load FuzzValidate:./pkg/schema \
 	FuzzPrintable:./pkg/diag FuzzMarkdownText:./pkg/report FuzzLinkHTML:./pkg/report FuzzEvidenceRows:./pkg/report \
-	FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace
+	FuzzResolve:./pkg/vcs FuzzPipeline:./pkg/workspace FuzzParseDate:./pkg/gap
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; echo "$$name ($$pkg)"; \
