@@ -221,6 +221,7 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	if opts.ReadAhead != nil && opts.Digest != nil {
 		opts.ReadAhead(evidencePaths(m.Evidence))
 	}
+	a.startScans()
 	a.settings()
 	a.overrides()
 	a.checkDocuments()
@@ -268,8 +269,8 @@ type analyzer struct {
 	bySystem map[[2]string][]*aims.Evidence
 	byName   *systemIndex          // records by the AI systems they name, built on first use
 	owned    map[string][]aims.Doc // documents by owner, see ownedBy
-	find     finder                // reused by the rules that look up field paths
 	reasons  map[string][]string
+	scans    *scans // found while the rules run (startScans)
 	systems  []System
 	who      *people
 	// supportedBy is the reverse of support: kind and id -> requirements.

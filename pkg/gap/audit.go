@@ -261,10 +261,7 @@ func (a *analyzer) applicable(id string) bool {
 }
 
 // after reports whether date s is after today (a future audit date).
-func (a *analyzer) after(s string) bool {
-	d, ok := parseDate(s)
-	return ok && d.After(a.now)
-}
+func (a *analyzer) after(s string) bool { return after(a.now, s) }
 
 // clauseGroup maps "6.1.2" or "6" to "6", and an Annex A control or area
 // ("A.6.2.4", "A.6") to its area "A.6".

@@ -102,26 +102,10 @@ type pastDateOf struct {
 // every result file measured after today. It runs last, so each finding
 // counts against the requirements its document supports.
 func (a *analyzer) checkDates() {
-	for _, d := range a.m.All {
-		m := d.Header()
-		if m.Doc == nil {
-			continue
-		}
-		for _, pd := range pastDatesOf(m.Kind) {
-			if pd.If != nil && !pd.If(d) {
-				continue
-			}
-			a.find.find(m.Doc.Root(), pd.path)
-			for i, v := range a.find.hits {
-				s, ok := v.(string)
-				if !ok || !a.after(s) {
-					continue
-				}
-				ptr := a.find.ptr(pd.path, i)
-				a.reportAgainst(dateRule.Future, a.supportedReqs(m.Kind, m.ID), valueAt(m.Doc, ptr...),
-					"%s %s: %s %s is after today (%s)", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), s, a.now.Format("2006-01-02"))
-			}
-		}
+	for _, h := range a.scanned().dates {
+		m, ptr := h.doc.Header(), h.ptr
+		a.reportAgainst(dateRule.Future, a.supportedReqs(m.Kind, m.ID), valueAt(m.Doc, ptr...),
+			"%s %s: %s %s is after today (%s)", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), h.s, a.now.Format("2006-01-02"))
 	}
 	for _, e := range a.m.Evidence {
 		r, ok := a.m.Results[e.ID]

@@ -99,30 +99,17 @@ type narrativeOf struct {
 // checkNarratives reports every placeholder in a field that carries a
 // control.
 func (a *analyzer) checkNarratives() {
-	for _, d := range a.m.All {
-		m := d.Header()
-		if m.Doc == nil {
-			continue
-		}
-		for _, nf := range narrativesOf[m.Kind] {
-			a.find.find(m.Doc.Root(), nf.path)
-			for i, v := range a.find.hits {
-				s, ok := v.(string)
-				if !ok || says(s) {
-					continue
-				}
-				ptr := a.find.ptr(nf.path, i)
-				refs := nf.Refs
-				if nf.RefKey != "" {
-					refs = nil
-					if id, ok := sibling(m.Doc.Root(), ptr, nf.RefKey); ok {
-						refs = []string{id}
-					}
-				}
-				a.reportAgainst(narrativeRule.Placeholder, refs, valueAt(m.Doc, ptr...),
-					"%s %s: %s is a placeholder (%q), not a description", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), strings.TrimSpace(s))
+	for _, h := range a.scanned().narratives {
+		m, nf, ptr := h.doc.Header(), h.rule, h.ptr
+		refs := nf.Refs
+		if nf.RefKey != "" {
+			refs = nil
+			if id, ok := sibling(m.Doc.Root(), ptr, nf.RefKey); ok {
+				refs = []string{id}
 			}
 		}
+		a.reportAgainst(narrativeRule.Placeholder, refs, valueAt(m.Doc, ptr...),
+			"%s %s: %s is a placeholder (%q), not a description", m.Kind, m.Name(), strings.Join(pathNames(ptr), "."), strings.TrimSpace(h.s))
 	}
 }
 
