@@ -43,7 +43,7 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists, Digest: ws.FileDigest, ReadAhead: ws.ReadAhead}
+	opts := gap.Options{Now: now, Tiers: ws.Tiers, FileExists: ws.FileExists, Digest: ws.FileDigest}
 	if ws.Source != nil && ws.Source.Versioned {
 		opts.Versioned = true
 		opts.LastChanged = ws.Source.LastChanged

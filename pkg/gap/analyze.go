@@ -47,10 +47,6 @@ type Options struct {
 	// Digest, when set, reads the evidence file at path (through the same
 	// fs.FS as the documents, so at --rev it reads the blob).
 	Digest func(path string) (File, error)
-	// ReadAhead, when set, is told every path Digest may be asked for, in
-	// the order it will be, before the first: it may read them ahead on
-	// another core.
-	ReadAhead func(paths []string)
 }
 
 // File is what reading an evidence file found.
@@ -218,9 +214,6 @@ type Result struct {
 // name, and they are not repeated in Findings.
 func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options) *Result {
 	a := &analyzer{m: m, cat: cat, opts: opts, now: day(opts.Now), support: map[string][]Support{}, reasons: map[string][]string{}, blocking: map[string]bool{}}
-	if opts.ReadAhead != nil && opts.Digest != nil {
-		opts.ReadAhead(evidencePaths(m.Evidence))
-	}
 	a.startScans()
 	a.settings()
 	a.overrides()

@@ -172,18 +172,6 @@ func (a *analyzer) checkEvidence() {
 	}
 }
 
-// evidencePaths are the files checkEvidence reads, in the order it reads
-// them.
-func evidencePaths(evidence []*aims.Evidence) []string {
-	var paths []string
-	for _, e := range evidence {
-		if e.Path != "" {
-			paths = append(paths, e.Path)
-		}
-	}
-	return paths
-}
-
 // sharedFiles applies AIMS-G027 to one file offered as several Evidence
 // documents: split into records of at most MaxClaims each, a file that
 // claims everything would otherwise pass. Files are the same when their

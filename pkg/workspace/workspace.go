@@ -65,7 +65,6 @@ type Workspace struct {
 	contents map[*load.Document][32]byte
 	guard    *guardFS
 	dirs     *dirFS // the folder read, when it is one; closed by Close
-	ahead    ahead  // evidence files read ahead of the analysis
 	config
 }
 
@@ -100,15 +99,6 @@ func (w *Workspace) FileExists(p string) bool {
 // anything but white space.
 func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	p = path.Clean(strings.TrimPrefix(p, "./"))
-	if f, err, ok := w.readAhead(p); ok {
-		return f, err
-	}
-	return w.digest(p)
-}
-
-// digest is FileDigest of a clean path; safe to call from several
-// goroutines (ReadAhead).
-func (w *Workspace) digest(p string) (gap.File, error) {
 	if !fs.ValidPath(p) {
 		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
 	}
@@ -190,7 +180,6 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 // held open, and writes what the analysis added to the cache (evidence
 // digests).
 func (w *Workspace) Close() error {
-	w.ahead.close()
 	w.cache.Flush()
 	err := w.Source.Close()
 	if w.dirs != nil {
