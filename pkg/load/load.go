@@ -90,9 +90,10 @@ type Options struct {
 // documents: they are read as evidence, not validated as AIMS documents.
 var DefaultExclude = []string{"evidence/"}
 
-// skipDir reports folders that never hold AIMS documents: hidden folders
-// (.git, .github, .aims) and dependency trees.
-func skipDir(name string) bool {
+// SkipDir reports the folders, by name, that the walk of an AIMS never
+// enters, since they never hold AIMS documents: hidden folders (.git,
+// .github, .aims) and dependency trees.
+func SkipDir(name string) bool {
 	return strings.HasPrefix(name, ".") && name != "." || name == "node_modules" || name == "vendor"
 }
 
@@ -161,7 +162,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 			return nil
 		}
 		if d.IsDir() {
-			if p != "." && skipDir(d.Name()) {
+			if p != "." && SkipDir(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil

@@ -42,8 +42,9 @@ type dirFS struct {
 	// joined anew) was a tenth of the walk.
 	listed sync.Map // folder -> []fs.DirEntry
 
-	fd  dirFDs // Linux: folders listed through descriptors (dirfs_linux.go)
-	ofd dirFDs // and files opened through descriptors of their own
+	fd  dirFDs     // Linux: folders listed through descriptors (dirfs_linux.go)
+	ofd dirFDs     // and files opened through descriptors of their own
+	pre prefetcher // Linux: folders listed ahead of the walk (prefetch_linux.go)
 }
 
 // maxDirs bounds the folders kept open at once (each holds a descriptor).

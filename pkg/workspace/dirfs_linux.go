@@ -36,6 +36,21 @@ type dirFDs struct {
 // fastReadDir lists folder name like os.Root's ReadDir (sorted, each entry
 // with its Lstat); false when it cannot, and the caller asks the root.
 func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
+	p := d.pre.Load()
+	if p != nil {
+		if ents, ok := p.take(name); ok {
+			return ents, true
+		}
+	}
+	ents, ok := d.listFD(name)
+	if ok && p != nil {
+		p.walked(name, ents)
+	}
+	return ents, ok
+}
+
+// listFD lists folder name through the walk's descriptors.
+func (d *dirFS) listFD(name string) ([]fs.DirEntry, bool) {
 	d.fd.mu.Lock()
 	defer d.fd.mu.Unlock()
 	if !d.fd.ready(d) {
@@ -54,9 +69,16 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 	if d.fd.buf == nil {
 		d.fd.buf = make([]byte, 32<<10)
 	}
+	return d.entries(fd, name, d.fd.buf)
+}
+
+// entries lists the folder open at fd, whose path is name, reading its
+// entries through buf: sorted by name, each file with its Lstat
+// (fstatat), each folder with its Lstat made when asked.
+func (d *dirFS) entries(fd int, name string, buf []byte) ([]fs.DirEntry, bool) {
 	var ents []fs.DirEntry
 	for {
-		n, err := unix.Getdents(fd, d.fd.buf)
+		n, err := unix.Getdents(fd, buf)
 		if err == unix.EINTR {
 			continue
 		}
@@ -66,7 +88,7 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 		if n <= 0 {
 			break
 		}
-		for b := d.fd.buf[:n]; len(b) > 0; {
+		for b := buf[:n]; len(b) > 0; {
 			// struct linux_dirent64: ino, off (8 bytes each), reclen (2),
 			// type (1), name (NUL-terminated).
 			if len(b) < 19 {

@@ -3,8 +3,16 @@
 package workspace
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/load"
 )
 
 // On Linux folders are listed through descriptors, never through a link:
@@ -26,6 +34,151 @@ func TestFastReadDirNeverFollowsLinks(t *testing.T) {
 	} {
 		if _, ok := d.fastReadDir(tt.name); ok != tt.fast {
 			t.Errorf("fastReadDir(%q) listed: %v, want %v", tt.name, ok, tt.fast)
+		}
+	}
+}
+
+// prefetchTree is linkTree with more folders for the prefetcher to list
+// ahead of the walk, and folders the walk skips.
+func prefetchTree(t *testing.T) string {
+	t.Helper()
+	root := linkTree(t)
+	for _, p := range []string{
+		"evidence/x/1/r.md", "evidence/x/2/r.md", "evidence/y/r.md", "z/last.yaml",
+		".git/objects/ab/cd", "node_modules/m/index.js", "a/.hidden/h/x.md", "vendor/v/x.yaml",
+	} {
+		p = filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// idle waits until the prefetcher has listed every folder it knows of.
+func idle(t *testing.T, p *prefetch) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		p.mu.Lock()
+		busy := len(p.stack) > 0
+		for _, f := range p.folders {
+			busy = busy || f.state == fetchListing
+		}
+		p.mu.Unlock()
+		if !busy {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the prefetcher is still listing after 10 s")
+		}
+	}
+}
+
+// TestPrefetchListsAheadOfTheWalk lets the prefetcher list everything it
+// can before the walk goes on from the top folder: it lists every real
+// folder the walk enters and nothing the walk skips or that is a link, and
+// the walk then takes each listing instead of making it, getting what
+// os.Root lists.
+func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
+	root := prefetchTree(t)
+	want, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Close()
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDirFS(r)
+	defer d.Close()
+	stop := d.startPrefetch(load.SkipDir)
+	defer stop()
+	p := d.pre.Load()
+	top, ok := d.listFD(".")
+	if !ok {
+		t.Fatal("cannot list the top folder")
+	}
+	p.take(".") // the walk's, as when it lists it
+	p.walked(".", top)
+	idle(t, p)
+	var listed []string
+	p.mu.Lock()
+	for name, f := range p.folders {
+		if f.state == fetchListed {
+			listed = append(listed, name)
+		}
+	}
+	p.mu.Unlock()
+	slices.Sort(listed)
+	wantListed := []string{"a", "a/b", "a/b/c", "evidence", "evidence/x", "evidence/x/1", "evidence/x/2", "evidence/y", "z"}
+	if diff := cmp.Diff(wantListed, listed); diff != "" {
+		t.Errorf("folders listed ahead of the walk (-want +got):\n%s", diff)
+	}
+	taken := 0
+	err = fs.WalkDir(d, ".", func(name string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() {
+			return nil
+		}
+		if name != "." && load.SkipDir(e.Name()) {
+			return fs.SkipDir
+		}
+		p.mu.Lock()
+		f := p.folders[name]
+		p.mu.Unlock()
+		if name != "." && (f == nil || f.state != fetchListed) {
+			t.Errorf("%s: not listed ahead of the walk", name)
+		}
+		got := listing(fs.ReadDir(d, name))
+		if name != "." {
+			p.mu.Lock()
+			if p.folders[name].state == fetchWalked {
+				taken++
+			}
+			p.mu.Unlock()
+		}
+		if diff := cmp.Diff(listing(fs.ReadDir(want.FS(), name)), got); diff != "" {
+			t.Errorf("%s listed (-os.Root +prefetched):\n%s", name, diff)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if taken != len(wantListed) {
+		t.Errorf("the walk took %d listings, want %d", taken, len(wantListed))
+	}
+}
+
+// TestPrefetchNeverFollowsLinks: a folder that is a link, or lies beyond
+// one, is not listed by the prefetcher (the walk lists it as before).
+func TestPrefetchNeverFollowsLinks(t *testing.T) {
+	root := prefetchTree(t)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDirFS(r)
+	defer d.Close()
+	stop := d.startPrefetch(load.SkipDir)
+	defer stop()
+	p := d.pre.Load()
+	buf := make([]byte, 4096)
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"a", true}, {"a/b/c", true}, {"evidence/x/1", true},
+		{"a/out", false}, {"a/inside", false}, {"a/inside/c", false}, {"a/chain", false}, {"a/b/ev", false}, {"abs", false}, {"a/missing", false}, {"a/b/file.txt", false},
+	} {
+		if _, ok, _ := p.list(tt.name, buf); ok != tt.ok {
+			t.Errorf("prefetch listed %q: %v, want %v", tt.name, ok, tt.ok)
 		}
 	}
 }

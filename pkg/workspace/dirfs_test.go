@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/load"
 )
 
 // linkTree writes an AIMS-like folder beside a secret outside it, with
@@ -72,15 +73,30 @@ type answer struct {
 	Lstat, Stat, Open, ReadFile, ReadDir, ReadLink string
 }
 
-func ask(fsys fs.FS, name string) answer {
-	info := func(st fs.FileInfo, err error) string {
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		// The identity is what the cache keys unchanged files by.
-		id, _ := cache.Identity(st, time.Now().Add(time.Hour))
-		return fmt.Sprintf("%s %v %d %v %x", st.Name(), st.Mode(), st.Size(), st.ModTime(), id)
+// info describes what Stat or Lstat answered.
+func info(st fs.FileInfo, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
 	}
+	// The identity is what the cache keys unchanged files by.
+	id, _ := cache.Identity(st, time.Now().Add(time.Hour))
+	return fmt.Sprintf("%s %v %d %v %x", st.Name(), st.Mode(), st.Size(), st.ModTime(), id)
+}
+
+// listing describes what ReadDir answered.
+func listing(ents []fs.DirEntry, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var names []string
+	for _, e := range ents {
+		st, err := e.Info()
+		names = append(names, e.Name()+" "+info(st, err))
+	}
+	return strings.Join(names, ", ")
+}
+
+func ask(fsys fs.FS, name string) answer {
 	var a answer
 	a.Lstat = info(fs.Lstat(fsys, name))
 	a.Stat = info(fs.Stat(fsys, name))
@@ -95,16 +111,7 @@ func ask(fsys fs.FS, name string) answer {
 	} else {
 		a.ReadFile = string(b)
 	}
-	if ents, err := fs.ReadDir(fsys, name); err != nil {
-		a.ReadDir = "error: " + err.Error()
-	} else {
-		var names []string
-		for _, e := range ents {
-			st, err := e.Info()
-			names = append(names, e.Name()+" "+info(st, err))
-		}
-		a.ReadDir = strings.Join(names, ", ")
-	}
+	a.ReadDir = listing(fs.ReadDir(fsys, name))
 	if s, err := fs.ReadLink(fsys, name); err != nil {
 		a.ReadLink = "error: " + err.Error()
 	} else {
@@ -120,11 +127,12 @@ func ask(fsys fs.FS, name string) answer {
 func TestDirFSAnswersAsOSRoot(t *testing.T) {
 	root := linkTree(t)
 	for _, c := range []struct {
-		keep int
-		walk bool
-	}{{512, true}, {512, false}, {1, true}, {1, false}} {
+		keep     int
+		walk     bool
+		prefetch bool // the walk lists folders with a prefetcher running
+	}{{512, true, false}, {512, false, false}, {1, true, false}, {1, false, false}, {512, true, true}, {1, true, true}} {
 		keep := c.keep
-		t.Run(fmt.Sprintf("maxDirs=%d/walked=%v", c.keep, c.walk), func(t *testing.T) {
+		t.Run(fmt.Sprintf("maxDirs=%d/walked=%v/prefetch=%v", c.keep, c.walk, c.prefetch), func(t *testing.T) {
 			defer func(n int) { maxDirs = n }(maxDirs)
 			maxDirs = keep
 			want, err := os.OpenRoot(root)
@@ -141,7 +149,13 @@ func TestDirFSAnswersAsOSRoot(t *testing.T) {
 			// Walked first (as a run does) or not, then every name twice:
 			// once answered fresh, once from what was learnt.
 			if c.walk {
-				if err := fs.WalkDir(d, ".", func(string, fs.DirEntry, error) error { return nil }); err != nil {
+				stop := func() {}
+				if c.prefetch {
+					stop = d.startPrefetch(load.SkipDir)
+				}
+				err := fs.WalkDir(d, ".", func(string, fs.DirEntry, error) error { return nil })
+				stop()
+				if err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -237,7 +237,12 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 		checked[d] = dc
 		mu.Unlock()
 	}
+	stopPrefetch := func() {}
+	if d, ok := guard.fsys.(*dirFS); ok {
+		stopPrefetch = d.startPrefetch(load.SkipDir)
+	}
 	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start, Limits: c.limits, Each: each, Parsed: c.parsed, Found: c.found})
+	stopPrefetch()
 	if err != nil {
 		return nil, err
 	}
