@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -83,6 +84,7 @@ func idle(t *testing.T, p *prefetch) {
 // the walk then takes each listing instead of making it, getting what
 // os.Root lists.
 func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // as on the machines it is for
 	root := prefetchTree(t)
 	want, err := os.OpenRoot(root)
 	if err != nil {
@@ -159,6 +161,7 @@ func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
 // TestPrefetchNeverFollowsLinks: a folder that is a link, or lies beyond
 // one, is not listed by the prefetcher (the walk lists it as before).
 func TestPrefetchNeverFollowsLinks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // as on the machines it is for
 	root := prefetchTree(t)
 	r, err := os.OpenRoot(root)
 	if err != nil {
@@ -180,5 +183,22 @@ func TestPrefetchNeverFollowsLinks(t *testing.T) {
 		if _, ok, _ := p.list(tt.name, buf); ok != tt.ok {
 			t.Errorf("prefetch listed %q: %v, want %v", tt.name, ok, tt.ok)
 		}
+	}
+}
+
+// TestPrefetchNeedsTwoCores: on one core the prefetcher and the walk
+// would only take turns, so none is started.
+func TestPrefetchNeedsTwoCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	r, err := os.OpenRoot(prefetchTree(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDirFS(r)
+	defer d.Close()
+	stop := d.startPrefetch(load.SkipDir)
+	defer stop()
+	if d.pre.Load() != nil {
+		t.Error("a prefetcher started with GOMAXPROCS 1")
 	}
 }

@@ -151,6 +151,7 @@ func TestDirFSAnswersAsOSRoot(t *testing.T) {
 			if c.walk {
 				stop := func() {}
 				if c.prefetch {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // it needs two
 					stop = d.startPrefetch(load.SkipDir)
 				}
 				err := fs.WalkDir(d, ".", func(string, fs.DirEntry, error) error { return nil })

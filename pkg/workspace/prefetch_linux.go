@@ -5,6 +5,7 @@ package workspace
 import (
 	"io/fs"
 	"path"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -26,9 +27,9 @@ import (
 // folder being listed here waits for that listing. Listings are made as
 // fastReadDir makes them; a folder is opened from the top with openat2
 // refusing any link on the way (RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH), so
-// no link is ever followed, and where the kernel cannot (before Linux 5.6)
-// the walk lists everything itself, as before. Folders the walk skips
-// (skip) are never listed.
+// no link is ever followed; where that call is missing (before Linux 5.6)
+// or refused (a sandbox), the walk lists everything itself, as before.
+// Folders the walk skips (skip) are never listed.
 type prefetch struct {
 	d    *dirFS
 	skip func(name string) bool
@@ -63,9 +64,12 @@ const (
 
 // startPrefetch starts listing folders ahead of the walk, skipping those
 // for which skip (the walk's rule, given a folder's name) is true. stop
-// ends it; listings not taken are let go. Without a descriptor of the top
-// folder nothing is started.
+// ends it; listings not taken are let go. Nothing is started on one core,
+// or without a descriptor of the top folder.
 func (d *dirFS) startPrefetch(skip func(name string) bool) (stop func()) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return func() {} // one core: the two would only take turns
+	}
 	root, ok := d.rootFD()
 	if !ok {
 		return func() {}
@@ -174,13 +178,16 @@ func (p *prefetch) run() {
 		p.mu.Unlock()
 		p.changed.Broadcast()
 		if gone {
-			return // no openat2 in this kernel: the walk lists the rest
+			return // no openat2 here: the walk lists the rest
 		}
 	}
 }
 
 // list lists folder name, opened from the top without following any link;
-// gone is true when the kernel cannot open it that way.
+// gone is true when the kernel cannot open it that way: no openat2
+// (ENOSYS, before Linux 5.6), flags it does not know (EINVAL), or a
+// sandbox that refuses the call (EPERM: no open of a folder fails so
+// otherwise).
 func (p *prefetch) list(name string, buf []byte) (ents []fs.DirEntry, ok, gone bool) {
 	how := &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC,
@@ -195,7 +202,7 @@ func (p *prefetch) list(name string, buf []byte) (ents []fs.DirEntry, ok, gone b
 		}
 	}
 	if err != nil {
-		return nil, false, err == unix.ENOSYS
+		return nil, false, err == unix.ENOSYS || err == unix.EINVAL || err == unix.EPERM
 	}
 	defer unix.Close(fd)
 	ents, ok = p.d.entries(fd, name, buf)
