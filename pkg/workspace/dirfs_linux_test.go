@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 
 	"github.com/aims-dev/aims/pkg/load"
 )
@@ -85,6 +86,7 @@ func idle(t *testing.T, p *prefetch) {
 // os.Root lists.
 func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // as on the machines it is for
+	defer setPrefetchAfter(1)()                     // from the first folder the walk lists
 	root := prefetchTree(t)
 	want, err := os.OpenRoot(root)
 	if err != nil {
@@ -172,6 +174,11 @@ func TestPrefetchNeverFollowsLinks(t *testing.T) {
 	stop := d.startPrefetch(load.SkipDir)
 	defer stop()
 	p := d.pre.Load()
+	top, ok := d.rootFD()
+	if !ok {
+		t.Fatal("no descriptor of the top folder")
+	}
+	defer unix.Close(top)
 	buf := make([]byte, 4096)
 	for _, tt := range []struct {
 		name string
@@ -180,7 +187,7 @@ func TestPrefetchNeverFollowsLinks(t *testing.T) {
 		{"a", true}, {"a/b/c", true}, {"evidence/x/1", true},
 		{"a/out", false}, {"a/inside", false}, {"a/inside/c", false}, {"a/chain", false}, {"a/b/ev", false}, {"abs", false}, {"a/missing", false}, {"a/b/file.txt", false},
 	} {
-		if _, ok, _ := p.list(tt.name, buf); ok != tt.ok {
+		if _, ok, _ := p.list(top, tt.name, buf); ok != tt.ok {
 			t.Errorf("prefetch listed %q: %v, want %v", tt.name, ok, tt.ok)
 		}
 	}
@@ -200,5 +207,45 @@ func TestPrefetchNeedsTwoCores(t *testing.T) {
 	defer stop()
 	if d.pre.Load() != nil {
 		t.Error("a prefetcher started with GOMAXPROCS 1")
+	}
+}
+
+// TestPrefetchWaitsForALargeAIMS: the prefetcher starts only once the walk
+// has listed prefetchAfter folders, so walking a small AIMS costs no
+// second lister, and walking a larger one does start it.
+func TestPrefetchWaitsForALargeAIMS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	root := prefetchTree(t) // the walk lists 10 folders, the top one included
+	for _, tt := range []struct {
+		after   int
+		started bool
+	}{{64, false}, {11, false}, {10, true}, {1, true}} {
+		func() {
+			defer setPrefetchAfter(tt.after)()
+			r, err := os.OpenRoot(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := newDirFS(r)
+			defer d.Close()
+			stop := d.startPrefetch(load.SkipDir)
+			p := d.pre.Load()
+			err = fs.WalkDir(d, ".", func(name string, e fs.DirEntry, err error) error {
+				if err == nil && e.IsDir() && name != "." && load.SkipDir(e.Name()) {
+					return fs.SkipDir
+				}
+				return err
+			})
+			p.mu.Lock()
+			started := p.started
+			p.mu.Unlock()
+			stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if started != tt.started {
+				t.Errorf("prefetchAfter %d: started %v, want %v", tt.after, started, tt.started)
+			}
+		}()
 	}
 }

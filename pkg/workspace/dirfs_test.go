@@ -152,6 +152,7 @@ func TestDirFSAnswersAsOSRoot(t *testing.T) {
 				stop := func() {}
 				if c.prefetch {
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // it needs two
+					defer setPrefetchAfter(1)()                     // and a larger AIMS
 					stop = d.startPrefetch(load.SkipDir)
 				}
 				err := fs.WalkDir(d, ".", func(string, fs.DirEntry, error) error { return nil })
@@ -169,6 +170,13 @@ func TestDirFSAnswersAsOSRoot(t *testing.T) {
 			}
 		})
 	}
+}
+
+// setPrefetchAfter sets prefetchAfter and returns the restore.
+func setPrefetchAfter(n int) (restore func()) {
+	old := prefetchAfter
+	prefetchAfter = n
+	return func() { prefetchAfter = old }
 }
 
 // TestDirFSNeverLeavesTheRoot names the outside file through every link

@@ -33,12 +33,13 @@ import (
 type prefetch struct {
 	d    *dirFS
 	skip func(name string) bool
-	root int // descriptor of the top folder
 
 	mu      sync.Mutex
 	changed sync.Cond // a listing is done, a folder to list is found, or stop
 	folders map[string]*fetched
 	stack   []string // folders to list, the next on top
+	listed  int      // folders the walk listed itself
+	started bool     // run is running, or has run
 	stopped bool
 
 	done chan struct{}
@@ -62,30 +63,28 @@ const (
 	fetchWalked                    // the walk's: listed there, or taken
 )
 
-// startPrefetch starts listing folders ahead of the walk, skipping those
-// for which skip (the walk's rule, given a folder's name) is true. stop
-// ends it; listings not taken are let go. Nothing is started on one core,
-// or without a descriptor of the top folder.
+// startPrefetch sets up listing folders ahead of the walk, skipping those
+// for which skip (the walk's rule, given a folder's name) is true. It
+// starts listing once the walk has listed prefetchAfter folders, and never
+// on one core. stop ends it; listings not taken are let go.
 func (d *dirFS) startPrefetch(skip func(name string) bool) (stop func()) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return func() {} // one core: the two would only take turns
 	}
-	root, ok := d.rootFD()
-	if !ok {
-		return func() {}
-	}
-	p := &prefetch{d: d, skip: skip, root: root, folders: map[string]*fetched{}, done: make(chan struct{})}
+	p := &prefetch{d: d, skip: skip, folders: map[string]*fetched{}, done: make(chan struct{})}
 	p.changed.L = &p.mu
 	d.pre.Store(p)
-	go p.run()
 	return func() {
 		p.mu.Lock()
 		p.stopped = true
+		started := p.started
 		clear(p.folders)
 		p.stack = nil
 		p.mu.Unlock()
 		p.changed.Broadcast()
-		<-p.done
+		if started {
+			<-p.done
+		}
 		d.pre.CompareAndSwap(p, nil)
 	}
 }
@@ -115,11 +114,17 @@ func (p *prefetch) take(name string) ([]fs.DirEntry, bool) {
 	return ents, true
 }
 
-// walked hands the prefetcher the subfolders of a folder the walk listed.
+// walked hands the prefetcher the subfolders of a folder the walk listed,
+// and starts it once the walk has listed prefetchAfter folders.
 func (p *prefetch) walked(name string, ents []fs.DirEntry) {
 	p.mu.Lock()
 	if !p.stopped {
 		p.push(name, ents)
+		p.listed++
+		if !p.started && p.listed >= prefetchAfter {
+			p.started = true
+			go p.run()
+		}
 	}
 	p.mu.Unlock()
 	p.changed.Broadcast()
@@ -159,14 +164,18 @@ func (p *prefetch) next() (string, *fetched, bool) {
 
 func (p *prefetch) run() {
 	defer close(p.done)
-	defer unix.Close(p.root)
+	root, ok := p.d.rootFD()
+	if !ok {
+		return
+	}
+	defer unix.Close(root)
 	buf := make([]byte, 32<<10)
 	for {
 		name, f, ok := p.next()
 		if !ok {
 			return
 		}
-		ents, ok, gone := p.list(name, buf)
+		ents, ok, gone := p.list(root, name, buf)
 		p.mu.Lock()
 		f.state = fetchFailed
 		if ok {
@@ -183,12 +192,13 @@ func (p *prefetch) run() {
 	}
 }
 
-// list lists folder name, opened from the top without following any link;
+// list lists folder name, opened from the top folder (root) without
+// following any link;
 // gone is true when the kernel cannot open it that way: no openat2
 // (ENOSYS, before Linux 5.6), flags it does not know (EINVAL), or a
 // sandbox that refuses the call (EPERM: no open of a folder fails so
 // otherwise).
-func (p *prefetch) list(name string, buf []byte) (ents []fs.DirEntry, ok, gone bool) {
+func (p *prefetch) list(root int, name string, buf []byte) (ents []fs.DirEntry, ok, gone bool) {
 	how := &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC,
 		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_BENEATH,
@@ -196,7 +206,7 @@ func (p *prefetch) list(name string, buf []byte) (ents []fs.DirEntry, ok, gone b
 	var fd int
 	var err error
 	for {
-		fd, err = unix.Openat2(p.root, name, how)
+		fd, err = unix.Openat2(root, name, how)
 		if err != unix.EINTR {
 			break
 		}
