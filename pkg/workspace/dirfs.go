@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // dirFS reads the AIMS folder with the guarantees of os.Root (no symlink and
@@ -45,6 +46,8 @@ type dirFS struct {
 	fd  dirFDs     // Linux: folders listed through descriptors (dirfs_linux.go)
 	ofd dirFDs     // and files opened through descriptors of their own
 	pre prefetcher // Linux: folders listed ahead of the walk (prefetch_linux.go)
+	// prefetched counts the listings the walk took from pre.
+	prefetched atomic.Int64
 }
 
 // prefetchAfter is how many folders the walk lists before folders are

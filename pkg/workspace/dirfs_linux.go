@@ -39,6 +39,7 @@ func (d *dirFS) fastReadDir(name string) ([]fs.DirEntry, bool) {
 	p := d.pre.Load()
 	if p != nil {
 		if ents, ok := p.take(name); ok {
+			d.prefetched.Add(1)
 			return ents, true
 		}
 	}

@@ -3,11 +3,13 @@
 package workspace
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/synth"
 )
 
 // On Linux folders are listed through descriptors, never through a link:
@@ -247,5 +250,49 @@ func TestPrefetchWaitsForALargeAIMS(t *testing.T) {
 				t.Errorf("prefetchAfter %d: started %v, want %v", tt.after, started, tt.started)
 			}
 		}()
+	}
+}
+
+// TestPrefetchedWalkLoadsTheSame opens a generated AIMS of a few hundred
+// folders from disk with folders listed ahead of the walk and without, and
+// requires the same documents in the same order, the same diagnostics and
+// the same analysis input.
+func TestPrefetchedWalkLoadsTheSame(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	files, err := synth.Generate(30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := synth.Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	open := func(after int) (string, int64) {
+		defer setPrefetchAfter(after)()
+		w, err := OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		var b strings.Builder
+		for _, d := range w.Set.Docs {
+			fmt.Fprintf(&b, "%s %s %s\n", d.File, d.Kind, d.ID)
+		}
+		for _, d := range w.Diags {
+			fmt.Fprintf(&b, "%s\n", d)
+		}
+		fmt.Fprintf(&b, "%d systems, %d evidence\n", len(w.Model.Systems), len(w.Model.Evidence))
+		return b.String(), w.dirs.prefetched.Load()
+	}
+	ahead, taken := open(1)
+	walked, none := open(1 << 30)
+	if taken == 0 || none != 0 {
+		t.Errorf("listings taken from the prefetcher: %d with it, %d without; want some and none", taken, none)
+	}
+	if diff := cmp.Diff(walked, ahead); diff != "" {
+		t.Errorf("loaded with folders listed ahead (-walk alone +ahead):\n%s", diff)
+	}
+	if n := strings.Count(walked, "\n"); n < 300 {
+		t.Errorf("only %d lines loaded: the generated AIMS is too small to test anything", n)
 	}
 }
