@@ -63,6 +63,27 @@ func prefetchTree(t *testing.T) string {
 	return root
 }
 
+// prefetching opens root as a run does, with a prefetcher, both closed
+// when the test ends.
+func prefetching(t *testing.T, root string) (*dirFS, *prefetch) {
+	t.Helper()
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDirFS(r)
+	stop := d.startPrefetch(load.SkipDir)
+	t.Cleanup(func() {
+		stop()
+		d.Close()
+	})
+	p := d.pre.Load()
+	if p == nil {
+		t.Fatal("no prefetcher started")
+	}
+	return d, p
+}
+
 // idle waits until the prefetcher has listed every folder it knows of.
 func idle(t *testing.T, p *prefetch) {
 	t.Helper()
@@ -96,15 +117,7 @@ func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer want.Close()
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := newDirFS(r)
-	defer d.Close()
-	stop := d.startPrefetch(load.SkipDir)
-	defer stop()
-	p := d.pre.Load()
+	d, p := prefetching(t, root)
 	top, ok := d.listFD(".")
 	if !ok {
 		t.Fatal("cannot list the top folder")
@@ -167,16 +180,7 @@ func TestPrefetchListsAheadOfTheWalk(t *testing.T) {
 // one, is not listed by the prefetcher (the walk lists it as before).
 func TestPrefetchNeverFollowsLinks(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // as on the machines it is for
-	root := prefetchTree(t)
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := newDirFS(r)
-	defer d.Close()
-	stop := d.startPrefetch(load.SkipDir)
-	defer stop()
-	p := d.pre.Load()
+	d, p := prefetching(t, prefetchTree(t))
 	top, ok := d.rootFD()
 	if !ok {
 		t.Fatal("no descriptor of the top folder")
@@ -225,15 +229,8 @@ func TestPrefetchWaitsForALargeAIMS(t *testing.T) {
 	}{{64, false}, {11, false}, {10, true}, {1, true}} {
 		func() {
 			defer setPrefetchAfter(tt.after)()
-			r, err := os.OpenRoot(root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := newDirFS(r)
-			defer d.Close()
-			stop := d.startPrefetch(load.SkipDir)
-			p := d.pre.Load()
-			err = fs.WalkDir(d, ".", func(name string, e fs.DirEntry, err error) error {
+			d, p := prefetching(t, root)
+			err := fs.WalkDir(d, ".", func(name string, e fs.DirEntry, err error) error {
 				if err == nil && e.IsDir() && name != "." && load.SkipDir(e.Name()) {
 					return fs.SkipDir
 				}
@@ -242,7 +239,6 @@ func TestPrefetchWaitsForALargeAIMS(t *testing.T) {
 			p.mu.Lock()
 			started := p.started
 			p.mu.Unlock()
-			stop()
 			if err != nil {
 				t.Fatal(err)
 			}
