@@ -193,11 +193,11 @@ func (p *prefetch) run() {
 }
 
 // list lists folder name, opened from the top folder (root) without
-// following any link;
-// gone is true when the kernel cannot open it that way: no openat2
-// (ENOSYS, before Linux 5.6), flags it does not know (EINVAL), or a
-// sandbox that refuses the call (EPERM: no open of a folder fails so
-// otherwise).
+// following any link. gone is true when the kernel cannot open it that
+// way: no openat2 (ENOSYS, before Linux 5.6), flags it does not know
+// (EINVAL), or a sandbox that refuses the call (EPERM: no open of a folder
+// fails so otherwise). Any other failure (a link on the way, a folder
+// that cannot be read) leaves that folder to the walk.
 func (p *prefetch) list(root int, name string, buf []byte) (ents []fs.DirEntry, ok, gone bool) {
 	how := &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC,
