@@ -447,8 +447,29 @@ func (s *Store) setIndex(x index) {
 	if slices.Contains(s.usedLines, true) {
 		s.earlier = append(s.earlier, usedIndex{s.index, s.usedLines})
 	}
+	// A long-lived store (aims server) flushes after every run: past a
+	// few, the indexes kept are folded into keys (each holds a whole
+	// index file), and packs the new index does not name are let go.
+	for len(s.earlier) > earlierKept {
+		u := s.earlier[0]
+		for i, ok := range u.used {
+			if ok {
+				s.used[Key(u.x.key(i))] = true
+			}
+		}
+		s.earlier = s.earlier[1:]
+	}
+	for name := range s.packs {
+		if _, ok := x.names[name]; !ok {
+			delete(s.packs, name)
+		}
+	}
 	s.index, s.usedLines = x, make([]bool, x.len())
 }
+
+// earlierKept is how many indexes read before the current one a store
+// keeps, with which of their entries it used, for compaction.
+const earlierKept = 4
 
 // readIndexFile reads the index and what it was on disk (nil when
 // missing); an empty index when it is missing, corrupt or of another

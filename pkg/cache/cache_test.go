@@ -355,3 +355,50 @@ func TestIndexFind(t *testing.T) {
 		t.Error("an empty index found a key")
 	}
 }
+
+// A store kept for many runs (aims server) flushes after each: compaction
+// still keeps what it read at its first run, however many flushes ago, and
+// it holds a bounded number of the indexes it read, and only the packs its
+// index names.
+func TestStoreLongLived(t *testing.T) { eachRead(t, storeLongLived) }
+
+func storeLongLived(t *testing.T) {
+	dir := t.TempDir()
+	first, unread := NewKey([]byte("read at the start")), NewKey([]byte("never read"))
+	s := Open(dir)
+	s.Put(first, []byte("f"))
+	s.Put(unread, []byte("u"))
+	s.Flush()
+	s = Open(dir)
+	if _, ok := s.Get(first); !ok {
+		t.Fatal("entry missing")
+	}
+	for i := range 3 * maxPacks {
+		if i > 0 { // each run reads what the one before wrote
+			if _, ok := s.Get(NewKey([]byte{byte(i - 1)})); !ok {
+				t.Fatalf("flush %d: the entry of the run before is missing", i)
+			}
+		}
+		s.Put(NewKey([]byte{byte(i)}), []byte{byte(i)})
+		s.Flush()
+		if len(s.earlier) > earlierKept {
+			t.Fatalf("flush %d: %d earlier indexes kept", i, len(s.earlier))
+		}
+		for name := range s.packs {
+			if _, ok := s.index.names[name]; !ok {
+				t.Fatalf("flush %d: pack %s kept though the index names it no more", i, name)
+			}
+		}
+	}
+	packs, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(packs) > maxPacks {
+		t.Errorf("%d packs: compaction never ran", len(packs))
+	}
+	s = Open(dir)
+	if b, ok := s.Get(first); !ok || string(b) != "f" {
+		t.Errorf("compaction dropped an entry the store read %d flushes ago: %q %v", 3*maxPacks, b, ok)
+	}
+	if _, ok := s.Get(unread); ok {
+		t.Error("an entry never read survived compaction")
+	}
+}
