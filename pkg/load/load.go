@@ -66,6 +66,10 @@ type Options struct {
 	// began; a file changed shortly before it is always read.
 	Disk  string
 	Start time.Time
+	// Memo, when set with Disk, keeps parses in memory between loads by a
+	// long-lived process: an unchanged file's parse is taken from it
+	// before the cache is asked, as the same documents (see Memo).
+	Memo *Memo
 	// Each, when set, is called once for every document the set will
 	// hold, by the worker that parsed it, as soon as its file is parsed:
 	// what is derived there from a document's values (its schema
@@ -133,6 +137,9 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	// parsed (Each). The walk is never held up by the workers: it lists
 	// the AIMS long before they are done, and Found learns its size.
 	work := newQueue()
+	if opts.Memo != nil {
+		opts.Memo.begin()
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -226,6 +233,9 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if opts.Memo != nil {
+		opts.Memo.end()
+	}
 
 	results := make([]fileResult, len(files))
 	for i, l := range files {
@@ -272,6 +282,7 @@ type loading struct {
 	file   *prepared
 	err    error
 	key    cache.Key // of the file's content, when cached
+	sk     cache.Key // of the file's identity on disk, when it has one
 	cached fileResult
 	hit    bool       // cached is the file's parse
 	result fileResult // what the file holds, once parsed
@@ -284,10 +295,18 @@ func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, par
 	p := l.name
 	var params []byte
 	var sk cache.Key
-	if opts.Cache != nil {
+	if opts.Cache != nil || opts.Memo != nil {
 		params = paramsOf[disc.place(p) == placeIncluded]
 		if id, ok := cache.Identity(l.info, opts.Start); ok && opts.Disk != "" {
 			sk = statKey(opts.Disk, p, id, params)
+			l.sk = sk
+			if opts.Memo != nil {
+				if r, ok := opts.Memo.get(sk); ok {
+					l.cached, l.hit = r, true
+					l.file = &prepared{name: p, size: int(l.size), done: true}
+					return
+				}
+			}
 			if k, ok := opts.Cache.Get(sk); ok && len(k) == len(l.key) {
 				copy(l.key[:], k)
 				if b, ok := opts.Cache.Get(l.key); ok {
@@ -402,6 +421,9 @@ func (l *loading) parse(opts Options, disc discovery, b *budget) {
 		for j, d := range append(slices.Clone(r.docs), undeclaredDocs(r.undeclared)...) {
 			d.key = cache.NewKey(l.key[:], []byte(strconv.Itoa(j)))
 		}
+	}
+	if opts.Memo != nil && l.sk != (cache.Key{}) && !b.over() {
+		opts.Memo.put(l.sk, r) // again when it came from there: still used
 	}
 	l.result = disc.resolve(f.name, r)
 	if f.name != ManifestFile {
