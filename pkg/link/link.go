@@ -83,6 +83,27 @@ func Rules() []*diag.Rule {
 // Check verifies references across all documents. tiers are the risk tier
 // names in force (from aims.yaml, or the defaults).
 func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []string) diag.List {
+	return (*Memo)(nil).Check(docs, fsys, cat, tiers)
+}
+
+// Memo keeps, between the runs of a long-lived process (aims server), what
+// checking each document's references found. What a reference resolves to
+// depends on the document and on every id in the AIMS with its kind (the
+// "did you mean" too), and a tier on the tiers in force: while those are
+// the same, an unchanged document (the same *load.Document, see
+// load.Memo) is not checked again. Evidence paths are always looked up.
+type Memo struct {
+	kinds map[string]string // id -> kind, of the last run
+	tiers string
+	docs  map[*load.Document]diag.List
+}
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo { return &Memo{} }
+
+// Check is the package's Check, answered from m where it can; a nil m
+// keeps nothing.
+func (m *Memo) Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []string) diag.List {
 	var out diag.List
 	byID := map[string]*load.Document{}
 
@@ -117,33 +138,64 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 		out.Add(diag.Pos{File: load.ManifestFile}, diag.Error, CodeManifest, "no Manifest document in %s", load.ManifestFile)
 	}
 
+	var kept map[*load.Document]diag.List
+	if m != nil {
+		kinds := make(map[string]string, len(byID))
+		same := m.tiers == strings.Join(tiers, "\x00") && len(m.kinds) == len(byID)
+		for id, d := range byID {
+			kinds[id] = d.Kind
+			same = same && m.kinds[id] == d.Kind
+		}
+		if same {
+			kept = m.docs
+		}
+		m.kinds, m.tiers, m.docs = kinds, strings.Join(tiers, "\x00"), make(map[*load.Document]diag.List, len(docs))
+	}
+	var own diag.List // what one document's references give, when kept
 	c := checker{byID: byID, cat: cat, out: &out}
+	if m != nil {
+		c.out = &own
+	}
 	var buf []byte
 	for _, d := range docs {
-		for i := range refsOf(d.Kind) {
-			r := &refsOf(d.Kind)[i]
-			buf = c.walk(d, r, d.Root(), buf[:0], r.segs)
+		l, ok := kept[d]
+		if !ok {
+			own = nil
+			for i := range refsOf(d.Kind) {
+				r := &refsOf(d.Kind)[i]
+				buf = c.walk(d, r, d.Root(), buf[:0], r.segs)
+			}
+			if d.Kind == "AISystem" {
+				checkTier(d, tiers, c.out)
+			}
+			l = own
 		}
-		switch d.Kind {
-		case "Evidence":
+		if m != nil {
+			m.docs[d] = l
+			out = append(out, l...)
+		}
+		if d.Kind == "Evidence" {
 			v, _ := load.Get(d.Root(), "path")
 			if p, ok := v.(string); ok {
 				checkPath(d, "/path", p, fsys, &out)
 			}
-		case "AISystem":
-			v, _ := load.Get(d.Root(), "risk_tier")
-			if t, ok := v.(string); ok && len(tiers) > 0 && !slices.Contains(tiers, t) {
-				msg := fmt.Sprintf("risk tier %q is not defined", t)
-				if s := diag.Suggest(t, tiers); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else {
-					msg += " (tiers: " + strings.Join(tiers, ", ") + "; set them under settings.tiers in aims.yaml)"
-				}
-				out.Add(d.ValueAt("/risk_tier"), diag.Error, CodeUnknownTier, "%s", msg)
-			}
 		}
 	}
 	return out
+}
+
+// checkTier verifies an AI system's risk tier.
+func checkTier(d *load.Document, tiers []string, out *diag.List) {
+	v, _ := load.Get(d.Root(), "risk_tier")
+	if t, ok := v.(string); ok && len(tiers) > 0 && !slices.Contains(tiers, t) {
+		msg := fmt.Sprintf("risk tier %q is not defined", t)
+		if s := diag.Suggest(t, tiers); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		} else {
+			msg += " (tiers: " + strings.Join(tiers, ", ") + "; set them under settings.tiers in aims.yaml)"
+		}
+		out.Add(d.ValueAt("/risk_tier"), diag.Error, CodeUnknownTier, "%s", msg)
+	}
 }
 
 type checker struct {

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -78,4 +79,80 @@ func TestPersonReferences(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// A Memo answers as Check does, run after run, while documents come and go:
+// a document kept from the run before keeps its findings only while every
+// id keeps its kind and the tiers stay, since a reference in it may now
+// resolve, or resolve to another kind, or suggest another id.
+func TestMemoChecksAsCheck(t *testing.T) {
+	base := map[string]string{
+		"people.yaml": "apiVersion: aims/v1\nkind: Person\nid: ann\nname: Ann\n",
+		"sys.yaml":    "apiVersion: aims/v1\nkind: AISystem\nid: bot\nowner: ann\nrisk_tier: hihg\n",
+		"risk.yaml":   "apiVersion: aims/v1\nkind: Risk\nid: r1\nowner: bobb\nsystems: [bot]\n",
+		"ev.yaml":     "apiVersion: aims/v1\nkind: Evidence\nid: e1\npath: ev.txt\nowner: ann\n",
+	}
+	cat := catalog.ISO42001()
+	m := NewMemo()
+	loaded := map[string][]*load.Document{} // by file: a file unchanged keeps its documents, as load.Memo does
+	for _, step := range []struct {
+		name  string
+		files map[string]string // changed ("" removes)
+		tiers []string
+	}{
+		{"first", nil, []string{"high", "low"}},
+		{"unchanged", nil, []string{"high", "low"}},
+		{"the unknown owner appears", map[string]string{"bob.yaml": "apiVersion: aims/v1\nkind: Person\nid: bobb\nname: Bob\n"}, []string{"high", "low"}},
+		{"it becomes a dataset", map[string]string{"bob.yaml": "apiVersion: aims/v1\nkind: Dataset\nid: bobb\ntitle: B\n"}, []string{"high", "low"}},
+		{"it goes", map[string]string{"bob.yaml": ""}, []string{"high", "low"}},
+		{"the tier is defined", nil, []string{"high", "hihg"}},
+		{"the evidence file appears", map[string]string{"ev.txt": "a record"}, []string{"high", "hihg"}},
+		{"a document edited", map[string]string{"risk.yaml": "apiVersion: aims/v1\nkind: Risk\nid: r1\nowner: ann\nsystems: [bott]\n"}, []string{"high", "hihg"}},
+	} {
+		fsys := fstest.MapFS{"aims.yaml": {Data: []byte("apiVersion: aims/v1\nkind: Manifest\norganization: {name: X}\n")}}
+		for k, v := range step.files {
+			if v == "" {
+				delete(base, k)
+			} else {
+				base[k] = v
+			}
+			delete(loaded, k)
+		}
+		for k, v := range base {
+			fsys[k] = &fstest.MapFile{Data: []byte(v)}
+		}
+		var docs []*load.Document
+		for _, f := range append([]string{"aims.yaml"}, sortedKeys(base)...) {
+			if _, ok := loaded[f]; !ok {
+				set, err := load.Load(fstest.MapFS{f: fsys[f]}, load.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				loaded[f] = set.Docs
+			}
+			docs = append(docs, loaded[f]...)
+		}
+		want := Check(docs, fsys, cat, step.tiers)
+		got := m.Check(docs, fsys, cat, step.tiers)
+		if diff := cmp.Diff(strs(want), strs(got)); diff != "" {
+			t.Errorf("%s (-Check +Memo.Check):\n%s", step.name, diff)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func strs(l diag.List) []string {
+	var out []string
+	for _, d := range l {
+		out = append(out, d.String())
+	}
+	return out
 }
