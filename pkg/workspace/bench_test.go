@@ -291,3 +291,52 @@ func BenchmarkStageGap(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkResident is a pre-commit run answered by a Resident (aims
+// server): one file edited before each run, the run told of it, then the
+// gap analysis, evidence files digested (from memory) as check does.
+func BenchmarkResident(b *testing.B) {
+	for _, n := range benchSizes {
+		if n > 1000 && testing.Short() {
+			continue
+		}
+		dir, docs := benchAIMS(b, n)
+		b.Run(fmt.Sprintf("docs=%d", docs), func(b *testing.B) {
+			if runtime.GOOS != "linux" {
+				b.Skip("a Resident needs file events (Linux)")
+			}
+			r, err := NewResident(dir, cache.Open(b.TempDir()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			edited := path.Join(dir, "policies", "ai-policy.md")
+			orig, err := os.ReadFile(edited)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer os.WriteFile(edited, orig, 0o644)
+			i := 0
+			run := func() {
+				i++
+				if err := os.WriteFile(edited, fmt.Appendf(slices.Clip(orig), "\nEdit %d.\n", i), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				w, err := r.Open(dir, []string{edited}, Lean())
+				if err != nil {
+					b.Fatal(err)
+				}
+				res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: asOf, Tiers: w.Tiers, FileExists: w.FileExists, Digest: w.FileDigest})
+				if l := append(w.Diags, res.Findings...); len(l) > 0 || len(w.Set.Docs) != docs {
+					b.Fatalf("generated AIMS of %d documents: %d loaded, %d findings: %v", docs, len(w.Set.Docs), len(l), l[:min(len(l), 3)])
+				}
+				w.Close()
+			}
+			// Files written less than the racy window ago are always read:
+			// the generated AIMS has just been written.
+			time.Sleep(cache.RacyWindow)
+			run() // the first run loads everything
+			loop(b, docs, run)
+		})
+	}
+}

@@ -27,6 +27,7 @@ type config struct {
 	versioned bool
 	parsed    func()    // see OnParse
 	found     func(int) // see OnParse
+	res       *Resident // the run is one of a Resident's (Resident.Open)
 }
 
 // OnParse calls parsed each time a file is parsed rather than taken from

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -180,7 +181,9 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 // held open, and writes what the analysis added to the cache (evidence
 // digests).
 func (w *Workspace) Close() error {
-	w.cache.Flush()
+	if w.res == nil {
+		w.cache.Flush() // a Resident's is flushed when it is idle
+	}
 	err := w.Source.Close()
 	if w.dirs != nil {
 		w.dirs.Close()
@@ -199,7 +202,15 @@ func OpenDir(dir string, opts ...Option) (*Workspace, error) {
 		return nil, fmt.Errorf("open AIMS: %w", err)
 	}
 	d := newDirFS(r)
-	w, err := Open(d, append(opts, onDisk(abs))...)
+	var fsys fs.FS = d
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.res != nil {
+		fsys = &residentFS{r: c.res, d: d}
+	}
+	w, err := Open(fsys, append(opts, onDisk(abs))...)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -232,6 +243,16 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	var mu sync.Mutex
 	checked := map[*load.Document]*docCheck{}
 	each := func(d *load.Document) {
+		if c.res != nil {
+			// Loaded by the run before, unchanged since: checkDoc has
+			// already cut its values down.
+			if dc := c.res.checked(d); dc != nil {
+				mu.Lock()
+				checked[d] = dc
+				mu.Unlock()
+				return
+			}
+		}
 		dc := checkDoc(v, d, c.cache, lean, c.versioned)
 		mu.Lock()
 		checked[d] = dc
@@ -241,7 +262,11 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if d, ok := guard.fsys.(*dirFS); ok {
 		stopPrefetch = d.startPrefetch(load.SkipDir)
 	}
-	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Disk: c.disk, Start: c.start, Limits: c.limits, Each: each, Parsed: c.parsed, Found: c.found})
+	var memo *load.Memo
+	if c.res != nil {
+		memo = c.res.memo
+	}
+	set, err := load.Load(fsys, load.Options{Kinds: v.Kinds(), Cache: c.cache, Memo: memo, Disk: c.disk, Start: c.start, Limits: c.limits, Each: each, Parsed: c.parsed, Found: c.found})
 	stopPrefetch()
 	if err != nil {
 		return nil, err
@@ -267,9 +292,15 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	linked := make(chan struct{})
 	go func() {
 		defer close(linked)
-		ldiags = link.Check(set.Docs, fsys, w.Catalog, names)
+		var memo *link.Memo
+		if c.res != nil {
+			memo = c.res.links
+		}
+		ldiags = memo.Check(set.Docs, fsys, w.Catalog, names)
 	}()
-	c.cache.Flush() // what this run parsed and validated, for the next
+	if c.res == nil {
+		c.cache.Flush() // what this run parsed and validated, for the next
+	}
 	results := w.readResults(v, fsys)
 	<-linked
 	w.Diags = append(w.Diags, results...)
@@ -286,6 +317,9 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	}
 	w.Diags = overridden(w.Diags, w.Model.Manifest)
 	w.Diags.Sort()
+	if c.res != nil {
+		c.res.checks = checked
+	}
 	return w, nil
 }
 
@@ -419,6 +453,7 @@ var resultTypes = map[string]bool{"bias_test": true, "drift_report": true}
 func (w *Workspace) readResults(v *schema.Validator, fsys fs.FS) diag.List {
 	m := w.Model
 	var out diag.List
+	read := map[cache.Key]resultRead{}
 	for _, e := range m.Evidence {
 		if !resultTypes[e.Type] && e.Type != "validation_report" || e.Path == "" {
 			continue
@@ -435,37 +470,70 @@ func (w *Workspace) readResults(v *schema.Validator, fsys fs.FS) diag.List {
 		if _, err := fs.Stat(fsys, p); err != nil {
 			continue // link reports missing files; the guard, unreadable storage
 		}
-		doc, diags := w.readData(fsys, p)
-		if !resultTypes[e.Type] {
-			// A validation report is read only when it says it is a
-			// result (performance results imported from a model card);
-			// any other JSON report is evidence, not a broken result.
-			if doc == nil || doc.Value["format"] != "aims-result/v1" {
-				continue
+		var k cache.Key
+		keyed := false
+		if w.res != nil {
+			// A Resident keeps what each unchanged file gave.
+			if k, keyed = w.identityKey(p, []byte("result 1"), []byte(strconv.FormatBool(resultTypes[e.Type]))); keyed {
+				if rr, ok := w.res.results[k]; ok {
+					read[k] = rr
+					out = append(out, rr.diags...)
+					if rr.result != nil {
+						m.Results[e.ID] = rr.result
+					}
+					continue
+				}
 			}
 		}
-		out = append(out, diags...)
-		if doc == nil {
-			continue
+		rr := w.readResult(v, fsys, p, resultTypes[e.Type])
+		if keyed {
+			read[k] = rr
 		}
-		sd, err := v.ValidateValue("result.schema.json", doc, doc.Value)
-		if err != nil {
-			out.Add(doc.Start(), diag.Error, schema.CodeValue, "%v", err)
-			continue
+		out = append(out, rr.diags...)
+		if rr.result != nil {
+			m.Results[e.ID] = rr.result
 		}
-		out = append(out, sd...)
-		if sd.Max() >= diag.Error {
-			continue
-		}
-		r, err := aims.DecodeResult(doc)
-		if err != nil {
-			out.Add(doc.Start(), diag.Error, schema.CodeValue, "result file: %v", err)
-			continue
-		}
-		if w.lean {
-			doc.Project(noFields) // the result is in r; its positions stay
-		}
-		m.Results[e.ID] = r
+	}
+	if w.res != nil {
+		w.res.results = read
 	}
 	return out
+}
+
+// readResult reads the result file at p; a validation report (not a
+// result type) counts only when it declares the format.
+func (w *Workspace) readResult(v *schema.Validator, fsys fs.FS, p string, result bool) resultRead {
+	var rr resultRead
+	doc, diags := w.readData(fsys, p)
+	if !result {
+		// A validation report is read only when it says it is a
+		// result (performance results imported from a model card);
+		// any other JSON report is evidence, not a broken result.
+		if doc == nil || doc.Value["format"] != "aims-result/v1" {
+			return rr
+		}
+	}
+	rr.diags = append(rr.diags, diags...)
+	if doc == nil {
+		return rr
+	}
+	sd, err := v.ValidateValue("result.schema.json", doc, doc.Value)
+	if err != nil {
+		rr.diags.Add(doc.Start(), diag.Error, schema.CodeValue, "%v", err)
+		return rr
+	}
+	rr.diags = append(rr.diags, sd...)
+	if sd.Max() >= diag.Error {
+		return rr
+	}
+	r, err := aims.DecodeResult(doc)
+	if err != nil {
+		rr.diags.Add(doc.Start(), diag.Error, schema.CodeValue, "result file: %v", err)
+		return rr
+	}
+	if w.lean {
+		doc.Project(noFields) // the result is in r; its positions stay
+	}
+	rr.result = r
+	return rr
 }

@@ -1,0 +1,248 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aims-dev/aims/pkg/aims"
+	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/link"
+	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/watch"
+)
+
+// ErrNotResident means a run asked a Resident for another AIMS than the
+// one it keeps.
+var ErrNotResident = errors.New("not the AIMS kept in memory")
+
+// Resident keeps one AIMS's working tree in memory between runs of a
+// long-lived process (aims server), told by file events (package watch)
+// what changed since the run before: a folder where nothing changed is not
+// listed again, nor its files stat'ed, and a file unchanged is neither read
+// nor decoded (load.Memo); its documents keep their schema results and
+// typed structs, and a result file its parsed result. Each run still
+// builds the model, checks every reference and runs every rule over every
+// document, as a run without it does, so its findings are the same.
+//
+// What the events cannot tell is never taken from memory: a folder
+// created, moved or removed, or events lost, drops every listing; a file
+// changed within the cache's racy window is read, as it would be by a
+// plain run; and the files a run names (the ones pre-commit passes) are
+// stat'ed again whatever the events said.
+type Resident struct {
+	root  string // absolute, as Locate gives it
+	watch *watch.Watcher
+	store *cache.Store
+	memo  *load.Memo
+	links *link.Memo
+
+	mu   sync.Mutex // one run at a time
+	runs int
+
+	lmu      sync.RWMutex
+	listings map[string][]fs.DirEntry // folder -> its listing, sorted, each file's Lstat made
+	// checks and results are what the last run derived from each
+	// document it loaded and each result file it read; a run reads them
+	// and replaces them with its own.
+	checks  map[*load.Document]*docCheck
+	results map[cache.Key]resultRead
+}
+
+// resultRead is what reading one result file gave (see readResults).
+type resultRead struct {
+	diags  diag.List
+	result *aims.Result
+}
+
+// NewResident watches the AIMS at root (the folder holding aims.yaml) and
+// keeps its runs' parses in store (nil: in memory only). The first Open
+// loads it whole.
+func NewResident(root string, store *cache.Store) (*Resident, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	w, err := watch.New(abs, load.SkipDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Resident{root: abs, watch: w, store: store, memo: load.NewMemo(), links: link.NewMemo(), listings: map[string][]fs.DirEntry{}}, nil
+}
+
+// Root is the AIMS root kept.
+func (r *Resident) Root() string { return r.root }
+
+// Runs counts the runs opened.
+func (r *Resident) Runs() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.runs
+}
+
+// Folders is how many folders are watched.
+func (r *Resident) Folders() int { return r.watch.Folders() }
+
+// Flush writes what the runs since the last Flush added to the cache, for
+// runs without the Resident; a run does not, so that it answers sooner.
+func (r *Resident) Flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.store.Flush()
+}
+
+// Close stops watching.
+func (r *Resident) Close() error { return r.watch.Close() }
+
+// Open is OpenAt(start, "", opts...) for the AIMS kept, answered from
+// memory wherever nothing changed. changed are files (absolute or relative
+// to start) the caller knows may have changed. ErrNotResident when start
+// leads to another AIMS; any other error means the events can no longer
+// be trusted, and the Resident must be closed.
+func (r *Resident) Open(start string, changed []string, opts ...Option) (*Workspace, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, err := r.watch.Changes()
+	if err != nil {
+		return nil, err
+	}
+	r.lmu.Lock()
+	if c.Reset {
+		clear(r.listings)
+	}
+	for _, f := range c.Files {
+		delete(r.listings, watch.Folder(f))
+	}
+	for _, f := range changed {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(start, f)
+		}
+		if rel, err := filepath.Rel(r.root, f); err == nil && !strings.HasPrefix(rel, "..") {
+			delete(r.listings, watch.Folder(filepath.ToSlash(rel)))
+		}
+	}
+	r.lmu.Unlock()
+	root, err := Locate(start)
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(root); err != nil || abs != r.root {
+		return nil, fmt.Errorf("%w: %s is in %s, this process keeps %s", ErrNotResident, start, root, r.root)
+	}
+	r.runs++
+	return OpenAt(start, "", append(opts, WithCache(r.store), func(c *config) { c.res = r })...)
+}
+
+// listing is folder's listing as last read, if nothing changed in it since.
+func (r *Resident) listing(folder string) ([]fs.DirEntry, bool) {
+	r.lmu.RLock()
+	defer r.lmu.RUnlock()
+	ents, ok := r.listings[folder]
+	return ents, ok
+}
+
+// keep records folder's listing, when its folder is watched. A folder's
+// entry is kept by name and type only (the walk asks no more of it); a
+// file's with the Lstat made when it was listed.
+func (r *Resident) keep(folder string, ents []fs.DirEntry) {
+	if !r.watch.Watched(folder) {
+		return
+	}
+	kept := make([]fs.DirEntry, len(ents))
+	for i, e := range ents {
+		if e.IsDir() {
+			kept[i] = residentDir{name: e.Name(), path: filepath.Join(r.root, filepath.FromSlash(folder), e.Name())}
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return // gone since it was listed: list the folder again next time
+		}
+		kept[i] = fs.FileInfoToDirEntry(info)
+	}
+	slices.SortFunc(kept, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	r.lmu.Lock()
+	r.listings[folder] = kept
+	r.lmu.Unlock()
+}
+
+// entry is what the listing of name's folder holds of it.
+func (r *Resident) entry(name string) (fs.DirEntry, bool) {
+	if name == "." || !fs.ValidPath(name) {
+		return nil, false
+	}
+	folder, base := splitName(name)
+	ents, ok := r.listing(folder)
+	if !ok {
+		return nil, false
+	}
+	i, ok := slices.BinarySearchFunc(ents, base, func(e fs.DirEntry, base string) int { return strings.Compare(e.Name(), base) })
+	if !ok {
+		return nil, false
+	}
+	return ents[i], true
+}
+
+// checked is what the last run derived from document d, if it loaded it.
+func (r *Resident) checked(d *load.Document) *docCheck { return r.checks[d] }
+
+// residentDir is a folder's entry in a listing kept by a Resident.
+type residentDir struct{ name, path string }
+
+func (e residentDir) Name() string               { return e.name }
+func (e residentDir) IsDir() bool                { return true }
+func (e residentDir) Type() fs.FileMode          { return fs.ModeDir }
+func (e residentDir) Info() (fs.FileInfo, error) { return os.Lstat(e.path) }
+
+// residentFS answers listings, and the Lstat of the files in them, from
+// what the Resident keeps, and everything else from the folder itself.
+type residentFS struct {
+	r *Resident
+	d *dirFS
+}
+
+var (
+	_ fs.ReadDirFS  = (*residentFS)(nil)
+	_ fs.ReadFileFS = (*residentFS)(nil)
+	_ fs.StatFS     = (*residentFS)(nil)
+	_ fs.ReadLinkFS = (*residentFS)(nil)
+)
+
+func (f *residentFS) Open(name string) (fs.File, error)    { return f.d.Open(name) }
+func (f *residentFS) ReadFile(name string) ([]byte, error) { return f.d.ReadFile(name) }
+func (f *residentFS) ReadLink(name string) (string, error) { return f.d.ReadLink(name) }
+func (f *residentFS) Close() error                         { return f.d.Close() }
+
+func (f *residentFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if ents, ok := f.r.listing(name); ok {
+		return slices.Clone(ents), nil // the caller may reorder its copy
+	}
+	ents, err := f.d.ReadDir(name)
+	if err == nil && fs.ValidPath(name) {
+		f.r.keep(name, ents)
+	}
+	return ents, err
+}
+
+// Lstat answers a file in a listing kept; a folder, a name not listed and
+// anything else are asked of the folder itself.
+func (f *residentFS) Lstat(name string) (fs.FileInfo, error) {
+	if e, ok := f.r.entry(name); ok && !e.IsDir() {
+		return e.Info()
+	}
+	return f.d.Lstat(name)
+}
+
+// Stat is Lstat for a regular file kept (there is no link to follow).
+func (f *residentFS) Stat(name string) (fs.FileInfo, error) {
+	if e, ok := f.r.entry(name); ok && e.Type().IsRegular() {
+		return e.Info()
+	}
+	return f.d.Stat(name)
+}

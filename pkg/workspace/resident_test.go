@@ -1,0 +1,253 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/gap"
+	"github.com/aims-dev/aims/pkg/synth"
+)
+
+// analysed is everything a run reports: the diagnostics of every stage,
+// the findings and the whole gap analysis, as text.
+func analysed(t *testing.T, w *Workspace) string {
+	t.Helper()
+	res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: asOf, Tiers: w.Tiers, FileExists: w.FileExists, Digest: w.FileDigest})
+	var b strings.Builder
+	for _, d := range w.Set.Docs {
+		fmt.Fprintf(&b, "doc %s %s %s\n", d.File, d.Kind, d.ID)
+	}
+	for _, d := range append(slices.Clone(w.Diags), res.Findings...) {
+		fmt.Fprintf(&b, "%s\n", d)
+	}
+	j, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Write(j)
+	return b.String()
+}
+
+func residentAIMS(t *testing.T, systems int) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("a Resident needs file events (Linux)")
+	}
+	files, err := synth.Generate(systems)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := synth.Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// edits are changes a user or a tool makes to an AIMS between two runs,
+// each through the file system as they would.
+var edits = []struct {
+	name string
+	do   func(t *testing.T, rng *rand.Rand, dir string, files []string) string
+}{
+	{"edit a value", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		rewrite(t, dir, p, func(b []byte) []byte {
+			return bytes.Replace(b, []byte("title: "), []byte("title: Edited "), 1)
+		})
+		return p
+	}},
+	{"add a comment", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		rewrite(t, dir, p, func(b []byte) []byte { return append(b, "\n# reviewed\n"...) })
+		return p
+	}},
+	{"break the syntax", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		rewrite(t, dir, p, func(b []byte) []byte { return append(b, "\nid: [unclosed\n"...) })
+		return p
+	}},
+	{"remove a document", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		must(t, os.Remove(filepath.Join(dir, p)))
+		return p
+	}},
+	{"copy a document into a new folder", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		must(t, err)
+		q := fmt.Sprintf("new-%d/%s", rng.IntN(1000), filepath.Base(p))
+		must(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(q)), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, q), b, 0o644))
+		return q
+	}},
+	{"rename a document", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".yaml")
+		q := strings.TrimSuffix(p, ".yaml") + "-moved.yaml"
+		must(t, os.Rename(filepath.Join(dir, p), filepath.Join(dir, q)))
+		return q
+	}},
+	{"empty an evidence file", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, "evidence/")
+		must(t, os.WriteFile(filepath.Join(dir, p), nil, 0o644))
+		return p
+	}},
+	{"change a result", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := pick(rng, files, ".json")
+		rewrite(t, dir, p, func(b []byte) []byte { return bytes.Replace(b, []byte(`"value": 0.`), []byte(`"value": 0.9`), 1) })
+		return p
+	}},
+	{"remove an evidence folder", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		p := filepath.Dir(pick(rng, files, "evidence/"))
+		must(t, os.RemoveAll(filepath.Join(dir, p)))
+		return p
+	}},
+	{"edit the manifest", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
+		rewrite(t, dir, "aims.yaml", func(b []byte) []byte {
+			return append(b, "\n# reviewed\n"...)
+		})
+		return "aims.yaml"
+	}},
+}
+
+func pick(rng *rand.Rand, files []string, part string) string {
+	var some []string
+	for _, f := range files {
+		if strings.Contains(f, part) && f != "aims.yaml" {
+			some = append(some, f)
+		}
+	}
+	return some[rng.IntN(len(some))]
+}
+
+// rewrite changes file p in place, as an editor that writes over it does.
+func rewrite(t *testing.T, dir, p string, f func([]byte) []byte) {
+	t.Helper()
+	path := filepath.Join(dir, p)
+	b, err := os.ReadFile(path)
+	must(t, err)
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	must(t, err)
+	_, err = fh.Write(f(b))
+	must(t, err)
+	must(t, fh.Close())
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func listFiles(t *testing.T, dir string) []string {
+	var files []string
+	must(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	}))
+	return files
+}
+
+// Run after run, with random edits between them, a Resident answers what a
+// plain run of the same tree answers, and takes the unchanged files from
+// memory.
+func TestResidentAnswersAsAPlainRun(t *testing.T) {
+	dir := residentAIMS(t, 3)
+	cacheDir := t.TempDir()
+	r, err := NewResident(dir, cache.Open(cacheDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// Every file old enough for its identity to count, as an hour later:
+	// the racy window is cache.Identity's to test; here an identity kept
+	// from before an edit must never be trusted after it.
+	later := startedAt(time.Now().Add(time.Hour))
+	run := func(name string) {
+		t.Helper()
+		w, err := r.Open(dir, nil, Lean(), later)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := analysed(t, w)
+		w.Close()
+		p, err := OpenAt(dir, "", Lean(), WithCache(cache.Open(t.TempDir())), later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := analysed(t, p)
+		p.Close()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s (-plain run +resident):\n%s", name, diff)
+		}
+	}
+	run("first run")
+	run("nothing changed")
+	if n := r.memo.Len(); n < 100 {
+		t.Fatalf("the memo holds %d files", n)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := range 40 {
+		e := edits[rng.IntN(len(edits))]
+		if i < len(edits) {
+			e = edits[i] // each at least once
+		}
+		time.Sleep(5 * time.Millisecond) // past the file system's timestamp granularity
+		p := e.do(t, rng, dir, listFiles(t, dir))
+		run(fmt.Sprintf("after edit %d, %s (%s)", i, e.name, p))
+	}
+	if r.Runs() < 40 {
+		t.Errorf("%d runs", r.Runs())
+	}
+	// What the runs parsed reaches the cache once the Resident flushes, for
+	// the plain runs after it.
+	if files, _ := filepath.Glob(filepath.Join(cacheDir, "*.pack")); len(files) != 0 {
+		t.Errorf("the runs flushed the cache themselves: %v", files)
+	}
+	r.Flush()
+	p, err := OpenAt(dir, "", Lean(), WithCache(cache.Open(cacheDir)), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if n := len(listFiles(t, dir)); p.Set.Cached == 0 {
+		t.Errorf("a plain run after the Resident flushed took none of %d files from the cache", n)
+	}
+}
+
+// A run for another AIMS is refused, not answered with this one's.
+func TestResidentRefusesAnotherAIMS(t *testing.T) {
+	dir := residentAIMS(t, 0)
+	other := residentAIMS(t, 0)
+	r, err := NewResident(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Open(other, nil); !errors.Is(err, ErrNotResident) {
+		t.Fatalf("want ErrNotResident, got %v", err)
+	}
+	w, err := r.Open(filepath.Join(dir, "risk"), nil)
+	if err != nil {
+		t.Fatalf("a folder inside the AIMS: %v", err)
+	}
+	w.Close()
+}
