@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,6 +38,9 @@ func folder(create bool) (string, error) {
 	}
 	st, err := os.Lstat(dir)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%w (no %s)", ErrNoServer, dir)
+		}
 		return "", err
 	}
 	sys, ok := st.Sys().(*syscall.Stat_t)
@@ -62,11 +67,19 @@ var ErrRunning = errors.New("an aims server is already running for this AIMS")
 
 // Listener is a server's socket, held with its lock until Close.
 type Listener struct {
-	root  string
-	paths Paths
-	lock  *os.File
-	l     *net.UnixListener
-	build Build
+	root    string
+	paths   Paths
+	lock    *os.File
+	l       *net.UnixListener
+	build   Build
+	stopped atomic.Bool
+}
+
+// Stop makes Serve return once the request it answers, if any, is
+// answered (on a signal, say).
+func (s *Listener) Stop() {
+	s.stopped.Store(true)
+	s.l.SetDeadline(time.Now())
 }
 
 // Listen takes root's lock and listens on its socket. Clients that connect
@@ -144,7 +157,15 @@ func (s *Listener) Serve(o Options) error {
 			wait = restAfter
 		}
 		s.l.SetDeadline(time.Now().Add(wait))
+		if s.stopped.Load() {
+			fmt.Fprintln(o.Log, "stopping")
+			return nil
+		}
 		conn, err := s.l.AcceptUnix()
+		if s.stopped.Load() && conn == nil {
+			fmt.Fprintln(o.Log, "stopping")
+			return nil
+		}
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			if !rested {

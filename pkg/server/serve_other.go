@@ -23,6 +23,7 @@ func Listen(root string) (*Listener, error) { return nil, errors.ErrUnsupported 
 
 func (s *Listener) Paths() Paths { return Paths{} }
 func (s *Listener) Close() error { return nil }
+func (s *Listener) Stop()        {}
 
 // Options say how a server answers.
 type Options struct {

@@ -80,6 +80,9 @@ type Paths struct {
 // folder must be the user's alone; it is not created.
 func For(root string, build Build) (Paths, error) { return paths(root, build, false) }
 
+// Prepare is For, creating the folder when it is missing.
+func Prepare(root string, build Build) (Paths, error) { return paths(root, build, true) }
+
 func paths(root string, build Build, create bool) (Paths, error) {
 	dir, err := folder(create)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/aims-dev/aims/pkg/aims"
 	"github.com/aims-dev/aims/pkg/cache"
 	"github.com/aims-dev/aims/pkg/diag"
+	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/link"
 	"github.com/aims-dev/aims/pkg/load"
 	"github.com/aims-dev/aims/pkg/watch"
@@ -21,6 +22,11 @@ import (
 // ErrNotResident means a run asked a Resident for another AIMS than the
 // one it keeps.
 var ErrNotResident = errors.New("not the AIMS kept in memory")
+
+// ErrEventsLost means the file events can no longer be trusted (the AIMS
+// folder moved or went, its folders could not be watched again): the
+// Resident must be closed.
+var ErrEventsLost = errors.New("file events lost")
 
 // Resident keeps one AIMS's working tree in memory between runs of a
 // long-lived process (aims server), told by file events (package watch)
@@ -53,6 +59,18 @@ type Resident struct {
 	// and replaces them with its own.
 	checks  map[*load.Document]*docCheck
 	results map[cache.Key]resultRead
+
+	dmu     sync.Mutex
+	digests map[string]digestKept // evidence file -> its digest
+}
+
+// digestKept is an evidence file's digest, with the Lstat it was read
+// under: the very value its folder's listing holds, as long as nothing
+// changed in that folder.
+type digestKept struct {
+	info fs.FileInfo
+	f    gap.File
+	run  int // the last run that used it
 }
 
 // resultRead is what reading one result file gave (see readResults).
@@ -73,7 +91,7 @@ func NewResident(root string, store *cache.Store) (*Resident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Resident{root: abs, watch: w, store: store, memo: load.NewMemo(), links: link.NewMemo(), listings: map[string][]fs.DirEntry{}}, nil
+	return &Resident{root: abs, watch: w, store: store, memo: load.NewMemo(), links: link.NewMemo(), listings: map[string][]fs.DirEntry{}, digests: map[string]digestKept{}}, nil
 }
 
 // Root is the AIMS root kept.
@@ -110,7 +128,7 @@ func (r *Resident) Open(start string, changed []string, opts ...Option) (*Worksp
 	defer r.mu.Unlock()
 	c, err := r.watch.Changes()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrEventsLost, err)
 	}
 	r.lmu.Lock()
 	if c.Reset {
@@ -136,6 +154,13 @@ func (r *Resident) Open(start string, changed []string, opts ...Option) (*Worksp
 		return nil, fmt.Errorf("%w: %s is in %s, this process keeps %s", ErrNotResident, start, root, r.root)
 	}
 	r.runs++
+	r.dmu.Lock()
+	for p, k := range r.digests {
+		if k.run < r.runs-1 { // not used by the run before
+			delete(r.digests, p)
+		}
+	}
+	r.dmu.Unlock()
 	return OpenAt(start, "", append(opts, WithCache(r.store), func(c *config) { c.res = r })...)
 }
 
@@ -187,6 +212,45 @@ func (r *Resident) entry(name string) (fs.DirEntry, bool) {
 		return nil, false
 	}
 	return ents[i], true
+}
+
+// digest is the digest of evidence file p kept from an earlier run, while
+// p's listing is the one it was read under. A nil Resident has none.
+func (r *Resident) digest(fsys fs.FS, p string) (gap.File, bool) {
+	if r == nil {
+		return gap.File{}, false
+	}
+	info, err := fs.Lstat(fsys, p)
+	if err != nil {
+		return gap.File{}, false
+	}
+	r.dmu.Lock()
+	defer r.dmu.Unlock()
+	k, ok := r.digests[p]
+	if !ok || k.info != info {
+		return gap.File{}, false
+	}
+	k.run = r.runs
+	r.digests[p] = k
+	return k.f, true
+}
+
+// keepDigest keeps the digest f of evidence file p (whose identity on
+// disk the cache could use: not changed within its racy window).
+func (r *Resident) keepDigest(fsys fs.FS, p string, f gap.File) {
+	if r == nil {
+		return
+	}
+	info, err := fs.Lstat(fsys, p)
+	if err != nil {
+		return
+	}
+	if _, ok := r.entry(p); !ok {
+		return // not from a listing kept: a new value every run
+	}
+	r.dmu.Lock()
+	defer r.dmu.Unlock()
+	r.digests[p] = digestKept{info: info, f: f, run: r.runs}
 }
 
 // checked is what the last run derived from document d, if it loaded it.

@@ -102,7 +102,7 @@ var edits = []struct {
 		return q
 	}},
 	{"empty an evidence file", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
-		p := pick(rng, files, "evidence/")
+		p := pick(rng, files, ".md", ".pdf", ".txt", ".csv")
 		must(t, os.WriteFile(filepath.Join(dir, p), nil, 0o644))
 		return p
 	}},
@@ -112,7 +112,7 @@ var edits = []struct {
 		return p
 	}},
 	{"remove an evidence folder", func(t *testing.T, rng *rand.Rand, dir string, files []string) string {
-		p := filepath.Dir(pick(rng, files, "evidence/"))
+		p := filepath.Dir(pick(rng, files, ".md", ".pdf", ".txt", ".csv"))
 		must(t, os.RemoveAll(filepath.Join(dir, p)))
 		return p
 	}},
@@ -124,11 +124,17 @@ var edits = []struct {
 	}},
 }
 
-func pick(rng *rand.Rand, files []string, part string) string {
+// pick is a random file among those whose path holds one of parts
+// (evidence files: their extensions, and under evidence/).
+func pick(rng *rand.Rand, files []string, parts ...string) string {
 	var some []string
 	for _, f := range files {
-		if strings.Contains(f, part) && f != "aims.yaml" {
-			some = append(some, f)
+		for _, part := range parts {
+			evidence := part != ".yaml" && part != ".json"
+			if strings.Contains(f, part) && f != "aims.yaml" && (!evidence || strings.HasPrefix(f, "evidence/")) {
+				some = append(some, f)
+				break
+			}
 		}
 	}
 	return some[rng.IntN(len(some))]

@@ -103,9 +103,13 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	if !fs.ValidPath(p) {
 		return gap.File{}, fmt.Errorf("%s: not a path inside the AIMS", p)
 	}
+	if f, ok := w.res.digest(w.FS, p); ok {
+		return f, nil
+	}
 	sk, cached := w.digestKey(p)
 	if cached {
 		if f, ok := w.cachedDigest(sk); ok {
+			w.res.keepDigest(w.FS, p, f)
 			return f, nil
 		}
 	}
@@ -129,6 +133,7 @@ func (w *Workspace) FileDigest(p string) (gap.File, error) {
 	file := gap.File{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Blank: ink.blank, Ink: ink.n}
 	if cached {
 		w.putDigest(sk, file)
+		w.res.keepDigest(w.FS, p, file)
 	}
 	return file, nil
 }
