@@ -63,8 +63,8 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 // outputOptions places findings for people (paths from where aims was
 // started) and for CI (paths from the repository root, findings named by
 // document and field).
-func outputOptions(ws *workspace.Workspace, rules map[string]output.Rule) output.Options {
-	o := output.Options{Prefix: displayPrefix(ws.Root), Rules: rules, Version: toolVersion()}
+func (g *GlobalOptions) outputOptions(ws *workspace.Workspace, rules map[string]output.Rule) output.Options {
+	o := output.Options{Prefix: g.displayPrefix(ws.Root), Rules: rules, Version: toolVersion()}
 	if ws.Source != nil && ws.Source.Versioned {
 		o.RepoPrefix = cmp.Or(ws.Source.Prefix, ".")
 	}

@@ -97,7 +97,7 @@ func runCheck(opts *CheckOptions) error {
 	}
 	defer ws.Close()
 	if len(ws.Set.Docs) <= 1 && ws.Diags.Max() < diag.Error {
-		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.include and documents.exclude)", displayPrefix(ws.Root))
+		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.include and documents.exclude)", opts.displayPrefix(ws.Root))
 	}
 	res, err := analyze(ws, &opts.AnalysisOptions)
 	if err != nil {
@@ -111,9 +111,9 @@ func runCheck(opts *CheckOptions) error {
 	if len(opts.Files) > 0 {
 		all = ws.OnlyFiles(all, files)
 	}
-	oo := outputOptions(ws, output.RuleIndex(gap.Rules()))
+	oo := opts.outputOptions(ws, output.RuleIndex(gap.Rules()))
 	oo.Quiet = opts.Quiet
-	if name := os.Getenv("GITHUB_STEP_SUMMARY"); name != "" && opts.Format == "github" {
+	if name := opts.getenv("GITHUB_STEP_SUMMARY"); name != "" && opts.Format == "github" {
 		// In GitHub Actions: every finding in the job summary too, since
 		// annotations stop at 10 per level.
 		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)

@@ -64,11 +64,11 @@ func runDiff(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
-	from, err := diffSide(dir, opts.From, &AnalysisOptions{})
+	from, err := diffSide(opts.GlobalOptions, dir, opts.From, &AnalysisOptions{})
 	if err != nil {
 		return err
 	}
-	to, err := diffSide(dir, opts.To, &opts.AnalysisOptions)
+	to, err := diffSide(opts.GlobalOptions, dir, opts.To, &opts.AnalysisOptions)
 	if err != nil {
 		return err
 	}
@@ -82,8 +82,8 @@ func runDiff(opts *DiffOptions) error {
 	return nil
 }
 
-func diffSide(dir, rev string, ao *AnalysisOptions) (diff.Side, error) {
-	lim, err := limitsFromEnv()
+func diffSide(g *GlobalOptions, dir, rev string, ao *AnalysisOptions) (diff.Side, error) {
+	lim, err := limitsFromEnv(g.getenv)
 	if err != nil {
 		return diff.Side{}, err
 	}

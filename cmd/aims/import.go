@@ -115,12 +115,12 @@ func runImportModelCard(opts *ImportOptions) error {
 		},
 	})
 	if err != nil {
-		if err = shownFrom(root, err); errors.As(err, new(*draft.IDInUseError)) {
+		if err = opts.shownFrom(root, err); errors.As(err, new(*draft.IDInUseError)) {
 			return fmt.Errorf("%w; choose the new system's id with --system", err)
 		}
 		return err
 	}
-	prefix := displayPrefix(root)
+	prefix := opts.displayPrefix(root)
 	files := make([]scaffold.File, len(res.Files))
 	for i, f := range res.Files {
 		files[i] = scaffold.File{Name: f.Path, Data: f.Data}

@@ -57,11 +57,24 @@ var (
 	profPoint func(keep ...any)
 )
 
-// run executes the command line and maps the outcome to an exit code.
+// run executes the command line, or has the AIMS's server run it
+// (server.go), and maps the outcome to an exit code.
 func run(args []string, s Streams) int {
-	cmd := NewCmdRoot(s)
+	if code, ok := runOnServer(args, s); ok {
+		return code
+	}
+	return exitCode(execute(&GlobalOptions{}, args, s), s)
+}
+
+// execute runs the command line with g as its global options.
+func execute(g *GlobalOptions, args []string, s Streams) error {
+	cmd := newCmdRoot(s, g)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	return cmd.Execute()
+}
+
+// exitCode maps a command's outcome to the exit code, printing an error.
+func exitCode(err error, s Streams) int {
 	switch {
 	case err == nil:
 		return exitOK

@@ -98,9 +98,9 @@ func runNew(opts *NewOptions) error {
 		},
 	})
 	if err != nil {
-		return shownFrom(root, err)
+		return opts.shownFrom(root, err)
 	}
-	shown := filepath.ToSlash(filepath.Join(displayPrefix(root), f.Path))
+	shown := filepath.ToSlash(filepath.Join(opts.displayPrefix(root), f.Path))
 	if opts.DryRun {
 		fmt.Fprintf(opts.Out, "# would write %s\n%s", shown, f.Data)
 		return nil
@@ -123,18 +123,18 @@ func runNew(opts *NewOptions) error {
 	fmt.Fprintf(opts.ErrOut, "Next: replace its TODOs; it counts as evidence only once they are gone.\n")
 	if _, err := os.Stat(filepath.Join(root, scaffold.SchemaDir)); err != nil {
 		fmt.Fprintf(opts.ErrOut, "Editor hints: export the schemas its first line points at with: aims schema --out %s\n",
-			filepath.ToSlash(filepath.Join(displayPrefix(root), scaffold.SchemaDir)))
+			filepath.ToSlash(filepath.Join(opts.displayPrefix(root), scaffold.SchemaDir)))
 	}
 	return nil
 }
 
 // shownFrom rewrites the position in an id-in-use error so it can be opened
 // from where the user ran aims, like every other path aims prints.
-func shownFrom(root string, err error) error {
+func (g *GlobalOptions) shownFrom(root string, err error) error {
 	var inUse *draft.IDInUseError
 	if errors.As(err, &inUse) && inUse.Pos.IsValid() {
 		e := *inUse
-		e.Pos.File = filepath.ToSlash(filepath.Join(displayPrefix(root), e.Pos.File))
+		e.Pos.File = filepath.ToSlash(filepath.Join(g.displayPrefix(root), e.Pos.File))
 		return &e
 	}
 	return err

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -25,6 +26,30 @@ type GlobalOptions struct {
 	// NoCache (--no-cache): parse and validate every file, reading and
 	// writing no cache.
 	NoCache bool
+
+	// Set when an aims server runs the command for a client (server.go):
+	// the client's working folder and environment, and the AIMS the
+	// server keeps in memory.
+	cwd      string
+	environ  map[string]string
+	resident *workspace.Resident
+}
+
+// getenv is the environment variable name of the process, or of the
+// client a server runs the command for.
+func (g *GlobalOptions) getenv(name string) string {
+	if g.environ != nil {
+		return g.environ[name]
+	}
+	return os.Getenv(name)
+}
+
+// getwd is the folder the command was started in.
+func (g *GlobalOptions) getwd() (string, error) {
+	if g.cwd != "" {
+		return g.cwd, nil
+	}
+	return os.Getwd()
 }
 
 // cacheOption is where the workspace keeps parses between runs: the user's
@@ -62,8 +87,11 @@ func toolVersion() string {
 }
 
 // NewCmdRoot builds the command tree.
-func NewCmdRoot(s Streams) *cobra.Command {
-	g := &GlobalOptions{}
+func NewCmdRoot(s Streams) *cobra.Command { return newCmdRoot(s, &GlobalOptions{}) }
+
+// newCmdRoot builds the command tree around g, which a server fills with
+// its client's working folder and environment.
+func newCmdRoot(s Streams, g *GlobalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "aims",
 		Short: "ISO/IEC 42001 AI management system as code",
@@ -100,6 +128,7 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 		NewCmdImport(g, s, nil),
 		NewCmdExport(g, s, nil),
 		NewCmdVersion(s, nil),
+		NewCmdServer(g, s),
 	)
 	registerCompletions(root, g)
 	return root
@@ -107,24 +136,32 @@ Exit codes: 0 clean, 1 problems found, 2 usage or operational error.`,
 
 // workDir is the folder commands start from.
 func (g *GlobalOptions) workDir() (string, error) {
-	if g.Dir == "" {
-		return os.Getwd()
+	cwd, err := g.getwd()
+	if g.Dir == "" || err != nil {
+		return cwd, err
 	}
-	st, err := os.Stat(g.Dir)
+	dir := g.Dir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(cwd, dir)
+	}
+	st, err := os.Stat(dir)
 	if err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			err = &fs.PathError{Op: pe.Op, Path: g.Dir, Err: pe.Err} // as given, wherever the command runs
+		}
 		return "", fmt.Errorf("-C %s: %w", g.Dir, err)
 	}
 	if !st.IsDir() {
 		return "", fmt.Errorf("-C %s: not a folder", g.Dir)
 	}
-	return filepath.Abs(g.Dir)
+	return filepath.Clean(dir), nil
 }
 
 // displayPrefix is how the AIMS root is written before file paths, so a
 // path in a message can be pasted into a shell or opened by an editor from
 // where the user ran the command.
-func displayPrefix(root string) string {
-	cwd, err := os.Getwd()
+func (g *GlobalOptions) displayPrefix(root string) string {
+	cwd, err := g.getwd()
 	if err != nil {
 		return root
 	}
@@ -138,11 +175,14 @@ func displayPrefix(root string) string {
 // openWorkspace finds the AIMS from the work dir and loads it, from the
 // working tree or from --rev. Callers Close it.
 func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
+	if g.resident != nil {
+		return nil, declined("only check is run by the server")
+	}
 	dir, err := g.workDir()
 	if err != nil {
 		return nil, err
 	}
-	lim, err := limitsFromEnv()
+	lim, err := limitsFromEnv(g.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -183,9 +223,13 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 			return nil, abs, errNoAIMSFiles
 		}
 	}
-	lim, err := limitsFromEnv()
+	lim, err := limitsFromEnv(g.getenv)
 	if err != nil {
 		return nil, nil, err
+	}
+	if g.resident != nil {
+		ws, err := g.residentOpen(start, abs, workspace.WithLimits(lim), workspace.Lean())
+		return ws, abs, err
 	}
 	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean(), workspace.OnParse(gc.fileParsed, gc.found))
 	return ws, abs, err
@@ -199,14 +243,14 @@ const (
 	envRunValues = "AIMS_MAX_RUN_VALUES"
 )
 
-func limitsFromEnv() (load.Limits, error) {
+func limitsFromEnv(getenv func(string) string) (load.Limits, error) {
 	var l load.Limits
 	for _, v := range []struct {
 		name  string
 		to    *int
 		scale int
 	}{{envRunMiB, &l.RunBytes, 1 << 20}, {envRunValues, &l.RunValues, 1}} {
-		s := os.Getenv(v.name)
+		s := getenv(v.name)
 		if s == "" {
 			continue
 		}

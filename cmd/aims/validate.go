@@ -52,7 +52,7 @@ func runValidate(opts *ValidateOptions) error {
 		return err
 	}
 	defer ws.Close()
-	oo := outputOptions(ws, output.RuleIndex(gap.Rules()))
+	oo := opts.outputOptions(ws, output.RuleIndex(gap.Rules()))
 	oo.Quiet = opts.Quiet
 	w, err := output.New(opts.Format, opts.Out, oo)
 	if err != nil {

@@ -1,0 +1,445 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/server"
+	"github.com/aims-dev/aims/pkg/workspace"
+)
+
+// An aims server keeps one AIMS in memory and runs `aims check` for the
+// user's other aims processes (package server, workspace.Resident): a
+// check started anywhere asks the server of its AIMS first, when one
+// runs, and runs itself when none does or the server declines.
+//
+// AIMS_SERVER says what a check does about servers: "off" never asks one;
+// unset or "on" asks one that runs; "auto" also starts one in the
+// background when none runs, for the next check.
+const envServer = "AIMS_SERVER"
+
+// serverEnv are the environment variables a check reads: a server runs it
+// with the client's values, and declines when its time zone differs (the
+// date rules' "today").
+var serverEnv = []string{envRunMiB, envRunValues, "GITHUB_STEP_SUMMARY", "TZ"}
+
+// defaultIdle is how long a server waits for a check before it stops.
+const defaultIdle = 30 * time.Minute
+
+// askWait bounds a client's wait for its server's answer: a server still
+// loading a large AIMS answers once it has.
+const askWait = 5 * time.Minute
+
+// declinedError says the server cannot run a command as the client would;
+// the client runs it itself.
+type declinedError struct{ why string }
+
+func (e declinedError) Error() string { return e.why }
+
+func declined(why string) error { return declinedError{why} }
+
+// residentOpen opens the AIMS the server keeps. Whatever it cannot answer
+// as a plain run would, the client runs itself; lost file events also stop
+// the server.
+func (g *GlobalOptions) residentOpen(start string, changed []string, opts ...workspace.Option) (*workspace.Workspace, error) {
+	if g.Rev != "" {
+		return nil, declined("--rev reads git, not the working tree the server keeps")
+	}
+	ws, err := g.resident.Open(start, changed, opts...)
+	switch {
+	case errors.Is(err, workspace.ErrEventsLost):
+		return nil, err
+	case err != nil:
+		return nil, declined(err.Error())
+	}
+	return ws, nil
+}
+
+// servedCheck reads a command line as cobra would and says whether it is a
+// check a server may run, and for which AIMS root; cwd is where it was
+// started ("" for this process's working folder).
+func servedCheck(cwd string, args []string) (root string, ok bool) {
+	g := &GlobalOptions{cwd: cwd}
+	top := newCmdRoot(Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}, g)
+	c, rest, err := top.Find(args)
+	if err != nil || c.Name() != "check" || c.Parent() != top {
+		return "", false
+	}
+	c.InitDefaultHelpFlag() // as Execute does, so -h is read as help
+	if err := c.ParseFlags(rest); err != nil || g.Rev != "" || g.NoCache {
+		return "", false
+	}
+	if h, err := c.Flags().GetBool("help"); err != nil || h {
+		return "", false
+	}
+	dir, err := g.workDir()
+	if err != nil {
+		return "", false
+	}
+	// The AIMS openWorkspaceFor will open: the one enclosing the work
+	// folder, else the one enclosing the first file inside one.
+	if root, err := workspace.FindRoot(dir); err == nil {
+		return root, true
+	}
+	for _, f := range c.Flags().Args() {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(dir, f)
+		}
+		if root, err := workspace.FindRoot(filepath.Dir(filepath.Clean(f))); err == nil {
+			return root, true
+		}
+	}
+	return "", false
+}
+
+// runOnServer has the server of the AIMS run a check; false when it did
+// not (none runs, it declined, or the command is not one it runs).
+func runOnServer(args []string, s Streams) (int, bool) {
+	mode := os.Getenv(envServer)
+	if mode == "off" || runtime.GOOS != "linux" || os.Getenv("GITHUB_STEP_SUMMARY") != "" {
+		return 0, false
+	}
+	root, ok := servedCheck("", args)
+	if !ok {
+		return 0, false
+	}
+	build, err := server.ThisBuild()
+	if err != nil {
+		return 0, false
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return 0, false
+	}
+	env := map[string]string{}
+	for _, name := range serverEnv {
+		env[name] = os.Getenv(name)
+	}
+	resp, err := server.Ask(root, server.Request{Op: server.OpRun, Build: build, Dir: cwd, Args: args, Env: env}, askWait)
+	if err != nil {
+		if mode == "auto" && errors.Is(err, server.ErrNoServer) {
+			startServer(root, build, defaultIdle) // for the next check; this one runs itself
+		}
+		return 0, false
+	}
+	if resp.Declined != "" {
+		return 0, false
+	}
+	s.Out.Write(resp.Stdout)
+	s.ErrOut.Write(resp.Stderr)
+	return resp.Code, true
+}
+
+// startServer starts root's server in the background, detached from this
+// process, logging to its log file; it does not wait for it.
+func startServer(root string, build server.Build, idle time.Duration) (*exec.Cmd, server.Paths, error) {
+	p, err := server.Prepare(root, build)
+	if err != nil {
+		return nil, p, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, p, err
+	}
+	log, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, p, err
+	}
+	defer log.Close()
+	cmd := exec.Command(exe, "server", "run", "--idle", idle.String(), "-C", root)
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = detached()
+	if err := cmd.Start(); err != nil {
+		return nil, p, err
+	}
+	return cmd, p, nil
+}
+
+// ServerOptions are the server commands' flags.
+type ServerOptions struct {
+	*GlobalOptions
+	Streams
+	Idle time.Duration
+}
+
+// NewCmdServer builds `aims server` and its subcommands.
+func NewCmdServer(g *GlobalOptions, s Streams) *cobra.Command {
+	opts := &ServerOptions{GlobalOptions: g, Streams: s}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Keep the AIMS in memory so every check after an edit answers at once",
+		Long: `A server keeps one AIMS loaded between checks, told by the file system
+what changed (Linux), and runs every aims check of that AIMS for its user:
+a check after an edit then costs what changed, not the whole AIMS (a
+pre-commit run of 10,000 documents answers in a fraction of a plain run's
+time, with the same output and exit code).
+
+aims check asks the server of its AIMS when one runs, and runs itself when
+none does, when the server declines (--rev, --no-cache, another build of
+aims, another time zone) or when AIMS_SERVER=off. With AIMS_SERVER=auto a
+check starts the server when none runs. A server stops after --idle
+without a check, when its AIMS folder moves or goes, or on aims server
+stop.`,
+	}
+	idle := func(c *cobra.Command) {
+		c.Flags().DurationVar(&opts.Idle, "idle", defaultIdle, "stop after this long without a check")
+	}
+	start := &cobra.Command{
+		Use:   "start",
+		Short: "Start the AIMS's server in the background and wait until it has loaded the AIMS",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return runServerStart(opts) },
+	}
+	run := &cobra.Command{
+		Use:   "run",
+		Short: "Run the AIMS's server in the foreground, logging to standard error",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return runServerRun(opts) },
+	}
+	idle(start)
+	idle(run)
+	cmd.AddCommand(start, run,
+		&cobra.Command{
+			Use:   "stop",
+			Short: "Stop the AIMS's server",
+			Args:  cobra.NoArgs,
+			RunE:  func(*cobra.Command, []string) error { return runServerStop(opts) },
+		},
+		&cobra.Command{
+			Use:   "status",
+			Short: "Say whether the AIMS's server runs, since when and how many checks it ran",
+			Args:  cobra.NoArgs,
+			RunE:  func(*cobra.Command, []string) error { return runServerStatus(opts) },
+		})
+	return cmd
+}
+
+// serverRoot is the AIMS the server commands are about: the one check
+// would open from the work folder.
+func (o *ServerOptions) serverRoot() (string, server.Build, error) {
+	if runtime.GOOS != "linux" {
+		return "", server.Build{}, fmt.Errorf("aims server needs file events, read on Linux only")
+	}
+	dir, err := o.workDir()
+	if err != nil {
+		return "", server.Build{}, err
+	}
+	root, err := workspace.Locate(dir)
+	if err != nil {
+		return "", server.Build{}, err
+	}
+	build, err := server.ThisBuild()
+	return root, build, err
+}
+
+func status(root string, build server.Build) (*server.Status, error) {
+	resp, err := server.Ask(root, server.Request{Op: server.OpStatus, Build: build}, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Status == nil {
+		return nil, errors.New("aims server: no status in its answer")
+	}
+	return resp.Status, nil
+}
+
+func (o *ServerOptions) say(format string, args ...any) {
+	if !o.Quiet {
+		fmt.Fprintf(o.Out, format+"\n", args...)
+	}
+}
+
+func runServerStatus(o *ServerOptions) error {
+	root, build, err := o.serverRoot()
+	if err != nil {
+		return err
+	}
+	st, err := status(root, build)
+	if errors.Is(err, server.ErrNoServer) {
+		o.say("no aims server is running for %s", o.displayPrefix(root))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o.say("aims server for %s: pid %d, up since %s, %d check%s run, %d folders watched, stops after %s idle",
+		o.displayPrefix(st.Root), st.PID, st.Started.Format(time.DateTime), st.Runs, plural(st.Runs), st.Folders, st.Idle)
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func runServerStop(o *ServerOptions) error {
+	root, build, err := o.serverRoot()
+	if err != nil {
+		return err
+	}
+	st, err := status(root, build)
+	if errors.Is(err, server.ErrNoServer) {
+		o.say("no aims server is running for %s", o.displayPrefix(root))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := server.Ask(root, server.Request{Op: server.OpStop, Build: build}, 10*time.Second); err != nil {
+		return err
+	}
+	// Gone once its socket is: it answers no one after a stop.
+	for range 200 {
+		if _, err := status(root, build); errors.Is(err, server.ErrNoServer) {
+			o.say("stopped the aims server for %s (pid %d)", o.displayPrefix(root), st.PID)
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("the aims server for %s (pid %d) did not stop", o.displayPrefix(root), st.PID)
+}
+
+func runServerStart(o *ServerOptions) error {
+	root, build, err := o.serverRoot()
+	if err != nil {
+		return err
+	}
+	if st, err := status(root, build); err == nil {
+		o.say("an aims server is already running for %s (pid %d)", o.displayPrefix(root), st.PID)
+		return nil
+	}
+	cmd, p, err := startServer(root, build, o.Idle)
+	if err != nil {
+		return fmt.Errorf("start aims server: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(askWait)
+	for time.Now().Before(deadline) {
+		if st, err := status(root, build); err == nil {
+			o.say("started an aims server for %s (pid %d, %d folders watched); it stops after %s without a check", o.displayPrefix(root), st.PID, st.Folders, st.Idle)
+			return nil
+		}
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(p.Log)
+			if i := bytes.LastIndex(log, []byte(" aims server ")); i >= 0 {
+				log = log[max(bytes.LastIndexByte(log[:i], '\n'), 0):] // this start's lines
+			}
+			return fmt.Errorf("the aims server stopped (%v): %s", err, bytes.TrimSpace(log))
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("the aims server did not answer within %s; its log: %s", askWait, p.Log)
+}
+
+// runServerRun is the server itself.
+func runServerRun(o *ServerOptions) error {
+	root, _, err := o.serverRoot()
+	if err != nil {
+		return err
+	}
+	lim, err := limitsFromEnv(o.getenv)
+	if err != nil {
+		return err
+	}
+	l, err := server.Listen(root)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	var store *cache.Store
+	if !o.NoCache {
+		store = cache.Open(cache.Dir())
+	}
+	res, err := workspace.NewResident(root, store)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	log := o.ErrOut
+	fmt.Fprintf(log, "%s aims server %s for %s (pid %d)\n", time.Now().Format(time.DateTime), toolVersion(), root, os.Getpid())
+	// A long-lived process: the short-lived run's collector policy (gc.go)
+	// is off; the heap is collected while the server rests between checks.
+	gc.stop()
+	t := time.Now()
+	ws, err := res.Open(root, nil, workspace.WithLimits(lim), workspace.Lean())
+	if err != nil {
+		return err
+	}
+	docs := len(ws.Set.Docs)
+	ws.Close()
+	rest := func() {
+		res.Flush()
+		collect()
+	}
+	rest()
+	fmt.Fprintf(log, "loaded %d documents, %d folders watched, in %s\n", docs, res.Folders(), time.Since(t).Round(time.Millisecond))
+	tz := os.Getenv("TZ")
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-signals
+		fmt.Fprintf(log, "%s: ", sig)
+		l.Stop()
+	}()
+	return l.Serve(server.Options{
+		Idle: o.Idle,
+		Log:  log,
+		Rest: rest,
+		Status: func(st *server.Status) {
+			st.Runs, st.Folders = res.Runs()-1, res.Folders()
+		},
+		Run: func(req server.Request) (server.Response, error) {
+			if req.Env["TZ"] != tz {
+				return server.Response{Declined: "the client's time zone (TZ) is not the server's"}, nil
+			}
+			if r, ok := servedCheck(req.Dir, req.Args); !ok || r != root {
+				return server.Response{Declined: "not a check of this AIMS"}, nil
+			}
+			var out, errOut bytes.Buffer
+			g := &GlobalOptions{cwd: req.Dir, environ: req.Env, resident: res}
+			s := Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+			err := execute(g, req.Args, s)
+			var d declinedError
+			switch {
+			case errors.Is(err, workspace.ErrEventsLost):
+				return server.Response{}, err
+			case errors.As(err, &d):
+				return server.Response{Declined: d.why}, nil
+			}
+			code := exitCode(err, s)
+			return server.Response{Code: code, Stdout: out.Bytes(), Stderr: errOut.Bytes()}, nil
+		},
+	})
+}
+
+// collect collects the heap while the server rests, and sets the memory
+// limit at which a burst of checks without rest collects anyway: twice
+// what is live, and 256 MB more. Between, nothing is collected: a check
+// answers sooner without a collection on the way.
+func collect() {
+	runtime.GC()
+	metrics.Read(liveHeap)
+	live := int64(liveHeap[0].Value.Uint64())
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(min(2*live+256<<20, math.MaxInt64))
+}
