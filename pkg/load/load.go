@@ -160,7 +160,7 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	// before any is read: memory never holds more than the budget.
 	var bytesIn int64
 	full := false
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := walkDir(fsys, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." || !FileProblem(err) {
 				return err
@@ -272,6 +272,54 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	return set, nil
 }
 
+// walkDir is fs.WalkDir(fsys, ".", fn), joining each folder's path and an
+// entry's name without path.Join's cleaning (neither needs it: a listing's
+// names hold no slash and are never "." or ".."): it was half of a walk
+// answered from memory (aims server).
+func walkDir(fsys fs.FS, fn fs.WalkDirFunc) error {
+	info, err := fs.Stat(fsys, ".")
+	if err != nil {
+		err = fn(".", nil, err)
+	} else {
+		err = walkIn(fsys, ".", fs.FileInfoToDirEntry(info), fn)
+	}
+	if err == fs.SkipDir || err == fs.SkipAll {
+		return nil
+	}
+	return err
+}
+
+func walkIn(fsys fs.FS, name string, d fs.DirEntry, fn fs.WalkDirFunc) error {
+	if err := fn(name, d, nil); err != nil || !d.IsDir() {
+		if err == fs.SkipDir && d.IsDir() {
+			err = nil
+		}
+		return err
+	}
+	ents, err := fs.ReadDir(fsys, name)
+	if err != nil {
+		if err = fn(name, d, err); err != nil {
+			if err == fs.SkipDir && d.IsDir() {
+				err = nil
+			}
+			return err
+		}
+	}
+	for _, e := range ents {
+		p := e.Name()
+		if name != "." {
+			p = name + "/" + p
+		}
+		if err := walkIn(fsys, p, e, fn); err != nil {
+			if err == fs.SkipDir {
+				break
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // loading is a document file on its way in: found by the walk, then read
 // (or its parse taken from the cache) by a worker.
 type loading struct {
@@ -285,6 +333,7 @@ type loading struct {
 	sk     cache.Key // of the file's identity on disk, when it has one
 	cached fileResult
 	hit    bool       // cached is the file's parse
+	memoed bool       // from opts.Memo
 	result fileResult // what the file holds, once parsed
 	buf    []byte     // the file's bytes as read, from fileBuf
 }
@@ -296,13 +345,26 @@ func (l *loading) read(fsys fs.FS, opts Options, lim Limits, disc discovery, par
 	var params []byte
 	var sk cache.Key
 	if opts.Cache != nil || opts.Memo != nil {
-		params = paramsOf[disc.place(p) == placeIncluded]
-		if id, ok := cache.Identity(l.info, opts.Start); ok && opts.Disk != "" {
-			sk = statKey(opts.Disk, p, id, params)
+		included := disc.place(p) == placeIncluded
+		params = paramsOf[included]
+		var id []byte
+		ok := false
+		if opts.Memo != nil && opts.Disk != "" {
+			sk, ok = opts.Memo.key(p, l.info, included)
+		}
+		if !ok {
+			if id, ok = cache.Identity(l.info, opts.Start); ok && opts.Disk != "" {
+				sk = statKey(opts.Disk, p, id, params)
+				if opts.Memo != nil {
+					opts.Memo.keepKey(p, l.info, included, sk)
+				}
+			}
+		}
+		if ok && opts.Disk != "" {
 			l.sk = sk
 			if opts.Memo != nil {
 				if r, ok := opts.Memo.get(sk); ok {
-					l.cached, l.hit = r, true
+					l.cached, l.hit, l.memoed = r, true, true
 					l.file = &prepared{name: p, size: int(l.size), done: true}
 					return
 				}
@@ -422,8 +484,8 @@ func (l *loading) parse(opts Options, disc discovery, b *budget) {
 			d.key = cache.NewKey(l.key[:], []byte(strconv.Itoa(j)))
 		}
 	}
-	if opts.Memo != nil && l.sk != (cache.Key{}) && !b.over() {
-		opts.Memo.put(l.sk, r) // again when it came from there: still used
+	if opts.Memo != nil && !l.memoed && l.sk != (cache.Key{}) && !b.over() {
+		opts.Memo.put(l.sk, r)
 	}
 	l.result = disc.resolve(f.name, r)
 	if f.name != ManifestFile {

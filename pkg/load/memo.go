@@ -1,8 +1,10 @@
 package load
 
 import (
+	"io/fs"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aims-dev/aims/pkg/cache"
 )
@@ -18,18 +20,46 @@ import (
 // load with a Memo finds what one without finds. Entries a load did not
 // use are dropped when it ends: a Memo holds about one AIMS.
 type Memo struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex
 	m    map[cache.Key]*memoEntry
 	load int // the current load, counted from 1
+	// keys are the identity keys last computed, by file, with the Lstat
+	// and place they were computed from: given the very same Lstat value
+	// (a listing kept by the caller, see workspace.Resident), the key is
+	// the same, and not hashed again.
+	keys map[string]keyed
+}
+
+type keyed struct {
+	info     fs.FileInfo
+	included bool
+	sk       cache.Key
+}
+
+// key is the identity key of file p kept for info, if any.
+func (m *Memo) key(p string, info fs.FileInfo, included bool) (cache.Key, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	k, ok := m.keys[p]
+	if !ok || k.info != info || k.included != included {
+		return cache.Key{}, false
+	}
+	return k.sk, true
+}
+
+func (m *Memo) keepKey(p string, info fs.FileInfo, included bool, sk cache.Key) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.keys[p] = keyed{info, included, sk}
 }
 
 type memoEntry struct {
 	r    fileResult
-	used int // the last load that used it
+	used atomic.Int64 // the last load that used it
 }
 
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return &Memo{m: map[cache.Key]*memoEntry{}} }
+func NewMemo() *Memo { return &Memo{m: map[cache.Key]*memoEntry{}, keys: map[string]keyed{}} }
 
 // Len is how many files the Memo holds.
 func (m *Memo) Len() int {
@@ -49,8 +79,13 @@ func (m *Memo) end() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for k, e := range m.m {
-		if e.used != m.load {
+		if e.used.Load() != int64(m.load) {
 			delete(m.m, k)
+		}
+	}
+	for p, k := range m.keys {
+		if _, ok := m.m[k.sk]; !ok {
+			delete(m.keys, p)
 		}
 	}
 }
@@ -58,13 +93,13 @@ func (m *Memo) end() {
 // get is the parse kept under k. Its lists are the caller's to append to;
 // its documents are shared with every load that got them.
 func (m *Memo) get(k cache.Key) (fileResult, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	e, ok := m.m[k]
 	if !ok {
 		return fileResult{}, false
 	}
-	e.used = m.load
+	e.used.Store(int64(m.load))
 	r := e.r
 	r.docs, r.diags, r.undeclared = slices.Clip(r.docs), slices.Clip(r.diags), slices.Clip(r.undeclared)
 	return r, true
@@ -74,5 +109,7 @@ func (m *Memo) put(k cache.Key, r fileResult) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r.docs, r.diags, r.undeclared = slices.Clip(r.docs), slices.Clip(r.diags), slices.Clip(r.undeclared)
-	m.m[k] = &memoEntry{r: r, used: m.load}
+	e := &memoEntry{r: r}
+	e.used.Store(int64(m.load))
+	m.m[k] = e
 }
