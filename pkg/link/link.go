@@ -95,11 +95,19 @@ func Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, tiers []stri
 type Memo struct {
 	kinds map[string]string // id -> kind, of the last run
 	tiers string
-	docs  map[*load.Document]diag.List
+	docs  map[*load.Document]*found
+	run   int
+}
+
+// found is what one document's references gave, and the last run it
+// was kept for.
+type found struct {
+	l   diag.List
+	run int
 }
 
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return &Memo{} }
+func NewMemo() *Memo { return &Memo{docs: map[*load.Document]*found{}} }
 
 // Check is the package's Check, answered from m where it can; a nil m
 // keeps nothing.
@@ -138,18 +146,22 @@ func (m *Memo) Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, ti
 		out.Add(diag.Pos{File: load.ManifestFile}, diag.Error, CodeManifest, "no Manifest document in %s", load.ManifestFile)
 	}
 
-	var kept map[*load.Document]diag.List
 	if m != nil {
-		kinds := make(map[string]string, len(byID))
+		m.run++
 		same := m.tiers == strings.Join(tiers, "\x00") && len(m.kinds) == len(byID)
 		for id, d := range byID {
-			kinds[id] = d.Kind
-			same = same && m.kinds[id] == d.Kind
+			if !same {
+				break
+			}
+			same = m.kinds[id] == d.Kind
 		}
-		if same {
-			kept = m.docs
+		if !same { // nothing kept holds any more
+			m.kinds = make(map[string]string, len(byID))
+			for id, d := range byID {
+				m.kinds[id] = d.Kind
+			}
+			m.tiers, m.docs = strings.Join(tiers, "\x00"), make(map[*load.Document]*found, len(docs))
 		}
-		m.kinds, m.tiers, m.docs = kinds, strings.Join(tiers, "\x00"), make(map[*load.Document]diag.List, len(docs))
 	}
 	var own diag.List // what one document's references give, when kept
 	c := checker{byID: byID, cat: cat, out: &out}
@@ -158,8 +170,11 @@ func (m *Memo) Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, ti
 	}
 	var buf []byte
 	for _, d := range docs {
-		l, ok := kept[d]
-		if !ok {
+		var f *found
+		if m != nil {
+			f = m.docs[d]
+		}
+		if f == nil {
 			own = nil
 			for i := range refsOf(d.Kind) {
 				r := &refsOf(d.Kind)[i]
@@ -168,16 +183,26 @@ func (m *Memo) Check(docs []*load.Document, fsys fs.FS, cat *catalog.Catalog, ti
 			if d.Kind == "AISystem" {
 				checkTier(d, tiers, c.out)
 			}
-			l = own
+			if m != nil {
+				f = &found{l: own}
+				m.docs[d] = f
+			}
 		}
 		if m != nil {
-			m.docs[d] = l
-			out = append(out, l...)
+			f.run = m.run
+			out = append(out, f.l...)
 		}
 		if d.Kind == "Evidence" {
 			v, _ := load.Get(d.Root(), "path")
 			if p, ok := v.(string); ok {
 				checkPath(d, "/path", p, fsys, &out)
+			}
+		}
+	}
+	if m != nil {
+		for d, f := range m.docs {
+			if f.run != m.run { // gone, or changed (a new value)
+				delete(m.docs, d)
 			}
 		}
 	}
