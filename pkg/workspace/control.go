@@ -107,9 +107,14 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 	}
 	v := &versions{src: w.Source, trees: map[string]fs.FS{}, cache: map[string]map[string]*load.Document{}, contents: w.contents}
 	out := map[aims.Doc]gap.ApprovalRecord{}
+	kept := map[*load.Document]gap.ApprovalRecord{} // for a Resident's next run
 	for _, doc := range w.Model.All {
 		m := doc.Header()
 		if m.Doc == nil || m.ApprovedBy == "" || m.ApprovedOn == "" {
+			continue
+		}
+		if rec, ok := w.res.approval(w.Source.Commit.Hash, m.Doc); ok {
+			out[doc], kept[m.Doc] = rec, rec
 			continue
 		}
 		commits := prov.Files[m.Doc.File].Commits
@@ -138,8 +143,9 @@ func (w *Workspace) computeApprovals() (map[aims.Doc]gap.ApprovalRecord, error) 
 			ch := commits[changed-1]
 			rec.ChangedIn = fmt.Sprintf("commit %s of %s by %s (%q)", ch.Short(), ch.When.Format("2006-01-02"), ch.Author, ch.Subject)
 		}
-		out[doc] = rec
+		out[doc], kept[m.Doc] = rec, rec
 	}
+	w.res.keepApprovals(w.Source.Commit.Hash, kept)
 	w.approvalParses = v.parsed
 	return out, nil
 }

@@ -28,6 +28,7 @@ type Source struct {
 
 	repo  *vcs.Repo
 	cache *cache.Store // keeps History's walk by commit (nil: none)
+	res   *Resident    // keeps it in memory between runs (nil: none)
 	once  sync.Once
 	ran   atomic.Bool // History has run; err is final
 	prov  vcs.Provenance
@@ -79,6 +80,15 @@ func (s *Source) History() (vcs.Provenance, error) {
 		if s.Commit.Hash == "" {
 			return // a repository without commits: no history yet
 		}
+		if p, ok := s.res.history(s.Commit.Hash, s.Prefix); ok {
+			s.prov = p
+			return
+		}
+		defer func() {
+			if s.err == nil {
+				s.res.keepHistory(s.Commit.Hash, s.Prefix, s.prov)
+			}
+		}()
 		if s.cache == nil {
 			s.prov, s.err = s.repo.Provenance(rev, s.Prefix)
 			return
@@ -183,7 +193,7 @@ func OpenAt(dir, rev string, opts ...Option) (*Workspace, error) {
 			repo.Close()
 			return nil, err
 		}
-		src.cache = w.cache
+		src.cache, src.res = w.cache, w.res
 		w.Source = src
 		return w, nil
 	}

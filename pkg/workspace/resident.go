@@ -16,6 +16,7 @@ import (
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/link"
 	"github.com/aims-dev/aims/pkg/load"
+	"github.com/aims-dev/aims/pkg/vcs"
 	"github.com/aims-dev/aims/pkg/watch"
 )
 
@@ -54,6 +55,7 @@ type Resident struct {
 
 	lmu      sync.RWMutex
 	listings map[string][]fs.DirEntry // folder -> its listing, sorted, each file's Lstat made
+	files    map[string]fs.FileInfo   // every file (not folder) in those listings, by path
 	// checks and results are what the last run derived from each
 	// document it loaded and each result file it read; a run reads them
 	// and replaces them with its own.
@@ -62,6 +64,13 @@ type Resident struct {
 
 	dmu     sync.Mutex
 	digests map[string]digestKept // evidence file -> its digest
+
+	// In git: the history of the commit checked out (HEAD), and what it
+	// says about each approved document kept, until HEAD moves.
+	hmu       sync.Mutex
+	head      string // commit hash and AIMS prefix
+	prov      vcs.Provenance
+	approvals map[*load.Document]gap.ApprovalRecord
 }
 
 // digestKept is an evidence file's digest, with the Lstat it was read
@@ -91,7 +100,7 @@ func NewResident(root string, store *cache.Store) (*Resident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Resident{root: abs, watch: w, store: store, memo: load.NewMemo(), links: link.NewMemo(), listings: map[string][]fs.DirEntry{}, digests: map[string]digestKept{}}, nil
+	return &Resident{root: abs, watch: w, store: store, memo: load.NewMemo(), links: link.NewMemo(), listings: map[string][]fs.DirEntry{}, files: map[string]fs.FileInfo{}, digests: map[string]digestKept{}}, nil
 }
 
 // Root is the AIMS root kept.
@@ -133,16 +142,17 @@ func (r *Resident) Open(start string, changed []string, opts ...Option) (*Worksp
 	r.lmu.Lock()
 	if c.Reset {
 		clear(r.listings)
+		clear(r.files)
 	}
 	for _, f := range c.Files {
-		delete(r.listings, watch.Folder(f))
+		r.forget(watch.Folder(f))
 	}
 	for _, f := range changed {
 		if !filepath.IsAbs(f) {
 			f = filepath.Join(start, f)
 		}
 		if rel, err := filepath.Rel(r.root, f); err == nil && !strings.HasPrefix(rel, "..") {
-			delete(r.listings, watch.Folder(filepath.ToSlash(rel)))
+			r.forget(watch.Folder(filepath.ToSlash(rel)))
 		}
 	}
 	r.lmu.Unlock()
@@ -162,6 +172,31 @@ func (r *Resident) Open(start string, changed []string, opts ...Option) (*Worksp
 	}
 	r.dmu.Unlock()
 	return OpenAt(start, "", append(opts, WithCache(r.store), func(c *config) { c.res = r })...)
+}
+
+// forget drops folder's listing. Called with lmu held.
+func (r *Resident) forget(folder string) {
+	for _, e := range r.listings[folder] {
+		delete(r.files, joinName(folder, e.Name()))
+	}
+	delete(r.listings, folder)
+}
+
+// joinName is path.Join for a folder and a name read from its listing.
+func joinName(folder, name string) string {
+	if folder == "." {
+		return name
+	}
+	return folder + "/" + name
+}
+
+// file is the Lstat of file name kept from its folder's listing, if
+// nothing changed in that folder since.
+func (r *Resident) file(name string) (fs.FileInfo, bool) {
+	r.lmu.RLock()
+	defer r.lmu.RUnlock()
+	info, ok := r.files[name]
+	return info, ok
 }
 
 // listing is folder's listing as last read, if nothing changed in it since.
@@ -193,25 +228,15 @@ func (r *Resident) keep(folder string, ents []fs.DirEntry) {
 	}
 	slices.SortFunc(kept, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	r.lmu.Lock()
+	defer r.lmu.Unlock()
+	r.forget(folder)
 	r.listings[folder] = kept
-	r.lmu.Unlock()
-}
-
-// entry is what the listing of name's folder holds of it.
-func (r *Resident) entry(name string) (fs.DirEntry, bool) {
-	if name == "." || !fs.ValidPath(name) {
-		return nil, false
+	for _, e := range kept {
+		if !e.IsDir() {
+			info, _ := e.Info()
+			r.files[joinName(folder, e.Name())] = info
+		}
 	}
-	folder, base := splitName(name)
-	ents, ok := r.listing(folder)
-	if !ok {
-		return nil, false
-	}
-	i, ok := slices.BinarySearchFunc(ents, base, func(e fs.DirEntry, base string) int { return strings.Compare(e.Name(), base) })
-	if !ok {
-		return nil, false
-	}
-	return ents[i], true
 }
 
 // digest is the digest of evidence file p kept from an earlier run, while
@@ -245,12 +270,76 @@ func (r *Resident) keepDigest(fsys fs.FS, p string, f gap.File) {
 	if err != nil {
 		return
 	}
-	if _, ok := r.entry(p); !ok {
+	if _, ok := r.file(p); !ok {
 		return // not from a listing kept: a new value every run
 	}
 	r.dmu.Lock()
 	defer r.dmu.Unlock()
 	r.digests[p] = digestKept{info: info, f: f, run: r.runs}
+}
+
+// history is the provenance of commit (for the AIMS at prefix), if a run
+// on the same commit computed it.
+func (r *Resident) history(commit, prefix string) (vcs.Provenance, bool) {
+	if r == nil || commit == "" {
+		return vcs.Provenance{}, false
+	}
+	r.hmu.Lock()
+	defer r.hmu.Unlock()
+	if r.head != commit+"\x00"+prefix || r.prov.Files == nil {
+		return vcs.Provenance{}, false
+	}
+	return r.prov, true
+}
+
+// keepHistory keeps the provenance of commit, forgetting what was kept for
+// another.
+func (r *Resident) keepHistory(commit, prefix string, p vcs.Provenance) {
+	if r == nil || commit == "" {
+		return
+	}
+	r.hmu.Lock()
+	defer r.hmu.Unlock()
+	r.sameHead(commit, prefix)
+	r.prov = p
+}
+
+// sameHead forgets what was kept for another commit. Called with hmu held.
+func (r *Resident) sameHead(commit, prefix string) {
+	if h := commit + "\x00" + prefix; h != r.head {
+		r.head, r.prov, r.approvals = h, vcs.Provenance{}, map[*load.Document]gap.ApprovalRecord{}
+	}
+}
+
+// approval is what the history of commit says about document d's
+// approval, if a run on the same commit found it for the same document:
+// it depends only on the document (the same value: unchanged) and on the
+// commits that changed its file.
+func (r *Resident) approval(commit string, d *load.Document) (gap.ApprovalRecord, bool) {
+	if r == nil || commit == "" {
+		return gap.ApprovalRecord{}, false
+	}
+	r.hmu.Lock()
+	defer r.hmu.Unlock()
+	if !strings.HasPrefix(r.head, commit+"\x00") {
+		return gap.ApprovalRecord{}, false
+	}
+	rec, ok := r.approvals[d]
+	return rec, ok
+}
+
+// keepApprovals keeps what the history of commit says about the approved
+// documents of a run, in place of what was kept before.
+func (r *Resident) keepApprovals(commit string, recs map[*load.Document]gap.ApprovalRecord) {
+	if r == nil || commit == "" {
+		return
+	}
+	r.hmu.Lock()
+	defer r.hmu.Unlock()
+	if !strings.HasPrefix(r.head, commit+"\x00") {
+		return // kept with that commit's history only
+	}
+	r.approvals = recs
 }
 
 // checked is what the last run derived from document d, if it loaded it.
@@ -283,9 +372,11 @@ func (f *residentFS) ReadFile(name string) ([]byte, error) { return f.d.ReadFile
 func (f *residentFS) ReadLink(name string) (string, error) { return f.d.ReadLink(name) }
 func (f *residentFS) Close() error                         { return f.d.Close() }
 
+// ReadDir answers a listing kept as it is: the walk reads it and never
+// changes it (a copy of each was a fifth of the walk).
 func (f *residentFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if ents, ok := f.r.listing(name); ok {
-		return slices.Clone(ents), nil // the caller may reorder its copy
+		return slices.Clip(ents), nil
 	}
 	ents, err := f.d.ReadDir(name)
 	if err == nil && fs.ValidPath(name) {
@@ -297,16 +388,16 @@ func (f *residentFS) ReadDir(name string) ([]fs.DirEntry, error) {
 // Lstat answers a file in a listing kept; a folder, a name not listed and
 // anything else are asked of the folder itself.
 func (f *residentFS) Lstat(name string) (fs.FileInfo, error) {
-	if e, ok := f.r.entry(name); ok && !e.IsDir() {
-		return e.Info()
+	if info, ok := f.r.file(name); ok {
+		return info, nil
 	}
 	return f.d.Lstat(name)
 }
 
 // Stat is Lstat for a regular file kept (there is no link to follow).
 func (f *residentFS) Stat(name string) (fs.FileInfo, error) {
-	if e, ok := f.r.entry(name); ok && e.Type().IsRegular() {
-		return e.Info()
+	if info, ok := f.r.file(name); ok && info.Mode().IsRegular() {
+		return info, nil
 	}
 	return f.d.Stat(name)
 }

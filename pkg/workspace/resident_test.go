@@ -9,12 +9,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aims-dev/aims/pkg/cache"
@@ -26,7 +29,15 @@ import (
 // the findings and the whole gap analysis, as text.
 func analysed(t *testing.T, w *Workspace) string {
 	t.Helper()
-	res := gap.Analyze(w.Model, w.Catalog, w.Diags, gap.Options{Now: asOf, Tiers: w.Tiers, FileExists: w.FileExists, Digest: w.FileDigest})
+	opts := gap.Options{Now: asOf, Tiers: w.Tiers, FileExists: w.FileExists, Digest: w.FileDigest}
+	if w.Source != nil && w.Source.Versioned { // as cmd/aims analyses
+		opts.Versioned, opts.LastChanged = true, w.Source.LastChanged
+		var err error
+		if opts.Approvals, err = w.Approvals(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := gap.Analyze(w.Model, w.Catalog, w.Diags, opts)
 	var b strings.Builder
 	for _, d := range w.Set.Docs {
 		fmt.Fprintf(&b, "doc %s %s %s\n", d.File, d.Kind, d.ID)
@@ -236,6 +247,93 @@ func TestResidentAnswersAsAPlainRun(t *testing.T) {
 	defer p.Close()
 	if n := len(listFiles(t, dir)); p.Set.Cached == 0 {
 		t.Errorf("a plain run after the Resident flushed took none of %d files from the cache", n)
+	}
+}
+
+// In git, runs also read the history: evidence dates and approvals follow
+// HEAD as commits are made, and an approved document edited since its
+// approval is caught whether the edit is committed or not.
+func TestResidentAnswersAsAPlainRunInGit(t *testing.T) {
+	dir := residentAIMS(t, 1)
+	// The example switches document control off (its history is not the
+	// AIMS's); here it is what the runs must agree on.
+	rewrite(t, dir, "aims.yaml", func(b []byte) []byte {
+		return bytes.ReplaceAll(b, []byte(`severity: "off"`), []byte(`severity: "error"`))
+	})
+	repo, err := git.PlainInit(dir, false)
+	must(t, err)
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	commit := func() {
+		wt, err := repo.Worktree()
+		must(t, err)
+		must(t, wt.AddWithOptions(&git.AddOptions{All: true}))
+		day = day.Add(24 * time.Hour)
+		sig := &object.Signature{Name: "Ann", Email: "ann@example.com", When: day}
+		_, err = wt.Commit("edit", &git.CommitOptions{Author: sig, Committer: sig})
+		must(t, err)
+	}
+	commit()
+	r, err := NewResident(dir, cache.Open(t.TempDir()))
+	must(t, err)
+	defer r.Close()
+	later := startedAt(time.Now().Add(time.Hour))
+	i := -1
+	run := func(name string) {
+		t.Helper()
+		w, err := r.Open(dir, nil, Lean(), later)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := analysed(t, w)
+		w.Close()
+		p, err := OpenAt(dir, "", Lean(), WithCache(cache.Open(t.TempDir())), later)
+		must(t, err)
+		want := analysed(t, p)
+		p.Close()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s (-plain run +resident):\n%s", name, diff)
+		}
+		if i > 0 && !strings.Contains(got, "[AIMS-G097]") {
+			t.Fatalf("%s: no approved document changed since its approval: nothing tested", name)
+		}
+	}
+	run("first run")
+	rng := rand.New(rand.NewPCG(3, 5))
+	approved := func(files []string) []string {
+		var out []string
+		for _, f := range files {
+			if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil && bytes.Contains(b, []byte("approved_on:")) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	for i = range 16 {
+		time.Sleep(5 * time.Millisecond)
+		files := listFiles(t, dir)
+		var what string
+		switch i % 4 {
+		case 0:
+			a := approved(files)
+			p := a[rng.IntN(len(a))]
+			rewrite(t, dir, p, func(b []byte) []byte { return bytes.Replace(b, []byte("title: "), []byte("title: Edited "), 1) })
+			what = "edit an approved document " + p
+		case 1:
+			commit()
+			what = "commit"
+		case 2:
+			a := approved(files)
+			p := a[rng.IntN(len(a))]
+			rewrite(t, dir, p, func(b []byte) []byte {
+				return regexp.MustCompile(`approved_on: "?[0-9-]+"?`).ReplaceAll(b, []byte("approved_on: 2026-11-20"))
+			})
+			what = "approve again " + p
+		case 3:
+			e := edits[rng.IntN(len(edits))]
+			what = e.name + " " + e.do(t, rng, dir, files)
+			commit()
+		}
+		run(fmt.Sprintf("after edit %d, %s", i, what))
 	}
 }
 

@@ -235,7 +235,7 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("read %s: %w", load.ManifestFile, err)
 	}
-	guard := &guardFS{fsys: fsys}
+	guard := &guardFS{fsys: fsys, direct: c.res != nil}
 	fsys = guard
 	v, err := schema.New()
 	if err != nil {
