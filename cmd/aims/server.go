@@ -387,12 +387,20 @@ func runServerRun(o *ServerOptions) error {
 	}
 	docs := len(ws.Set.Docs)
 	ws.Close()
+	// A first check, unseen, reads what only the analysis reads (evidence
+	// files, git history, approvals), so the first one asked is as quick
+	// as the next.
+	var warm bytes.Buffer
+	if code := exitCode(execute(&GlobalOptions{cwd: root, resident: res}, []string{"check", "--fail-on", "never"}, Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: &warm}), Streams{ErrOut: &warm}); code != exitOK {
+		return fmt.Errorf("first check: %s", bytes.TrimSpace(warm.Bytes()))
+	}
 	rest := func() {
 		res.Flush()
 		collect()
 	}
 	rest()
 	fmt.Fprintf(log, "loaded %d documents, %d folders watched, in %s\n", docs, res.Folders(), time.Since(t).Round(time.Millisecond))
+	served := 0
 	tz := os.Getenv("TZ")
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
@@ -406,7 +414,7 @@ func runServerRun(o *ServerOptions) error {
 		Log:  log,
 		Rest: rest,
 		Status: func(st *server.Status) {
-			st.Runs, st.Folders = res.Runs()-1, res.Folders()
+			st.Runs, st.Folders = served, res.Folders()
 		},
 		Run: func(req server.Request) (server.Response, error) {
 			if req.Env["TZ"] != tz {
@@ -427,6 +435,7 @@ func runServerRun(o *ServerOptions) error {
 				return server.Response{Declined: d.why}, nil
 			}
 			code := exitCode(err, s)
+			served++
 			return server.Response{Code: code, Stdout: out.Bytes(), Stderr: errOut.Bytes()}, nil
 		},
 	})
