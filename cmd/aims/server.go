@@ -42,9 +42,13 @@ var serverEnv = []string{envRunMiB, envRunValues, "GITHUB_STEP_SUMMARY", "TZ"}
 // defaultIdle is how long a server waits for a check before it stops.
 const defaultIdle = 30 * time.Minute
 
-// askWait bounds a client's wait for its server's answer: a server still
-// loading a large AIMS answers once it has.
-const askWait = 5 * time.Minute
+// askWait bounds a client's wait for its server's answer (a server still
+// loading a large AIMS answers once it has); startWait, start's wait for a
+// new server to load the AIMS.
+const (
+	askWait   = time.Minute
+	startWait = 5 * time.Minute
+)
 
 // declinedError says the server cannot run a command as the client would;
 // the client runs it itself.
@@ -132,10 +136,16 @@ func runOnServer(args []string, s Streams) (int, bool) {
 		env[name] = os.Getenv(name)
 	}
 	resp, err := server.Ask(root, server.Request{Op: server.OpRun, Build: build, Dir: cwd, Args: args, Env: env}, askWait)
-	if err != nil {
-		if mode == "auto" && errors.Is(err, server.ErrNoServer) {
+	switch {
+	case errors.Is(err, server.ErrNoServer):
+		if mode == "auto" {
 			startServer(root, build, defaultIdle) // for the next check; this one runs itself
 		}
+		return 0, false
+	case err != nil:
+		// A server that fails to answer is a fault of its own: said once,
+		// and the check runs as if there were none.
+		fmt.Fprintf(s.ErrOut, "aims: %v; checking without it\n", err)
 		return 0, false
 	}
 	if resp.Declined != "" {
@@ -332,7 +342,7 @@ func runServerStart(o *ServerOptions) error {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	deadline := time.Now().Add(askWait)
+	deadline := time.Now().Add(startWait)
 	for time.Now().Before(deadline) {
 		if st, err := status(root, build); err == nil {
 			o.say("started an aims server for %s (pid %d, %d folders watched); it stops after %s without a check", o.displayPrefix(root), st.PID, st.Folders, st.Idle)
@@ -348,7 +358,7 @@ func runServerStart(o *ServerOptions) error {
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("the aims server did not answer within %s; its log: %s", askWait, p.Log)
+	return fmt.Errorf("the aims server did not answer within %s; its log: %s", startWait, p.Log)
 }
 
 // runServerRun is the server itself.

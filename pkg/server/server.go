@@ -118,12 +118,12 @@ func Ask(root string, req Request, wait time.Duration) (Response, error) {
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(wait))
 	if err := writeFrame(conn, req, nil, nil); err != nil {
-		return Response{}, fmt.Errorf("aims server: %w", err)
+		return Response{}, fmt.Errorf("the aims server did not answer: %w", err)
 	}
 	var resp Response
 	parts, err := readFrame(conn, &resp, 2)
 	if err != nil {
-		return Response{}, fmt.Errorf("aims server: %w", err)
+		return Response{}, fmt.Errorf("the aims server did not answer: %w", err)
 	}
 	resp.Stdout, resp.Stderr = parts[0], parts[1]
 	return resp, nil
