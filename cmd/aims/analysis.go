@@ -53,7 +53,17 @@ func analyze(ws *workspace.Workspace, o *AnalysisOptions) (*gap.Result, error) {
 			return nil, err
 		}
 	}
+	// References may still be checked (workspace.LinkLater): the rules
+	// run meanwhile, and judge the statuses once they are.
+	var linkErr error
+	opts.Prior = func() diag.List {
+		linkErr = ws.Linked()
+		return ws.Diags
+	}
 	res := gap.Analyze(ws.Model, ws.Catalog, ws.Diags, opts)
+	if linkErr != nil {
+		return nil, linkErr
+	}
 	if err := ws.ReadErr(); err != nil {
 		return nil, err // the analysis asked about files git could not read
 	}

@@ -96,6 +96,11 @@ func runCheck(opts *CheckOptions) error {
 		return err
 	}
 	defer ws.Close()
+	if len(ws.Set.Docs) <= 1 {
+		if err := ws.Linked(); err != nil {
+			return err
+		}
+	}
 	if len(ws.Set.Docs) <= 1 && ws.Diags.Max() < diag.Error {
 		return fmt.Errorf("no AIMS documents found in %s besides aims.yaml (check documents.include and documents.exclude)", opts.displayPrefix(ws.Root))
 	}

@@ -228,7 +228,7 @@ func (g *GlobalOptions) openWorkspaceFor(files []string) (*workspace.Workspace, 
 		return nil, nil, err
 	}
 	if g.resident != nil {
-		ws, err := g.residentOpen(start, abs, workspace.WithLimits(lim), workspace.Lean())
+		ws, err := g.residentOpen(start, abs, workspace.WithLimits(lim), workspace.Lean(), workspace.LinkLater())
 		return ws, abs, err
 	}
 	ws, err := workspace.OpenAt(start, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean(), workspace.OnParse(gc.fileParsed, gc.found))

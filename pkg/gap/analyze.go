@@ -47,6 +47,10 @@ type Options struct {
 	// Digest, when set, reads the evidence file at path (through the same
 	// fs.FS as the documents, so at --rev it reads the blob).
 	Digest func(path string) (File, error)
+	// Prior, when set, gives the diagnostics of the earlier stages in
+	// place of Analyze's argument, asked for only once the rules have run:
+	// references may still be checked meanwhile.
+	Prior func() diag.List
 }
 
 // File is what reading an evidence file found.
@@ -239,6 +243,9 @@ func Analyze(m *aims.Model, cat *catalog.Catalog, prior diag.List, opts Options)
 	a.checkAuditors()
 	a.checkControl()
 	a.checkDates()
+	if opts.Prior != nil {
+		prior = opts.Prior()
+	}
 	return a.result(prior)
 }
 

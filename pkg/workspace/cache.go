@@ -28,6 +28,15 @@ type config struct {
 	parsed    func()    // see OnParse
 	found     func(int) // see OnParse
 	res       *Resident // the run is one of a Resident's (Resident.Open)
+	later     bool      // see LinkLater
+}
+
+// LinkLater returns from Open before references are checked: Diags lacks
+// their findings until Linked returns. For a caller that analyses the
+// AIMS at once (check, answered by aims server), which can check
+// references while the rules run (gap.Options.Prior).
+func LinkLater() Option {
+	return func(c *config) { c.later = true }
 }
 
 // OnParse calls parsed each time a file is parsed rather than taken from

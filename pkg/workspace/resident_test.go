@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aims-dev/aims/pkg/cache"
+	"github.com/aims-dev/aims/pkg/diag"
 	"github.com/aims-dev/aims/pkg/gap"
 	"github.com/aims-dev/aims/pkg/synth"
 )
@@ -36,6 +37,11 @@ func analysed(t *testing.T, w *Workspace) string {
 		if opts.Approvals, err = w.Approvals(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// As check does: references may still be checked (LinkLater).
+	opts.Prior = func() diag.List {
+		must(t, w.Linked())
+		return w.Diags
 	}
 	res := gap.Analyze(w.Model, w.Catalog, w.Diags, opts)
 	var b strings.Builder
@@ -200,7 +206,7 @@ func TestResidentAnswersAsAPlainRun(t *testing.T) {
 	later := startedAt(time.Now().Add(time.Hour))
 	run := func(name string) {
 		t.Helper()
-		w, err := r.Open(dir, nil, Lean(), later)
+		w, err := r.Open(dir, nil, Lean(), LinkLater(), later)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -280,7 +286,7 @@ func TestResidentAnswersAsAPlainRunInGit(t *testing.T) {
 	i := -1
 	run := func(name string) {
 		t.Helper()
-		w, err := r.Open(dir, nil, Lean(), later)
+		w, err := r.Open(dir, nil, Lean(), LinkLater(), later)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -66,6 +66,7 @@ type Workspace struct {
 	contents map[*load.Document][32]byte
 	guard    *guardFS
 	dirs     *dirFS // the folder read, when it is one; closed by Close
+	linked   func() error
 	config
 }
 
@@ -186,6 +187,9 @@ func (w *Workspace) OnlyFiles(l diag.List, files []string) diag.List {
 // held open, and writes what the analysis added to the cache (evidence
 // digests).
 func (w *Workspace) Close() error {
+	if w.linked != nil {
+		w.linked() // the reference checks read the folders closed here
+	}
 	if w.res == nil {
 		w.cache.Flush() // a Resident's is flushed when it is idle
 	}
@@ -306,27 +310,40 @@ func Open(fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if c.res == nil {
 		c.cache.Flush() // what this run parsed and validated, for the next
 	}
-	results := w.readResults(v, fsys)
-	<-linked
-	w.Diags = append(w.Diags, results...)
-	if manifestBroken(set.Diags) {
-		// The manifest's own error says why there is no Manifest; a second,
-		// position-less one would only bury it.
-		ldiags = slices.DeleteFunc(ldiags, func(d diag.Diagnostic) bool {
-			return d.Code == link.CodeManifest && d.Pos.Line == 0
-		})
-	}
-	w.Diags = append(w.Diags, ldiags...)
-	if err := guard.Err(); err != nil {
-		return nil, err
-	}
-	w.Diags = overridden(w.Diags, w.Model.Manifest)
-	w.Diags.Sort()
+	w.Diags = append(w.Diags, w.readResults(v, fsys)...)
 	if c.res != nil {
 		c.res.checks = checked
 	}
+	w.linked = sync.OnceValue(func() error {
+		<-linked
+		if manifestBroken(set.Diags) {
+			// The manifest's own error says why there is no Manifest; a
+			// second, position-less one would only bury it.
+			ldiags = slices.DeleteFunc(ldiags, func(d diag.Diagnostic) bool {
+				return d.Code == link.CodeManifest && d.Pos.Line == 0
+			})
+		}
+		w.Diags = append(w.Diags, ldiags...)
+		if err := guard.Err(); err != nil {
+			return err
+		}
+		w.Diags = overridden(w.Diags, w.Model.Manifest)
+		w.Diags.Sort()
+		return nil
+	})
+	if !c.later {
+		if err := w.linked(); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
 }
+
+// Linked waits for the references to be checked, when the AIMS was opened
+// with LinkLater, and adds their findings to Diags; an error is a failure
+// to read the storage met meanwhile. Without LinkLater it returns at once.
+// Calls after the first return the first's answer.
+func (w *Workspace) Linked() error { return w.linked() }
 
 // overridden applies aims.yaml's rule overrides to the findings of the
 // stages before the analysis, for the rules that allow it (the YAML
