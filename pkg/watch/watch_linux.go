@@ -29,6 +29,27 @@ type Watcher struct {
 	buf     []byte
 }
 
+// fsType is the type of the file system holding path (statfs f_type).
+var fsType = func(path string) (int64, error) {
+	var st unix.Statfs_t
+	err := unix.Statfs(path, &st)
+	return int64(st.Type), err
+}
+
+// remote are the file systems (statfs f_type) whose changes may be made
+// by another machine, or through a layer that sends no inotify events.
+var remote = map[int64]string{
+	0x6969:     "NFS",
+	0x517b:     "SMB",
+	0xff534d42: "CIFS",
+	0xfe534d42: "SMB2",
+	0x65735546: "FUSE (sshfs, a mounted share)",
+	0x01021997: "9P (a virtual machine's shared folder)",
+	0x00c36400: "Ceph",
+	0x47504653: "GPFS",
+	0x0bd00bd0: "Lustre",
+}
+
 // mask: every change to a folder's entries or to a file in it; a link is
 // never followed, and only folders are watched.
 const mask = unix.IN_CREATE | unix.IN_DELETE | unix.IN_MODIFY | unix.IN_ATTRIB |
@@ -38,6 +59,13 @@ const mask = unix.IN_CREATE | unix.IN_DELETE | unix.IN_MODIFY | unix.IN_ATTRIB |
 // New watches root (an absolute path) and every folder below it except those
 // whose name skip accepts, and the folders below those.
 func New(root string, skip func(name string) bool) (*Watcher, error) {
+	typ, err := fsType(root)
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", root, err)
+	}
+	if name, ok := remote[typ]; ok {
+		return nil, fmt.Errorf("watch %s: it is on %s, where changes made elsewhere send no file events: %w", root, name, errors.ErrUnsupported)
+	}
 	w := &Watcher{root: root, skip: skip, fd: -1, buf: make([]byte, 64<<10)}
 	if err := w.renew(); err != nil {
 		return nil, err

@@ -154,6 +154,7 @@ func TestChangesResetWhenTheRootGoes(t *testing.T) {
 }
 
 func TestNewRefusesWhatItCannotWatch(t *testing.T) {
+
 	if runtime.GOOS != "linux" {
 		if _, err := New(t.TempDir(), nil); !errors.Is(err, errors.ErrUnsupported) {
 			t.Fatalf("want ErrUnsupported, got %v", err)
