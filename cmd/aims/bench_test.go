@@ -101,7 +101,7 @@ func BenchmarkProcess(b *testing.B) {
 					if runtime.GOOS != "linux" {
 						b.Skip("aims server runs on Linux")
 					}
-					out, err := aims("server", "start").CombinedOutput()
+					out, err := aims("server", "start", "--idle", "5m").CombinedOutput() // gone soon if the benchmark fails
 					if err != nil {
 						b.Fatalf("server start: %v\n%s", err, out)
 					}

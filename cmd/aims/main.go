@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"time"
 )
 
 // Exit codes.
@@ -63,7 +64,12 @@ func run(args []string, s Streams) int {
 	if code, ok := runOnServer(args, s); ok {
 		return code
 	}
-	return exitCode(execute(&GlobalOptions{}, args, s), s)
+	start := time.Now()
+	code := exitCode(execute(&GlobalOptions{}, args, s), s)
+	if autoStart != nil && time.Since(start) >= autoAfter {
+		autoStart()
+	}
+	return code
 }
 
 // execute runs the command line with g as its global options.

@@ -139,7 +139,7 @@ func runOnServer(args []string, s Streams) (int, bool) {
 	switch {
 	case errors.Is(err, server.ErrNoServer):
 		if mode == "auto" {
-			startServer(root, build, defaultIdle) // for the next check; this one runs itself
+			autoStart = func() { startServer(root, build, defaultIdle) }
 		}
 		return 0, false
 	case err != nil:
@@ -155,6 +155,13 @@ func runOnServer(args []string, s Streams) (int, bool) {
 	s.ErrOut.Write(resp.Stderr)
 	return resp.Code, true
 }
+
+// autoStart, set by runOnServer with AIMS_SERVER=auto when no server runs,
+// starts one for the next checks; run calls it when the check it ran
+// itself took autoAfter or more (a small AIMS needs none).
+var autoStart func()
+
+const autoAfter = 200 * time.Millisecond
 
 // startServer starts root's server in the background, detached from this
 // process, logging to its log file; it does not wait for it.
@@ -201,11 +208,11 @@ pre-commit run of 10,000 documents answers in a fraction of a plain run's
 time, with the same output and exit code).
 
 aims check asks the server of its AIMS when one runs, and runs itself when
-none does, when the server declines (--rev, --no-cache, another build of
-aims, another time zone) or when AIMS_SERVER=off. With AIMS_SERVER=auto a
-check starts the server when none runs. A server stops after --idle
-without a check, when its AIMS folder moves or goes, or on aims server
-stop.`,
+none does, when the server declines (--rev, --no-cache, another time zone)
+or when AIMS_SERVER=off. With AIMS_SERVER=auto, a check that took more than
+0.2 s without a server starts one for the next checks. Each build of aims
+runs its own server. A server stops after --idle without a check, when its
+AIMS folder moves or goes, on aims server stop, SIGINT or SIGTERM.`,
 	}
 	idle := func(c *cobra.Command) {
 		c.Flags().DurationVar(&opts.Idle, "idle", defaultIdle, "stop after this long without a check")
