@@ -163,6 +163,9 @@ var autoStart func()
 
 const autoAfter = 200 * time.Millisecond
 
+// maxLog is the size past which a server's log starts again.
+const maxLog = 1 << 20
+
 // startServer starts root's server in the background, detached from this
 // process, logging to its log file; it does not wait for it.
 func startServer(root string, build server.Build, idle time.Duration) (*exec.Cmd, server.Paths, error) {
@@ -174,7 +177,11 @@ func startServer(root string, build server.Build, idle time.Duration) (*exec.Cmd
 	if err != nil {
 		return nil, p, err
 	}
-	log, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	flags := os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	if st, err := os.Stat(p.Log); err == nil && st.Size() > maxLog {
+		flags |= os.O_TRUNC // a line per check: started again past maxLog
+	}
+	log, err := os.OpenFile(p.Log, flags, 0o600)
 	if err != nil {
 		return nil, p, err
 	}

@@ -343,6 +343,24 @@ func TestResidentAnswersAsAPlainRunInGit(t *testing.T) {
 	}
 }
 
+// When the AIMS folder goes, the events can no longer be trusted: the run
+// fails with ErrEventsLost, and the server stops.
+func TestResidentLosesAFolderThatGoes(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "aims")
+	must(t, os.Rename(residentAIMS(t, 0), dir))
+	r, err := NewResident(dir, nil)
+	must(t, err)
+	defer r.Close()
+	w, err := r.Open(dir, nil)
+	must(t, err)
+	w.Close()
+	must(t, os.Rename(dir, filepath.Join(parent, "moved")))
+	if _, err := r.Open(dir, nil); !errors.Is(err, ErrEventsLost) {
+		t.Fatalf("the AIMS folder moved: %v", err)
+	}
+}
+
 // A run for another AIMS is refused, not answered with this one's.
 func TestResidentRefusesAnotherAIMS(t *testing.T) {
 	dir := residentAIMS(t, 0)
