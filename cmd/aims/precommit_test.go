@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,8 +111,55 @@ func TestPreCommitHooks(t *testing.T) {
 			if !regexp.MustCompile(want).MatchString(out) {
 				t.Errorf("broken AIMS: no finding matching %s:\n%s", want, out)
 			}
+			if layout == "aims" && runtime.GOOS == "linux" {
+				servedByPreCommit(t, precommit, repo, env, out)
+			}
 		})
 	}
+}
+
+// servedByPreCommit runs the hooks again with an aims server of the build
+// pre-commit made running for the AIMS: pre-commit passes the variables on,
+// the server answers aims-check, and pre-commit prints what it printed
+// without one.
+func servedByPreCommit(t *testing.T, precommit, repo string, env []string, plain string) {
+	t.Helper()
+	bins, _ := filepath.Glob(filepath.Join(envValue(env, "PRE_COMMIT_HOME"), "*", "golangenv-*", "bin", "aims"))
+	if len(bins) != 1 {
+		t.Fatalf("the aims pre-commit built: %q", bins)
+	}
+	run := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, "XDG_RUNTIME_DIR="+run)
+	server := func(args ...string) string {
+		cmd := exec.Command(bins[0], append([]string{"-C", filepath.Join(repo, "aims"), "server"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("aims server %s: %v\n%s", args[0], err, out)
+		}
+		return string(out)
+	}
+	server("start", "--idle", "1m")
+	defer server("stop")
+	out, err := preCommit(precommit, repo, env)
+	if err == nil || out != plain {
+		t.Errorf("with a server, pre-commit printed (%v):\n%s\nwithout:\n%s", err, out, plain)
+	}
+	if st := server("status"); !strings.Contains(st, " 1 check run,") {
+		t.Errorf("the server did not answer aims-check: %s", st)
+	}
+}
+
+func envValue(env []string, name string) string {
+	for _, kv := range slices.Backward(env) {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 func preCommit(precommit, dir string, env []string) (string, error) {
