@@ -13,6 +13,9 @@
 // decode run per document as the loader parses it; with Lean, a document's
 // values are then cut down to what link and gap read later), and answers
 // questions about the workspace itself: where it was read from (Source,
-// Label), document control from git, which findings lie in given files. It
-// prints nothing and never exits.
+// Label), document control from git, which findings lie in given files. A
+// Resident keeps one working tree in memory between the runs of a
+// long-lived process (aims server), told by file events what changed, and
+// answers each run as a run without it would. It prints nothing and never
+// exits.
 package workspace

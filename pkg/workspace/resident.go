@@ -129,9 +129,9 @@ func (r *Resident) Close() error { return r.watch.Close() }
 
 // Open is OpenAt(start, "", opts...) for the AIMS kept, answered from
 // memory wherever nothing changed. changed are files (absolute or relative
-// to start) the caller knows may have changed. ErrNotResident when start
-// leads to another AIMS; any other error means the events can no longer
-// be trusted, and the Resident must be closed.
+// to start) the caller knows may have changed. Errors: ErrNotResident when
+// start leads to another AIMS; ErrEventsLost when the events can no longer
+// be trusted, and the Resident must be closed; else OpenAt's.
 func (r *Resident) Open(start string, changed []string, opts ...Option) (*Workspace, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
