@@ -31,7 +31,8 @@ import (
 //
 // AIMS_SERVER says what a check does about servers: "off" never asks one;
 // unset or "on" asks one that runs; "auto" also starts one in the
-// background when none runs, for the next check.
+// background, for the next checks, after a check that ran without one and
+// took autoAfter or more.
 const envServer = "AIMS_SERVER"
 
 // serverEnv are the environment variables a check reads: a server runs it
