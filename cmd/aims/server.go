@@ -290,17 +290,24 @@ func (o *ServerOptions) say(format string, args ...any) {
 	}
 }
 
-func runServerStatus(o *ServerOptions) error {
+// running is the AIMS's root, this build, and the status of the build's
+// server for it: nil, once said, when none runs.
+func (o *ServerOptions) running() (string, server.Build, *server.Status, error) {
 	root, build, err := o.serverRoot()
 	if err != nil {
-		return err
+		return "", build, nil, err
 	}
 	st, err := status(root, build)
 	if errors.Is(err, server.ErrNoServer) {
 		o.say("no aims server is running for %s", o.displayPrefix(root))
-		return nil
+		return root, build, nil, nil
 	}
-	if err != nil {
+	return root, build, st, err
+}
+
+func runServerStatus(o *ServerOptions) error {
+	_, _, st, err := o.running()
+	if err != nil || st == nil {
 		return err
 	}
 	o.say("aims server for %s: pid %d, up since %s, %d check%s run, %d folders watched, stops after %s idle",
@@ -316,16 +323,8 @@ func plural(n int) string {
 }
 
 func runServerStop(o *ServerOptions) error {
-	root, build, err := o.serverRoot()
-	if err != nil {
-		return err
-	}
-	st, err := status(root, build)
-	if errors.Is(err, server.ErrNoServer) {
-		o.say("no aims server is running for %s", o.displayPrefix(root))
-		return nil
-	}
-	if err != nil {
+	root, build, st, err := o.running()
+	if err != nil || st == nil {
 		return err
 	}
 	if _, err := server.Ask(root, server.Request{Op: server.OpStop, Build: build}, 10*time.Second); err != nil {

@@ -5,7 +5,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -61,9 +60,6 @@ func buildOf(exe string) (Build, error) {
 	}
 	return Build{Dev: sys.Dev, Ino: sys.Ino, Size: st.Size(), ModTime: st.ModTime().UnixNano()}, nil
 }
-
-// ErrRunning means another server already runs for the AIMS.
-var ErrRunning = errors.New("an aims server is already running for this AIMS")
 
 // Listener is a server's socket, held with its lock until Close.
 type Listener struct {
@@ -124,22 +120,6 @@ func (s *Listener) Close() error {
 	err := s.l.Close() // removes the socket
 	s.lock.Close()
 	return err
-}
-
-// Options say how a server answers.
-type Options struct {
-	// Idle is how long the server waits for a request before it exits.
-	Idle time.Duration
-	// Run answers a run request. An error means the server must stop once
-	// it has sent the response (its view of the AIMS is lost).
-	Run func(Request) (Response, error)
-	// Status fills in what only the caller knows (runs, folders).
-	Status func(*Status)
-	// Rest is called once no request came for a moment after one or more
-	// did: the time to flush caches and collect garbage.
-	Rest func()
-	// Log receives one line per request and why the server stops.
-	Log io.Writer
 }
 
 // restAfter is how long without a request counts as a moment's rest.

@@ -101,6 +101,9 @@ func paths(root string, build Build, create bool) (Paths, error) {
 // 104 bytes on macOS and the BSDs, 108 on Linux, with its NUL).
 const maxSocketPath = 103
 
+// ErrRunning means another server already runs for the AIMS.
+var ErrRunning = errors.New("an aims server is already running for this AIMS")
+
 // ErrNoServer means no server answers for the AIMS.
 var ErrNoServer = errors.New("no aims server is running for this AIMS")
 
@@ -127,6 +130,22 @@ func Ask(root string, req Request, wait time.Duration) (Response, error) {
 	}
 	resp.Stdout, resp.Stderr = parts[0], parts[1]
 	return resp, nil
+}
+
+// Options say how a server answers.
+type Options struct {
+	// Idle is how long the server waits for a request before it exits.
+	Idle time.Duration
+	// Run answers a run request. An error means the server must stop once
+	// it has sent the response (its view of the AIMS is lost).
+	Run func(Request) (Response, error)
+	// Status fills in what only the caller knows (runs, folders).
+	Status func(*Status)
+	// Rest is called once no request came for a moment after one or more
+	// did: the time to flush caches and collect garbage.
+	Rest func()
+	// Log receives one line per request and why the server stops.
+	Log io.Writer
 }
 
 // A frame is a JSON header followed by raw byte parts (a run's output

@@ -59,6 +59,27 @@ func analysed(t *testing.T, w *Workspace) string {
 	return b.String()
 }
 
+// sameAsPlain runs the AIMS at dir through r, as a served check does, and
+// as a plain run, and fails the test when their analyses differ; it
+// returns the analysis.
+func sameAsPlain(t *testing.T, r *Resident, dir, name string, opts ...Option) string {
+	t.Helper()
+	w, err := r.Open(dir, nil, append([]Option{Lean(), LinkLater()}, opts...)...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	got := analysed(t, w)
+	w.Close()
+	p, err := OpenAt(dir, "", append([]Option{Lean(), WithCache(cache.Open(t.TempDir()))}, opts...)...)
+	must(t, err)
+	want := analysed(t, p)
+	p.Close()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("%s (-plain run +resident):\n%s", name, diff)
+	}
+	return got
+}
+
 func residentAIMS(t *testing.T, systems int) string {
 	t.Helper()
 	if runtime.GOOS != "linux" {
@@ -206,21 +227,7 @@ func TestResidentAnswersAsAPlainRun(t *testing.T) {
 	later := startedAt(time.Now().Add(time.Hour))
 	run := func(name string) {
 		t.Helper()
-		w, err := r.Open(dir, nil, Lean(), LinkLater(), later)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := analysed(t, w)
-		w.Close()
-		p, err := OpenAt(dir, "", Lean(), WithCache(cache.Open(t.TempDir())), later)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := analysed(t, p)
-		p.Close()
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("%s (-plain run +resident):\n%s", name, diff)
-		}
+		sameAsPlain(t, r, dir, name, later)
 	}
 	run("first run")
 	run("nothing changed")
@@ -286,19 +293,7 @@ func TestResidentAnswersAsAPlainRunInGit(t *testing.T) {
 	i := -1
 	run := func(name string) {
 		t.Helper()
-		w, err := r.Open(dir, nil, Lean(), LinkLater(), later)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := analysed(t, w)
-		w.Close()
-		p, err := OpenAt(dir, "", Lean(), WithCache(cache.Open(t.TempDir())), later)
-		must(t, err)
-		want := analysed(t, p)
-		p.Close()
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("%s (-plain run +resident):\n%s", name, diff)
-		}
+		got := sameAsPlain(t, r, dir, name, later)
 		if i > 0 && !strings.Contains(got, "[AIMS-G097]") {
 			t.Fatalf("%s: no approved document changed since its approval: nothing tested", name)
 		}
