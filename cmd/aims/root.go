@@ -175,9 +175,6 @@ func (g *GlobalOptions) displayPrefix(root string) string {
 // openWorkspace finds the AIMS from the work dir and loads it, from the
 // working tree or from --rev. Callers Close it.
 func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
-	if g.resident != nil {
-		return nil, declined("only check is run by the server")
-	}
 	dir, err := g.workDir()
 	if err != nil {
 		return nil, err
@@ -185,6 +182,9 @@ func (g *GlobalOptions) openWorkspace() (*workspace.Workspace, error) {
 	lim, err := limitsFromEnv(g.getenv)
 	if err != nil {
 		return nil, err
+	}
+	if g.resident != nil {
+		return g.residentOpen(dir, nil, workspace.WithLimits(lim), workspace.Lean())
 	}
 	return workspace.OpenAt(dir, g.Rev, g.cacheOption(), workspace.WithLimits(lim), workspace.Lean(), workspace.OnParse(gc.fileParsed, gc.found))
 }

@@ -76,14 +76,17 @@ func (g *GlobalOptions) residentOpen(start string, changed []string, opts ...wor
 	return ws, nil
 }
 
-// servedCheck reads a command line as cobra would and says whether it is a
-// check a server may run, and for which AIMS root; cwd is where it was
+// served are the commands a server runs: the ones pre-commit runs.
+var served = map[string]bool{"check": true, "validate": true}
+
+// servedCommand reads a command line as cobra would and says whether it is
+// a command a server may run, and for which AIMS root; cwd is where it was
 // started ("" for this process's working folder).
-func servedCheck(cwd string, args []string) (root string, ok bool) {
+func servedCommand(cwd string, args []string) (root string, ok bool) {
 	g := &GlobalOptions{cwd: cwd}
 	top := newCmdRoot(Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}, g)
 	c, rest, err := top.Find(args)
-	if err != nil || c.Name() != "check" || c.Parent() != top {
+	if err != nil || !served[c.Name()] || c.Parent() != top {
 		return "", false
 	}
 	c.InitDefaultHelpFlag() // as Execute does, so -h is read as help
@@ -97,16 +100,23 @@ func servedCheck(cwd string, args []string) (root string, ok bool) {
 	if err != nil {
 		return "", false
 	}
-	// The AIMS openWorkspaceFor will open: the one enclosing the work
-	// folder, else the one enclosing the first file inside one.
+	// The AIMS the command will open (openWorkspaceFor, openWorkspace):
+	// the one enclosing the work folder, else the one enclosing the first
+	// file inside one, else, given no file, the only one below.
 	if root, err := workspace.FindRoot(dir); err == nil {
 		return root, true
 	}
-	for _, f := range c.Flags().Args() {
+	files := c.Flags().Args()
+	for _, f := range files {
 		if !filepath.IsAbs(f) {
 			f = filepath.Join(dir, f)
 		}
 		if root, err := workspace.FindRoot(filepath.Dir(filepath.Clean(f))); err == nil {
+			return root, true
+		}
+	}
+	if len(files) == 0 {
+		if root, err := workspace.Locate(dir); err == nil {
 			return root, true
 		}
 	}
@@ -120,7 +130,7 @@ func runOnServer(args []string, s Streams) (int, bool) {
 	if mode == "off" || runtime.GOOS != "linux" || os.Getenv("GITHUB_STEP_SUMMARY") != "" {
 		return 0, false
 	}
-	root, ok := servedCheck("", args)
+	root, ok := servedCommand("", args)
 	if !ok {
 		return 0, false
 	}
@@ -210,14 +220,14 @@ func NewCmdServer(g *GlobalOptions, s Streams) *cobra.Command {
 		Use:   "server",
 		Short: "Keep the AIMS in memory so every check after an edit answers at once",
 		Long: `A server keeps one AIMS loaded between checks, told by the file system
-what changed (Linux), and runs every aims check of that AIMS for its user:
-a check after an edit then costs what changed, not the whole AIMS (a
-pre-commit run of 10,000 documents answers in a fraction of a plain run's
-time, with the same output and exit code).
+what changed (Linux), and runs every aims check and aims validate of that
+AIMS for its user: a check after an edit then costs what changed, not the
+whole AIMS (a pre-commit run of 10,000 documents answers in a fraction of a
+plain run's time, with the same output and exit code).
 
-aims check asks the server of its AIMS when one runs, and runs itself when
-none does, when the server declines (--rev, --no-cache, another time zone)
-or when AIMS_SERVER=off. With AIMS_SERVER=auto, a check that took more than
+aims check and aims validate ask the server of their AIMS when one runs,
+and run themselves when none does, when the server declines (--rev,
+--no-cache, another time zone) or when AIMS_SERVER=off. With AIMS_SERVER=auto, a check that took more than
 0.2 s without a server starts one for the next checks. Each build of aims
 runs its own server. A server stops after --idle without a check, when its
 AIMS folder moves or goes, on aims server stop, SIGINT or SIGTERM.`,
@@ -444,8 +454,8 @@ func runServerRun(o *ServerOptions) error {
 			if req.Env["TZ"] != tz {
 				return server.Response{Declined: "the client's time zone (TZ) is not the server's"}, nil
 			}
-			if r, ok := servedCheck(req.Dir, req.Args); !ok || r != root {
-				return server.Response{Declined: "not a check of this AIMS"}, nil
+			if r, ok := servedCommand(req.Dir, req.Args); !ok || r != root {
+				return server.Response{Declined: "not a check or validate of this AIMS"}, nil
 			}
 			var out, errOut bytes.Buffer
 			g := &GlobalOptions{cwd: req.Dir, environ: req.Env, resident: res}

@@ -29,6 +29,8 @@ references: unique ids, references to existing documents of the right kind,
 clause and Annex A control ids in the catalog, evidence files that exist.
 
 Every problem is printed as path:line:col: severity: message [RULE].
+When an aims server keeps the AIMS in memory (aims server --help), it
+validates, with the same output and exit code.
 Exit 0 when there are no errors, 1 when there are, 2 when aims cannot run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
