@@ -120,7 +120,7 @@ func TestPreCommitHooks(t *testing.T) {
 
 // servedByPreCommit runs the hooks again with an aims server of the build
 // pre-commit made running for the AIMS: pre-commit passes the variables on,
-// the server answers aims-check, and pre-commit prints what it printed
+// the server answers both hooks, and pre-commit prints what it printed
 // without one.
 func servedByPreCommit(t *testing.T, precommit, repo string, env []string, plain string) {
 	t.Helper()
@@ -148,8 +148,8 @@ func servedByPreCommit(t *testing.T, precommit, repo string, env []string, plain
 	if err == nil || out != plain {
 		t.Errorf("with a server, pre-commit printed (%v):\n%s\nwithout:\n%s", err, out, plain)
 	}
-	if st := server("status"); !strings.Contains(st, " 1 check run,") {
-		t.Errorf("the server did not answer aims-check: %s", st)
+	if st := server("status"); !strings.Contains(st, " 2 checks run,") {
+		t.Errorf("the server did not answer both hooks (aims-check, aims-validate): %s", st)
 	}
 }
 
