@@ -12,8 +12,8 @@ install:
 	$(GO) install ./cmd/aims
 
 # Every test: unit, golden files, CLI scripts. Offline. On the 2-core machine:
-# 1 min 38 s from a clean clone with empty Go caches, 30 s warm (test cache
-# off). With AIMS_TOOL_TESTS=1 (set by .ci/run after installing the tools)
+# 1 min 30 s from a clean clone with empty Go caches, 40-43 s warm (test
+# cache off). With AIMS_TOOL_TESTS=1 (set by .ci/run after installing the tools)
 # also the tests that drive pre-commit, Chromium with axe-core, ajv,
 # markdownlint and yamllint: .ci/run 55 s with the tools installed.
 test: fmt-check vet
