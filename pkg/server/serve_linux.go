@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -129,6 +130,11 @@ const restAfter = 500 * time.Millisecond
 // one, or a failure; then it closes s.
 func (s *Listener) Serve(o Options) error {
 	defer s.Close()
+	// A rest (a collection, a cache write) runs beside the requests: one
+	// that comes meanwhile is answered, not kept waiting for it.
+	var resting sync.WaitGroup
+	var busy atomic.Bool
+	defer resting.Wait()
 	started := time.Now()
 	rested := true
 	for {
@@ -149,8 +155,11 @@ func (s *Listener) Serve(o Options) error {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			if !rested {
-				if o.Rest != nil {
-					o.Rest()
+				if o.Rest != nil && busy.CompareAndSwap(false, true) {
+					resting.Go(func() {
+						defer busy.Store(false)
+						o.Rest()
+					})
 				}
 				rested = true
 				continue

@@ -142,7 +142,9 @@ type Options struct {
 	// Status fills in what only the caller knows (runs, folders).
 	Status func(*Status)
 	// Rest is called once no request came for a moment after one or more
-	// did: the time to flush caches and collect garbage.
+	// did: the time to flush caches and collect garbage. It runs beside
+	// the requests that come meanwhile (one Rest at a time), so it must be
+	// safe for use with Run.
 	Rest func()
 	// Log receives one line per request and why the server stops.
 	Log io.Writer
