@@ -227,10 +227,13 @@ plain run's time, with the same output and exit code).
 
 aims check and aims validate ask the server of their AIMS when one runs,
 and run themselves when none does, when the server declines (--rev,
---no-cache, another time zone) or when AIMS_SERVER=off. With AIMS_SERVER=auto, a check that took more than
-0.2 s without a server starts one for the next checks. Each build of aims
-runs its own server. A server stops after --idle without a check, when its
-AIMS folder moves or goes, on aims server stop, SIGINT or SIGTERM.`,
+--no-cache, another time zone) or when AIMS_SERVER=off. With
+AIMS_SERVER=auto, a check that took more than 0.2 s without a server starts
+one for the next checks. Each build of aims runs its own server. A server
+stops after --idle without a check, when its AIMS folder moves or goes, on
+aims server stop, SIGINT or SIGTERM. With --no-cache it keeps nothing on
+disk, only in memory. Its socket and log are in $XDG_RUNTIME_DIR/aims, else
+in aims/server in the user cache folder.`,
 	}
 	idle := func(c *cobra.Command) {
 		c.Flags().DurationVar(&opts.Idle, "idle", defaultIdle, "stop after this long without a check")
