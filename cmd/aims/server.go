@@ -150,7 +150,7 @@ func runOnServer(args []string, s Streams) (int, bool) {
 	switch {
 	case errors.Is(err, server.ErrNoServer):
 		if mode == "auto" {
-			autoStart = func() { startServer(root, build, defaultIdle) }
+			autoStart = func() { startServer(root, build, defaultIdle, false) }
 		}
 		return 0, false
 	case err != nil:
@@ -179,7 +179,7 @@ const maxLog = 1 << 20
 
 // startServer starts root's server in the background, detached from this
 // process, logging to its log file; it does not wait for it.
-func startServer(root string, build server.Build, idle time.Duration) (*exec.Cmd, server.Paths, error) {
+func startServer(root string, build server.Build, idle time.Duration, noCache bool) (*exec.Cmd, server.Paths, error) {
 	p, err := server.Prepare(root, build)
 	if err != nil {
 		return nil, p, err
@@ -197,7 +197,11 @@ func startServer(root string, build server.Build, idle time.Duration) (*exec.Cmd
 		return nil, p, err
 	}
 	defer log.Close()
-	cmd := exec.Command(exe, "server", "run", "--idle", idle.String(), "-C", root)
+	args := []string{"server", "run", "--idle", idle.String(), "-C", root}
+	if noCache {
+		args = append(args, "--no-cache")
+	}
+	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = detached()
 	if err := cmd.Start(); err != nil {
@@ -363,7 +367,7 @@ func runServerStart(o *ServerOptions) error {
 		o.say("an aims server is already running for %s (pid %d)", o.displayPrefix(root), st.PID)
 		return nil
 	}
-	cmd, p, err := startServer(root, build, o.Idle)
+	cmd, p, err := startServer(root, build, o.Idle, o.NoCache)
 	if err != nil {
 		return fmt.Errorf("start aims server: %w", err)
 	}
