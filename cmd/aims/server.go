@@ -130,6 +130,9 @@ func runOnServer(args []string, s Streams) (int, bool) {
 	if mode == "off" || runtime.GOOS != "linux" || os.Getenv("GITHUB_STEP_SUMMARY") != "" {
 		return 0, false
 	}
+	if mode != "auto" && !server.Any() {
+		return 0, false // no server ever ran here (CI): nothing to find out
+	}
 	root, ok := servedCommand("", args)
 	if !ok {
 		return 0, false

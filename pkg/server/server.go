@@ -101,6 +101,13 @@ func paths(root string, build Build, create bool) (Paths, error) {
 // 104 bytes on macOS and the BSDs, 108 on Linux, with its NUL).
 const maxSocketPath = 103
 
+// Any reports whether any server may be running for the user: whether
+// the folder of the sockets is there (a check without one asks nothing).
+func Any() bool {
+	_, err := folder(false)
+	return err == nil
+}
+
 // ErrRunning means another server already runs for the AIMS.
 var ErrRunning = errors.New("an aims server is already running for this AIMS")
 

@@ -195,3 +195,22 @@ func TestServerFolderMustBePrivate(t *testing.T) {
 		t.Fatal("a client asked through a folder others may enter")
 	}
 }
+
+// Until a server has run for the user, a client asks nothing.
+func TestAnyOnceAServerRan(t *testing.T) {
+	private(t)
+	if runtime.GOOS != "linux" {
+		t.Skip("servers run on Linux only")
+	}
+	if Any() {
+		t.Fatal("no server ever ran, but Any says one may")
+	}
+	l, err := Listen("/aims")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if !Any() {
+		t.Fatal("a server ran, but Any says none may")
+	}
+}
